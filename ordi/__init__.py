@@ -1,0 +1,3 @@
+import os
+
+os.environ.setdefault("PICCOLO_CONF", "ordi.piccolo_conf")

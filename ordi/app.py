@@ -1,0 +1,83 @@
+"""The Litestar application: routes, the `actor` dependency, problem responses, lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+
+from ordi.auth.controllers import AuthController
+from ordi.auth.dependencies import provide_actor
+from ordi.config import get_settings
+from ordi.db import close_pool, start_pool
+from ordi.devices.controllers import DeviceController
+from ordi.donations.controllers import DonationController
+from ordi.health import health
+from ordi.http.params import provide_lang
+from ordi.http.problems import EXCEPTION_HANDLERS
+from ordi.jobs.controllers import get_job, get_job_result
+from ordi.jobs_registered import register_all
+from ordi.organisations.controllers import OrganisationController, directory
+from ordi.public.controllers import public_device
+from ordi.requests.controllers import RequestController
+from ordi.scan.controllers import scan
+from ordi.stats.controllers import summary
+
+log = logging.getLogger("ordi")
+
+
+@asynccontextmanager
+async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    settings = get_settings()
+    settings.check()
+    register_all()
+    worker = None
+    if settings.embedded_worker:
+        from workers.embedded import EmbeddedWorker
+
+        worker = EmbeddedWorker()
+        worker.start()
+    else:
+        # A pool belongs to one event loop: only when no in-process worker shares the engine.
+        await start_pool()
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.stop()
+        await close_pool()
+
+
+def create_app() -> Litestar:
+    return Litestar(
+        route_handlers=[
+            health,
+            AuthController,
+            OrganisationController,
+            directory,
+            DonationController,
+            DeviceController,
+            scan,
+            RequestController,
+            summary,
+            get_job,
+            get_job_result,
+            public_device,
+        ],
+        dependencies={"actor": Provide(provide_actor), "lang": Provide(provide_lang)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        openapi_config=OpenAPIConfig(
+            title="Ordi 2.0 — logistique",
+            version="1.0.0",
+            path="/schema",
+            description="Dons, collecte, effacement certifié, reconditionnement, redistribution.",
+        ),
+    )
+
+
+app = create_app()

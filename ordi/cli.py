@@ -1,0 +1,78 @@
+"""`ordi`: migrate, seed demo data, serve, purge personal data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+
+def _migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    import ordi  # noqa: F401 - sets PICCOLO_CONF
+
+    result = asyncio.run(run_forwards("all"))
+    if not result.success:
+        raise SystemExit(f"Échec des migrations : {result.message}")
+
+
+def _seed() -> bool:
+    from ordi.demo import seed
+
+    return asyncio.run(seed())
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "ordi.app:app", host=host, port=port, workers=workers, log_level="info", proxy_headers=True, access_log=False
+    )
+
+
+def _purge() -> int:
+    from ordi.privacy import purge_expired_contacts
+
+    return asyncio.run(purge_expired_contacts())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="ordi", description="Ordi 2.0 — logistique")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="appliquer les migrations")
+    sub.add_parser("seed-demo", help="créer les données de démonstration")
+    for name in ("serve", "demo"):
+        p = sub.add_parser(name, help="démarrer l'API" + (" avec les données de démo" if name == "demo" else ""))
+        p.add_argument("--host", default=os.environ.get("ORDI_HOST", "127.0.0.1"))
+        p.add_argument("--port", type=int, default=int(os.environ.get("ORDI_PORT", "8000")))
+        p.add_argument("--workers", type=int, default=1)
+    sub.add_parser("purge", help="purger les données personnelles arrivées à échéance")
+    args = parser.parse_args(argv)
+
+    if args.command == "migrate":
+        _migrate()
+    elif args.command == "seed-demo":
+        print("Données de démo créées." if _seed() else "Données de démo déjà présentes.")
+    elif args.command == "serve":
+        _serve(args.host, args.port, args.workers)
+    elif args.command == "demo":
+        _migrate()
+        _seed()
+        from ordi.demo import ACCOUNTS, DEMO_PASSWORD
+
+        print(f"\nOrdi 2.0 — démonstration sur http://{args.host}:{args.port}")
+        print("  API : /api/v1   documentation : /schema   santé : /health")
+        print(f"  Comptes de démonstration (mot de passe « {DEMO_PASSWORD} ») :")
+        for email, _, role in ACCOUNTS:
+            print(f"    {email:<28} {role}")
+        print(flush=True)
+        _serve(args.host, args.port, args.workers)
+    elif args.command == "purge":
+        print(f"{_purge()} contact(s) purgé(s).")
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

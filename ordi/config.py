@@ -1,0 +1,85 @@
+"""Configuration from the environment (PRODUCT.md §6), read once per process."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_SECRET = "dev-only-secret-change-me-not-for-production"  # noqa: S105 - refused in production, see `check`
+DEFAULT_DATABASE_URL = "sqlite:///var/ordi.sqlite"
+
+
+class ConfigError(RuntimeError):
+    """The service must not start with this configuration."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str  # "development" | "production" | "test"
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    public_url: str
+    token_ttl_seconds: int
+    signing_key: str | None
+    impact_factors_path: str | None
+    beneficiary_contact_retention_days: int
+    embedded_worker: bool
+    redis_namespace: str
+    demo: bool
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def public_host_url(self) -> str:
+        return self.public_url.rstrip("/")
+
+    def check(self) -> None:
+        """Refuse to run production with development defaults."""
+        if self.env == "production":
+            if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
+                raise ConfigError("ORDI_SECRET_KEY doit être défini (32 caractères au moins) en production.")
+            if self.is_sqlite:
+                raise ConfigError("ORDI_DATABASE_URL doit désigner PostgreSQL en production.")
+            if not self.redis_url:
+                raise ConfigError("ORDI_REDIS_URL doit être défini en production.")
+            if not self.signing_key:
+                raise ConfigError("ORDI_SIGNING_KEY doit être défini en production.")
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
+
+
+def load() -> Settings:
+    env = os.environ.get("ORDI_ENV", "development")
+    redis_url = os.environ.get("ORDI_REDIS_URL") or None
+    return Settings(
+        env=env,
+        database_url=os.environ.get("ORDI_DATABASE_URL", DEFAULT_DATABASE_URL),
+        redis_url=redis_url,
+        secret_key=os.environ.get("ORDI_SECRET_KEY", DEFAULT_SECRET),
+        public_url=os.environ.get("ORDI_PUBLIC_URL", "http://127.0.0.1:8000"),
+        token_ttl_seconds=int(os.environ.get("ORDI_TOKEN_TTL_SECONDS", "28800")),
+        signing_key=os.environ.get("ORDI_SIGNING_KEY") or None,
+        impact_factors_path=os.environ.get("ORDI_IMPACT_FACTORS") or None,
+        beneficiary_contact_retention_days=int(os.environ.get("ORDI_CONTACT_RETENTION_DAYS", "730")),
+        embedded_worker=_bool(os.environ.get("ORDI_EMBEDDED_WORKER"), default=redis_url is None),
+        redis_namespace=os.environ.get("ORDI_REDIS_NAMESPACE", "ordi"),
+        demo=_bool(os.environ.get("ORDI_DEMO"), default=False),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load()

@@ -1,0 +1,356 @@
+"""Reading devices and performing the steps of their journey.
+
+`perform` is the only writer of device events besides the donation import (which records the
+`declare` events) and allocation (which calls `apply_locked`). Each call is one transaction:
+lock the device row, check the rules in `ordi.domain.lifecycle`, append the event, update the
+projection on the device row.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import msgspec
+
+from ordi import scoping
+from ordi.clock import now, today
+from ordi.config import get_settings
+from ordi.db import for_update, write_transaction
+from ordi.devices.schemas import DeviceOut, EventOut, EventRequest, EventResult, HandOver
+from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
+from ordi.domain import asset_tags, geography
+from ordi.domain.errors import Conflict, Forbidden, InvalidRecord, NotFound
+from ordi.domain.lifecycle import (
+    RECORD_TYPES,
+    Action,
+    Actor,
+    DeviceFacts,
+    OrgKind,
+    State,
+    available_actions,
+    decide,
+)
+from ordi.domain.records import Record, RefurbishRecord, ReserveRecord
+from ordi.i18n import state_name
+from ordi.organisations.tables import Organisation
+
+DEVICE_COLUMNS = (
+    Device.id,
+    Device.asset_tag,
+    Device.state,
+    Device.category,
+    Device.brand,
+    Device.model,
+    Device.serial_number,
+    Device.has_storage,
+    Device.data_cleared,
+    Device.grade,
+    Device.donation,
+    Device.donor,
+    Device.custodian,
+    Device.refurbisher,
+    Device.association,
+    Device.event_count,
+    Device.state_changed_at,
+)
+
+EVENT_COLUMNS = (
+    DeviceEvent.id,
+    DeviceEvent.seq,
+    DeviceEvent.action,
+    DeviceEvent.outcome,
+    DeviceEvent.from_state,
+    DeviceEvent.to_state,
+    DeviceEvent.occurred_at,
+    DeviceEvent.actor_organisation,
+    DeviceEvent.actor_user,
+    DeviceEvent.payload,
+    DeviceEvent.device,
+)
+
+
+def public_url(tag: str) -> str:
+    """The label's URL: upper case so that the QR stays in alphanumeric mode (PRODUCT.md §4)."""
+    return f"{get_settings().public_host_url}/D/{tag}".upper()
+
+
+def device_out(row: dict[str, Any], lang: str = "fr") -> DeviceOut:
+    return DeviceOut(
+        asset_tag=row["asset_tag"],
+        state=row["state"],
+        state_label=state_name(row["state"], lang),
+        category=row["category"],
+        brand=row["brand"],
+        model=row["model"],
+        serial_number=row["serial_number"],
+        has_storage=row["has_storage"],
+        data_cleared=row["data_cleared"],
+        grade=row["grade"],
+        donation_id=row["donation"],
+        donor_id=row["donor"],
+        custodian_id=row["custodian"],
+        refurbisher_id=row["refurbisher"],
+        association_id=row["association"],
+        state_changed_at=row["state_changed_at"],
+        url=public_url(row["asset_tag"]),
+    )
+
+
+def event_out(row: dict[str, Any]) -> EventOut:
+    payload = row["payload"]
+    if isinstance(payload, str):
+        payload = msgspec.json.decode(payload)
+    return EventOut(
+        id=row["id"],
+        seq=row["seq"],
+        action=row["action"],
+        outcome=row["outcome"],
+        from_state=row["from_state"],
+        to_state=row["to_state"],
+        occurred_at=row["occurred_at"],
+        actor_organisation_id=row["actor_organisation"],
+        actor_user_id=row["actor_user"],
+        payload=payload,
+    )
+
+
+def facts(row: dict[str, Any]) -> DeviceFacts:
+    return DeviceFacts(
+        state=State(row["state"]),
+        has_storage=row["has_storage"],
+        data_cleared=row["data_cleared"],
+        donor_id=row["donor"],
+        custodian_id=row["custodian"],
+        refurbisher_id=row["refurbisher"],
+        association_id=row["association"],
+    )
+
+
+def normalise_tag(tag: str) -> str:
+    normalised = asset_tags.normalise(tag)
+    if normalised is None:
+        raise NotFound("device_not_found", tag=tag)
+    return normalised
+
+
+async def find_visible(actor: Actor, tag: str) -> dict[str, Any]:
+    """One device by tag, or 404 if it does not exist *or* the caller may not see it."""
+    row = await Device.select(*DEVICE_COLUMNS).where(Device.asset_tag == normalise_tag(tag)).first()
+    if row is None or not scoping.device_row_visible(actor, row):
+        raise NotFound("device_not_found", tag=tag)
+    return row
+
+
+async def get_device(actor: Actor, tag: str, lang: str = "fr") -> DeviceOut:
+    return device_out(await find_visible(actor, tag), lang)
+
+
+async def list_devices(
+    actor: Actor,
+    *,
+    state: str | None,
+    category: str | None,
+    donation: int | None,
+    limit: int,
+    offset: int,
+    lang: str = "fr",
+) -> tuple[list[DeviceOut], int]:
+    condition = scoping.devices(actor)
+    for column, value in ((Device.state, state), (Device.category, category), (Device.donation, donation)):
+        if value is not None:
+            condition = scoping.combine(condition, column == value)
+    query = Device.select(*DEVICE_COLUMNS).order_by(Device.id).limit(limit).offset(offset)
+    count = Device.count()
+    if condition is not None:
+        query = query.where(condition)
+        count = count.where(condition)
+    rows = await query
+    return [device_out(r, lang) for r in rows], await count
+
+
+async def history(actor: Actor, tag: str, limit: int, offset: int) -> tuple[list[EventOut], int]:
+    device = await find_visible(actor, tag)
+    rows = await (
+        DeviceEvent.select(*EVENT_COLUMNS)
+        .where(DeviceEvent.device == device["id"])
+        .order_by(DeviceEvent.seq)
+        .limit(limit)
+        .offset(offset)
+        .output(load_json=True)
+    )
+    return [event_out(r) for r in rows], device["event_count"]
+
+
+def to_record(request: EventRequest) -> tuple[Action, Record | None, dict[str, Any]]:
+    """The domain record of a request, and the payload to keep in the history (no personal data)."""
+    action = Action(str(type(request).__struct_config__.tag))
+    payload = msgspec.to_builtins(request)
+    payload.pop("action", None)
+    payload.pop("warranty_contact", None)
+    payload = {k: v for k, v in payload.items() if v is not None}
+    record_type = RECORD_TYPES.get(action)
+    record = msgspec.convert(payload, record_type) if record_type else None
+    if isinstance(request, HandOver):
+        try:
+            code = geography.normalise_departement(request.beneficiary.departement)
+        except ValueError as exc:
+            raise InvalidRecord("departement_invalid", value=request.beneficiary.departement) from exc
+        payload["beneficiary"]["departement"] = code
+    return action, record, payload
+
+
+async def perform(
+    actor: Actor, tag: str, request: EventRequest, idempotency_key: str | None = None, lang: str = "fr"
+) -> EventResult:
+    action, record, payload = to_record(request)
+    normalised = normalise_tag(tag)
+    async with write_transaction():
+        row = await for_update(Device.select(*DEVICE_COLUMNS).where(Device.asset_tag == normalised)).first()
+        if row is None or not scoping.device_row_visible(actor, row):
+            raise NotFound("device_not_found", tag=tag)
+        if idempotency_key:
+            replay = await _replay(actor, row, action, idempotency_key, lang)
+            if replay is not None:
+                return replay
+        actor = await _fresh_label(actor, action, row)
+        if isinstance(record, ReserveRecord):
+            await _check_association(record.association_id)
+        event, device = await apply_locked(actor, row, action, record, payload, idempotency_key)
+        if isinstance(request, HandOver) and request.warranty_contact is not None:
+            retention = timedelta(days=get_settings().beneficiary_contact_retention_days)
+            await BeneficiaryContact.insert(
+                BeneficiaryContact(
+                    device=row["id"],
+                    association=actor.organisation_id,
+                    full_name=request.warranty_contact.full_name[:200],
+                    phone=request.warranty_contact.phone[:30],
+                    purge_after=now() + retention,
+                )
+            )
+    return EventResult(event=event, device=device_out(device, lang))
+
+
+async def apply_locked(
+    actor: Actor,
+    row: dict[str, Any],
+    action: Action,
+    record: Record | None,
+    payload: dict[str, Any],
+    idempotency_key: str | None = None,
+) -> tuple[EventOut, dict[str, Any]]:
+    """Decide and persist one action on a device row already locked by the caller's transaction."""
+    decision = decide(facts(row), actor, action, record, today())
+    after = decision.after
+    at = now()
+    seq = row["event_count"] + 1
+    inserted = await DeviceEvent.insert(
+        DeviceEvent(
+            device=row["id"],
+            seq=seq,
+            action=action.value,
+            outcome=decision.outcome,
+            from_state=decision.from_state.value,
+            to_state=decision.to_state.value,
+            actor_user=actor.user_id or None,
+            actor_organisation=actor.organisation_id,
+            occurred_at=at,
+            payload=payload,
+            idempotency_key=idempotency_key,
+        )
+    ).returning(DeviceEvent.id)
+    changes: dict[Any, Any] = {
+        Device.state: after.state.value,
+        Device.data_cleared: after.data_cleared,
+        Device.custodian: after.custodian_id,
+        Device.refurbisher: after.refurbisher_id,
+        Device.association: after.association_id,
+        Device.event_count: seq,
+    }
+    if decision.to_state is not decision.from_state:
+        changes[Device.state_changed_at] = at
+    if isinstance(record, RefurbishRecord):
+        changes[Device.grade] = record.grade
+    if isinstance(record, ReserveRecord):
+        changes[Device.request] = record.request_id
+    elif action is Action.RELEASE:
+        changes[Device.request] = None
+    await Device.update(changes).where(Device.id == row["id"])
+    event = EventOut(
+        id=inserted[0]["id"],
+        seq=seq,
+        action=action.value,
+        outcome=decision.outcome,
+        from_state=decision.from_state.value,
+        to_state=decision.to_state.value,
+        occurred_at=at,
+        actor_organisation_id=actor.organisation_id,
+        actor_user_id=actor.user_id or None,
+        payload=payload,
+    )
+    device = {
+        **row,
+        "state": after.state.value,
+        "data_cleared": after.data_cleared,
+        "custodian": after.custodian_id,
+        "refurbisher": after.refurbisher_id,
+        "association": after.association_id,
+        "event_count": seq,
+        "grade": record.grade if isinstance(record, RefurbishRecord) else row["grade"],
+        "state_changed_at": at if decision.to_state is not decision.from_state else row["state_changed_at"],
+    }
+    return event, device
+
+
+async def _replay(actor: Actor, row: dict[str, Any], action: Action, key: str, lang: str) -> EventResult | None:
+    """A retried request with the same Idempotency-Key answers the first result again."""
+    previous = await (
+        DeviceEvent.select(*EVENT_COLUMNS)
+        .where((DeviceEvent.actor_organisation == actor.organisation_id) & (DeviceEvent.idempotency_key == key))
+        .output(load_json=True)
+        .first()
+    )
+    if previous is None:
+        return None
+    if previous["device"] != row["id"] or previous["action"] != action.value:
+        raise Conflict("idempotency_mismatch")
+    return EventResult(event=event_out(previous), device=device_out(row, lang), replayed=True)
+
+
+async def _fresh_label(actor: Actor, action: Action, row: dict[str, Any]) -> Actor:
+    """Taking custody checks the label as it is now, not as it was when the token was issued."""
+    takes_custody = action is Action.COLLECT or (action is Action.RECEIVE and row["state"] == "declared")
+    if not takes_custody or actor.kind is not OrgKind.REFURBISHER:
+        return actor
+    org = (
+        await Organisation.select(Organisation.label_valid_from, Organisation.label_valid_until)
+        .where(Organisation.id == actor.organisation_id)
+        .first()
+    )
+    if org is None:
+        raise Forbidden("label_invalid")
+    return Actor(
+        user_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        kind=actor.kind,
+        is_manager=actor.is_manager,
+        label_valid_from=org["label_valid_from"],
+        label_valid_until=org["label_valid_until"],
+    )
+
+
+async def _check_association(association_id: int) -> None:
+    org = (
+        await Organisation.select(Organisation.kind, Organisation.label_valid_from, Organisation.label_valid_until)
+        .where(Organisation.id == association_id)
+        .first()
+    )
+    if org is None or org["kind"] != OrgKind.ASSOCIATION.value:
+        raise InvalidRecord("association_unknown")
+    probe = Actor(0, association_id, OrgKind.ASSOCIATION, org["label_valid_until"], org["label_valid_from"])
+    if not probe.label_valid(today()):
+        raise InvalidRecord("association_unknown")
+
+
+def actions_for(actor: Actor, row: dict[str, Any]) -> list[Action]:
+    return available_actions(facts(row), actor, today())

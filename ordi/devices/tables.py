@@ -1,0 +1,77 @@
+"""Devices, their append-only history, and the only personal data the service may keep."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSONB,
+    BigSerial,
+    Boolean,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Serial,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from ordi.donations.tables import Donation
+from ordi.organisations.tables import Organisation, User
+
+
+class Device(Table, tablename="device"):
+    """The projection of a device's events: what the hot paths (scan, lists) read."""
+
+    id = Serial(primary_key=True)
+    asset_tag = Varchar(length=12, unique=True)
+    donation = ForeignKey(Donation, index=True)
+    donor = ForeignKey(Organisation, index=True)
+    category = Varchar(length=20, index=True)
+    brand = Varchar(length=100, default="")
+    model = Varchar(length=150, default="")
+    serial_number = Varchar(length=100, default="", index=True)
+    has_storage = Boolean(default=True)
+    weight_kg = DoublePrecision(null=True, default=None)
+    state = Varchar(length=20, index=True)
+    data_cleared = Boolean(default=False)
+    custodian = ForeignKey(Organisation, index=True)
+    refurbisher = ForeignKey(Organisation, null=True, default=None, index=True)
+    association = ForeignKey(Organisation, null=True, default=None, index=True)
+    request = Integer(null=True, default=None, index=True)
+    grade = Varchar(length=1, null=True, default=None)
+    event_count = Integer(default=0)
+    state_changed_at = Timestamptz(default=TimestamptzNow(), index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class DeviceEvent(Table, tablename="device_event"):
+    """One step of a device's journey. Never updated, never deleted.
+
+    Unique (device, seq) and (actor_organisation, idempotency_key) are unique indexes: see the
+    "constraints and composite indexes" migration.
+    """
+
+    id = BigSerial(primary_key=True)
+    device = ForeignKey(Device, index=True)
+    seq = Integer()
+    action = Varchar(length=20, index=True)
+    outcome = Varchar(length=10, default="done")
+    from_state = Varchar(length=20, null=True, default=None)
+    to_state = Varchar(length=20)
+    actor_user = ForeignKey(User, null=True, default=None)
+    actor_organisation = ForeignKey(Organisation, index=True)
+    occurred_at = Timestamptz(default=TimestamptzNow(), index=True)
+    payload = JSONB(default="{}")
+    idempotency_key = Varchar(length=100, null=True, default=None)
+
+
+class BeneficiaryContact(Table, tablename="beneficiary_contact"):
+    """A beneficiary's name, kept only when the association needs it for warranty, then purged."""
+
+    id = Serial(primary_key=True)
+    device = ForeignKey(Device, index=True)
+    association = ForeignKey(Organisation, index=True)
+    full_name = Varchar(length=200)
+    phone = Varchar(length=30, default="")
+    purge_after = Timestamptz(index=True)

@@ -1,0 +1,315 @@
+"""The device journey of PRODUCT.md §3: states, actions, who may act, and the hard rules.
+
+Pure Python on purpose: no database, no web framework. The services load the facts of a
+device and of the caller, ask `decide` what one action does, and persist the answer. The
+same rules therefore hold for the API, the scanning station and the background jobs, and
+they are tested here without any I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from ordi.domain.errors import Forbidden, InvalidRecord, TransitionNotAllowed
+from ordi.domain.records import (
+    HandOverRecord,
+    LossRecord,
+    Record,
+    RecycleRecord,
+    RefurbishRecord,
+    ReserveRecord,
+    WipeRecord,
+)
+
+
+class State(StrEnum):
+    DECLARED = "declared"
+    COLLECTED = "collected"
+    RECEIVED = "received"
+    WIPED = "wiped"
+    READY = "ready"
+    RESERVED = "reserved"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    HANDED_OVER = "handed_over"
+    RETURNED = "returned"
+    RECYCLED = "recycled"
+    LOST = "lost"
+
+
+TERMINAL_STATES = frozenset({State.RECYCLED, State.LOST})
+
+
+class Action(StrEnum):
+    DECLARE = "declare"
+    COLLECT = "collect"
+    RECEIVE = "receive"
+    WIPE = "wipe"
+    REFURBISH = "refurbish"
+    RECYCLE = "recycle"
+    RESERVE = "reserve"
+    RELEASE = "release"
+    SHIP = "ship"
+    DELIVER = "deliver"
+    HAND_OVER = "hand_over"
+    RETURN = "return"
+    LOSE = "lose"
+
+
+class OrgKind(StrEnum):
+    DONOR = "donor"
+    REFURBISHER = "refurbisher"
+    ASSOCIATION = "association"
+    COMMITTEE = "committee"
+    OPERATOR = "operator"
+
+
+#: Actions a client may ask for through `POST /devices/{tag}/events` (declare comes with the donation).
+CLIENT_ACTIONS: tuple[Action, ...] = tuple(a for a in Action if a is not Action.DECLARE)
+
+# from-state -> to-state for each action. `wipe` maps received -> wiped when it passes; a failed
+# wipe is recorded but leaves the device received (see `decide`).
+TRANSITIONS: dict[Action, dict[State, State]] = {
+    Action.COLLECT: {State.DECLARED: State.COLLECTED},
+    Action.RECEIVE: {
+        State.COLLECTED: State.RECEIVED,
+        State.DECLARED: State.RECEIVED,  # drop-off at the workshop
+        State.RETURNED: State.RECEIVED,
+    },
+    Action.WIPE: {State.RECEIVED: State.WIPED},
+    Action.REFURBISH: {State.WIPED: State.READY, State.RECEIVED: State.READY},
+    Action.RECYCLE: {State.RECEIVED: State.RECYCLED, State.WIPED: State.RECYCLED, State.READY: State.RECYCLED},
+    Action.RESERVE: {State.READY: State.RESERVED},
+    Action.RELEASE: {State.RESERVED: State.READY},
+    Action.SHIP: {State.RESERVED: State.SHIPPED},
+    Action.DELIVER: {State.SHIPPED: State.DELIVERED},
+    Action.HAND_OVER: {State.DELIVERED: State.HANDED_OVER},
+    Action.RETURN: {State.HANDED_OVER: State.RETURNED, State.DELIVERED: State.RETURNED},
+    Action.LOSE: {s: State.LOST for s in State if s not in TERMINAL_STATES},
+}
+
+#: The record each action carries; actions missing here carry none (an optional note).
+RECORD_TYPES: dict[Action, type[Record]] = {
+    Action.WIPE: WipeRecord,
+    Action.REFURBISH: RefurbishRecord,
+    Action.RECYCLE: RecycleRecord,
+    Action.RESERVE: ReserveRecord,
+    Action.HAND_OVER: HandOverRecord,
+    Action.LOSE: LossRecord,
+}
+
+_WORKSHOP_ACTIONS = frozenset({Action.RECEIVE, Action.WIPE, Action.REFURBISH, Action.RECYCLE, Action.SHIP})
+_ASSOCIATION_ACTIONS = frozenset({Action.DELIVER, Action.HAND_OVER, Action.RETURN})
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts: one person (or scanning station) of one organisation."""
+
+    user_id: int
+    organisation_id: int
+    kind: OrgKind
+    label_valid_until: date | None = None
+    label_valid_from: date | None = None
+    is_manager: bool = False
+
+    def label_valid(self, today: date) -> bool:
+        if self.label_valid_until is None:
+            return False
+        if self.label_valid_from is not None and today < self.label_valid_from:
+            return False
+        return today <= self.label_valid_until
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFacts:
+    """What the rules need to know of a device: the fold of its events."""
+
+    state: State
+    has_storage: bool
+    data_cleared: bool
+    donor_id: int
+    custodian_id: int
+    refurbisher_id: int | None = None
+    association_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The outcome of one allowed action: the new facts, and whether the step succeeded."""
+
+    action: Action
+    from_state: State
+    to_state: State
+    after: DeviceFacts
+    outcome: str = "done"  # "done", or "failed" for a wipe that did not erase every medium
+
+
+def decide(device: DeviceFacts, actor: Actor, action: Action, record: Record | None, today: date) -> Decision:
+    """Apply one action to a device, or raise why it is not allowed.
+
+    Order of checks: the caller's right to act (403) before the state (409) before the record
+    (422), so that a stranger learns nothing about a device's state from the answer.
+    """
+    _check_actor(device, actor, action, today)
+    targets = TRANSITIONS[action]
+    if device.state not in targets:
+        raise TransitionNotAllowed("transition_not_allowed", action=action.value, state=device.state.value)
+    to_state = targets[device.state]
+    expected = RECORD_TYPES.get(action)
+    if expected is not None and not isinstance(record, expected):
+        raise InvalidRecord("record_required", action=action.value)
+    if record is not None:
+        record.validate()
+    return _apply(device, actor, action, record, to_state)
+
+
+def _apply(device: DeviceFacts, actor: Actor, action: Action, record: Record | None, to_state: State) -> Decision:
+    after = replace(device, state=to_state)
+    outcome = "done"
+    if action is Action.COLLECT:
+        after = replace(after, custodian_id=actor.organisation_id, refurbisher_id=actor.organisation_id)
+    elif action is Action.RECEIVE:
+        # A device that comes back from a beneficiary may hold new personal data: wipe again.
+        after = replace(
+            after,
+            custodian_id=actor.organisation_id,
+            refurbisher_id=actor.organisation_id,
+            data_cleared=not device.has_storage,
+            association_id=None if device.state is State.RETURNED else device.association_id,
+        )
+    elif action is Action.WIPE:
+        assert isinstance(record, WipeRecord)
+        if not device.has_storage:
+            raise TransitionNotAllowed("wipe_without_storage")
+        if record.passed:
+            after = replace(after, data_cleared=True)
+        else:
+            after = replace(device, data_cleared=False)  # stays received: retry, or destroy the media
+            to_state = device.state
+            outcome = "failed"
+    elif action is Action.REFURBISH:
+        if device.has_storage and not device.data_cleared:
+            raise TransitionNotAllowed("wipe_required")
+    elif action is Action.RECYCLE:
+        if device.has_storage and not device.data_cleared:
+            raise TransitionNotAllowed("destruction_required")
+    elif action is Action.RESERVE:
+        assert isinstance(record, ReserveRecord)
+        if device.has_storage and not device.data_cleared:
+            raise TransitionNotAllowed("wipe_required")
+        after = replace(after, association_id=record.association_id)
+    elif action is Action.RELEASE:
+        after = replace(after, association_id=None)
+    elif action is Action.DELIVER:
+        after = replace(after, custodian_id=actor.organisation_id)
+    elif action is Action.RETURN:
+        after = replace(after, custodian_id=device.refurbisher_id or device.custodian_id)
+    return Decision(action=action, from_state=device.state, to_state=to_state, after=after, outcome=outcome)
+
+
+def _check_actor(device: DeviceFacts, actor: Actor, action: Action, today: date) -> None:
+    """Role and custody rules of §3; raises Forbidden with the reason."""
+    kind = actor.kind
+    if action is Action.DECLARE:
+        if kind is not OrgKind.DONOR:
+            raise Forbidden("only_donors_declare")
+        return
+    if action is Action.COLLECT or (action is Action.RECEIVE and device.state is State.DECLARED):
+        # Taking custody of a donated device: any refurbisher, but only with a valid label.
+        if kind is not OrgKind.REFURBISHER:
+            raise Forbidden("only_refurbishers", action=action.value)
+        if not actor.label_valid(today):
+            raise Forbidden("label_invalid")
+        return
+    if action in _WORKSHOP_ACTIONS:
+        if kind is not OrgKind.REFURBISHER or actor.organisation_id != device.custodian_id:
+            raise Forbidden("only_custodian_workshop", action=action.value)
+        return
+    if action in _ASSOCIATION_ACTIONS:
+        if kind is not OrgKind.ASSOCIATION or actor.organisation_id != device.association_id:
+            raise Forbidden("only_receiving_association", action=action.value)
+        return
+    if action is Action.RESERVE:
+        if kind is not OrgKind.OPERATOR:
+            raise Forbidden("only_operator_allocates")
+        return
+    if action is Action.RELEASE:
+        if kind is OrgKind.OPERATOR:
+            return
+        if kind is OrgKind.REFURBISHER and actor.organisation_id == device.custodian_id:
+            return
+        raise Forbidden("only_operator_or_custodian", action=action.value)
+    if action is Action.LOSE:
+        if kind is OrgKind.OPERATOR or actor.organisation_id == device.custodian_id:
+            return
+        raise Forbidden("only_operator_or_custodian", action=action.value)
+    raise Forbidden("action_unknown", action=action.value)  # pragma: no cover - every action is listed
+
+
+def available_actions(device: DeviceFacts, actor: Actor, today: date) -> list[Action]:
+    """The actions this caller may do now: what the scanning station shows as buttons."""
+    result: list[Action] = []
+    for action in CLIENT_ACTIONS:
+        if device.state not in TRANSITIONS[action]:
+            continue
+        try:
+            _check_actor(device, actor, action, today)
+        except Forbidden:
+            continue
+        if action is Action.WIPE and not device.has_storage:
+            continue
+        needs_clear = action in (Action.REFURBISH, Action.RESERVE, Action.RECYCLE)
+        if needs_clear and device.has_storage and not device.data_cleared:
+            continue
+        result.append(action)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class EventFacts:
+    """The part of a stored event that the fold needs."""
+
+    action: Action
+    actor_organisation_id: int
+    to_state: State
+    outcome: str = "done"
+    association_id: int | None = None
+
+
+def fold(donor_id: int, has_storage: bool, events: Iterable[EventFacts]) -> DeviceFacts:
+    """Rebuild a device's facts from its history: the current state is the fold of its events.
+
+    The database keeps a projection of the result on the device row for speed; tests check
+    that both always agree.
+    """
+    facts = DeviceFacts(
+        state=State.DECLARED,
+        has_storage=has_storage,
+        data_cleared=not has_storage,
+        donor_id=donor_id,
+        custodian_id=donor_id,
+    )
+    for event in events:
+        if event.action is Action.DECLARE:
+            continue
+        actor = Actor(user_id=0, organisation_id=event.actor_organisation_id, kind=OrgKind.OPERATOR)
+        record: Record | None = None
+        if event.action is Action.RESERVE:
+            record = ReserveRecord(association_id=event.association_id or 0)
+        facts = _replay(facts, actor, event, record)
+    return facts
+
+
+def _replay(facts: DeviceFacts, actor: Actor, event: EventFacts, record: Record | None) -> DeviceFacts:
+    if event.action is Action.WIPE:
+        if event.outcome == "done":
+            return replace(facts, state=event.to_state, data_cleared=True)
+        return replace(facts, data_cleared=False)
+    to_state = TRANSITIONS[event.action][facts.state]
+    if event.action is Action.DELIVER:
+        return replace(facts, state=to_state, custodian_id=event.actor_organisation_id)
+    return _apply(facts, actor, event.action, record, to_state).after

@@ -1,0 +1,117 @@
+"""What each bench step records (PRODUCT.md §3), as plain data with its own validation rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from ordi.domain.errors import InvalidRecord
+
+WipeLevel = Literal["clear", "purge", "destroy"]
+MediumResult = Literal["erased", "failed", "destroyed"]
+MediumKind = Literal["hdd", "ssd", "nvme", "emmc", "usb", "other"]
+Grade = Literal["A", "B", "C"]
+BeneficiaryCategory = Literal["job_seeker", "student", "senior", "disability", "low_income", "asylum_refugee", "other"]
+AgeBand = Literal["under_18", "18_25", "26_45", "46_64", "65_plus", "unknown"]
+RecycleChannel = Literal["weee_collector", "eco_organism", "manufacturer_take_back", "other"]
+
+
+class Record:
+    """Base of every step record; `validate` raises InvalidRecord when a rule is broken."""
+
+    def validate(self) -> None:  # pragma: no cover - overridden where there is a rule
+        return None
+
+
+@dataclass(frozen=True)
+class Medium:
+    kind: MediumKind
+    serial: str
+    result: MediumResult
+    capacity_gb: float | None = None
+    model: str | None = None
+
+
+@dataclass(frozen=True)
+class WipeRecord(Record):
+    """One wipe (or media destruction), per NIST SP 800-88."""
+
+    level: WipeLevel
+    method: str
+    tool: str
+    media: list[Medium]
+    tool_version: str | None = None
+    operator: str | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    verification: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        ok = {"destroyed"} if self.level == "destroy" else {"erased", "destroyed"}
+        return bool(self.media) and all(m.result in ok for m in self.media)
+
+    def validate(self) -> None:
+        if not self.media:
+            raise InvalidRecord("wipe_needs_media")
+        if self.started_at and self.ended_at and self.ended_at < self.started_at:
+            raise InvalidRecord("wipe_end_before_start")
+        serials = [m.serial.strip().upper() for m in self.media]
+        if len(set(serials)) != len(serials):
+            raise InvalidRecord("wipe_duplicate_medium")
+        if self.level == "destroy" and any(m.result == "erased" for m in self.media):
+            raise InvalidRecord("destroy_level_result")
+
+
+@dataclass(frozen=True)
+class RefurbishRecord(Record):
+    grade: Grade
+    labour_minutes: int
+    os: str | None = None
+    checks: list[str] = field(default_factory=list)
+    parts_replaced: list[str] = field(default_factory=list)
+
+    def validate(self) -> None:
+        if not 0 <= self.labour_minutes <= 24 * 60:
+            raise InvalidRecord("labour_minutes_range")
+
+
+@dataclass(frozen=True)
+class RecycleRecord(Record):
+    reason: str
+    weight_kg: float
+    channel: RecycleChannel
+
+    def validate(self) -> None:
+        if not 0 < self.weight_kg <= 500:
+            raise InvalidRecord("weight_range")
+
+
+@dataclass(frozen=True)
+class ReserveRecord(Record):
+    association_id: int
+    request_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Beneficiary:
+    """Pseudonymous by design: a category, an age band and a département, never a name."""
+
+    category: BeneficiaryCategory
+    age_band: AgeBand
+    departement: str
+
+
+@dataclass(frozen=True)
+class HandOverRecord(Record):
+    beneficiary: Beneficiary
+
+
+@dataclass(frozen=True)
+class LossRecord(Record):
+    note: str
+
+    def validate(self) -> None:
+        if not self.note.strip():
+            raise InvalidRecord("loss_note_required")

@@ -1,0 +1,75 @@
+"""Donations: declare (JSON or spreadsheet), list, read."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import HTTPException
+from litestar.params import Parameter
+
+from ordi.auth.dependencies import require_kind
+from ordi.domain.lifecycle import Actor, OrgKind
+from ordi.donations import service, spreadsheet
+from ordi.donations.schemas import DonationIn, DonationOut
+from ordi.http.params import Limit, Offset, page
+from ordi.jobs import service as jobs
+from workers.actors import enqueue_job
+
+CSV_TYPES = {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel", "text/comma-separated-values"}
+
+
+class DonationController(Controller):
+    path = "/api/v1/donations"
+    tags = ["donations"]
+
+    @post("/", summary="Déclarer un don")
+    async def declare(self, actor: Actor, lang: str, data: DonationIn) -> DonationOut:
+        return await service.declare(
+            actor,
+            service.items_from_json(data),
+            pickup_address=data.pickup_address,
+            pickup_postcode=data.pickup_postcode,
+            notes=data.notes,
+            lang=lang,
+        )
+
+    @post(
+        "/import",
+        summary="Déclarer un don à partir d'un tableur (CSV ; ou ,)",
+        description="Corps `text/csv`, ligne d'en-tête. `background=true` : tâche de fond (202).",
+    )
+    async def import_csv(
+        self,
+        actor: Actor,
+        lang: str,
+        request: Request[Any, Any, Any],
+        background: Annotated[bool, Parameter(description="Importer en tâche de fond")] = False,
+        pickup_address: str = "",
+        pickup_postcode: str = "",
+        notes: str = "",
+    ) -> Response[Any]:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in CSV_TYPES:
+            raise HTTPException(status_code=415, detail="Envoyez le fichier en text/csv.")
+        require_kind(actor, OrgKind.DONOR)
+        text = spreadsheet.decode(await request.body())
+        if background:
+            params = {"csv": text, "pickup_address": pickup_address, "pickup_postcode": pickup_postcode, "notes": notes}
+            job_id = await jobs.create(actor, "donation_import", params)
+            enqueue_job(job_id)
+            return Response(await jobs.get(actor, job_id), status_code=202)
+        items = spreadsheet.parse(text)
+        donation = await service.declare(
+            actor, items, pickup_address=pickup_address, pickup_postcode=pickup_postcode, notes=notes, lang=lang
+        )
+        return Response(donation, status_code=201)
+
+    @get("/", summary="Lister les dons visibles")
+    async def list_donations(self, actor: Actor, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+        items, total = await service.list_donations(actor, limit, offset)
+        return page(items, total, limit, offset)
+
+    @get("/{donation_id:int}", summary="Un don et ses appareils")
+    async def get_donation(self, actor: Actor, lang: str, donation_id: int) -> DonationOut:
+        return await service.get_donation(actor, donation_id, lang, with_devices=True)

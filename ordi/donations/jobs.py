@@ -1,0 +1,27 @@
+"""The background import of a large spreadsheet, with progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ordi.donations import service, spreadsheet
+from ordi.jobs.registry import JobContext, job_kind
+
+
+@job_kind("donation_import")
+async def import_donation(context: JobContext) -> dict[str, Any]:
+    items = spreadsheet.parse(context.params["csv"])
+    await context.report(0, len(items))
+
+    async def progress(done: int) -> None:
+        await context.report(done, len(items))
+
+    donation = await service.declare(
+        context.actor,
+        items,
+        pickup_address=context.params.get("pickup_address", ""),
+        pickup_postcode=context.params.get("pickup_postcode", ""),
+        notes=context.params.get("notes", ""),
+        progress=progress,
+    )
+    return {"donation_id": donation.id, "reference": donation.reference, "device_count": donation.device_count}

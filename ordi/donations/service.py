@@ -1,0 +1,225 @@
+"""Declaring donations: each item becomes a device with its asset tag, in state `declared`."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from ordi import scoping
+from ordi.auth.dependencies import require_kind
+from ordi.clock import now
+from ordi.db import bulk_insert, write_transaction
+from ordi.devices.service import DEVICE_COLUMNS, device_out
+from ordi.devices.tables import Device
+from ordi.domain import asset_tags
+from ordi.domain.errors import InvalidImport, NotFound
+from ordi.domain.lifecycle import Action, Actor, OrgKind, State
+from ordi.donations.schemas import DonationIn, DonationOut
+from ordi.donations.spreadsheet import DeviceItem
+from ordi.donations.tables import Donation
+
+MAX_ITEMS = 20_000
+_TAG_ATTEMPTS = 3
+
+DONATION_COLUMNS = (
+    Donation.id,
+    Donation.reference,
+    Donation.donor,
+    Donation.device_count,
+    Donation.pickup_address,
+    Donation.pickup_postcode,
+    Donation.notes,
+    Donation.created_at,
+)
+
+
+def _donation_out(row: dict[str, Any], devices: list[Any] | None = None) -> DonationOut:
+    return DonationOut(
+        id=row["id"],
+        reference=row["reference"],
+        donor_id=row["donor"],
+        device_count=row["device_count"],
+        pickup_address=row["pickup_address"],
+        pickup_postcode=row["pickup_postcode"],
+        notes=row["notes"],
+        created_at=row["created_at"],
+        devices=devices,
+    )
+
+
+def items_from_json(data: DonationIn) -> list[DeviceItem]:
+    return [
+        DeviceItem(
+            category=i.category,
+            brand=i.brand.strip(),
+            model=i.model.strip(),
+            serial_number=i.serial_number.strip().upper(),
+            has_storage=i.has_storage,
+            weight_kg=i.weight_kg,
+        )
+        for i in data.items
+    ]
+
+
+async def declare(
+    actor: Actor,
+    items: Sequence[DeviceItem],
+    *,
+    pickup_address: str = "",
+    pickup_postcode: str = "",
+    notes: str = "",
+    lang: str = "fr",
+    progress: Callable[[int], Any] | None = None,
+) -> DonationOut:
+    """One donation and all its devices, or nothing."""
+    require_kind(actor, OrgKind.DONOR)
+    if not items:
+        raise InvalidImport("donation_empty", errors=[])
+    if len(items) > MAX_ITEMS:
+        raise InvalidImport("donation_too_large", errors=[], max=MAX_ITEMS)
+    for attempt in range(_TAG_ATTEMPTS):
+        try:
+            donation_id = await _insert(actor, items, pickup_address, pickup_postcode, notes)
+            break
+        except (asyncpg.UniqueViolationError, sqlite3.IntegrityError):
+            # A freshly drawn tag met an existing one (about 1 in 10^8 per device): draw again.
+            if attempt == _TAG_ATTEMPTS - 1:
+                raise
+    if progress is not None:
+        await progress(len(items))
+    return await get_donation(actor, donation_id, lang, with_devices=True)
+
+
+async def _insert(
+    actor: Actor, items: Sequence[DeviceItem], pickup_address: str, pickup_postcode: str, notes: str
+) -> int:
+    at = now()
+    async with write_transaction() as tx:
+        inserted = await Donation.insert(
+            Donation(
+                reference=f"TMP-{asset_tags.new_tag()}",
+                donor=actor.organisation_id,
+                declared_by=actor.user_id,
+                pickup_address=pickup_address,
+                pickup_postcode=pickup_postcode,
+                notes=notes,
+                device_count=len(items),
+                created_at=at,
+            )
+        ).returning(Donation.id)
+        donation_id = inserted[0]["id"]
+        await Donation.update({Donation.reference: f"DON-{at.year}-{donation_id:06d}"}).where(
+            Donation.id == donation_id
+        )
+        tags = _unique_tags(len(items))
+        declared = State.DECLARED.value
+        device_rows = [
+            (
+                tag,
+                donation_id,
+                actor.organisation_id,
+                i.category,
+                i.brand,
+                i.model,
+                i.serial_number,
+                i.has_storage,
+                i.weight_kg,
+                declared,
+                not i.has_storage,
+                actor.organisation_id,
+                1,
+                at,
+                at,
+            )
+            for tag, i in zip(tags, items, strict=True)
+        ]
+        await bulk_insert(
+            tx,
+            "device",
+            [
+                "asset_tag",
+                "donation",
+                "donor",
+                "category",
+                "brand",
+                "model",
+                "serial_number",
+                "has_storage",
+                "weight_kg",
+                "state",
+                "data_cleared",
+                "custodian",
+                "event_count",
+                "state_changed_at",
+                "created_at",
+            ],
+            device_rows,
+        )
+        ids = await Device.select(Device.id).where(Device.donation == donation_id).order_by(Device.id)
+        payload = msgspec.json.encode({"donation_id": donation_id}).decode()
+        event_rows = [
+            (
+                d["id"],
+                1,
+                Action.DECLARE.value,
+                "done",
+                None,
+                declared,
+                actor.user_id,
+                actor.organisation_id,
+                at,
+                payload,
+            )
+            for d in ids
+        ]
+        await bulk_insert(
+            tx,
+            "device_event",
+            [
+                "device",
+                "seq",
+                "action",
+                "outcome",
+                "from_state",
+                "to_state",
+                "actor_user",
+                "actor_organisation",
+                "occurred_at",
+                "payload",
+            ],
+            event_rows,
+        )
+    return int(donation_id)
+
+
+def _unique_tags(count: int) -> list[str]:
+    tags: set[str] = set()
+    while len(tags) < count:
+        tags.add(asset_tags.new_tag())
+    return list(tags)
+
+
+async def get_donation(actor: Actor, donation_id: int, lang: str = "fr", with_devices: bool = False) -> DonationOut:
+    condition = scoping.combine(scoping.donations(actor), Donation.id == donation_id)
+    row = await Donation.select(*DONATION_COLUMNS).where(condition).first()
+    if row is None:
+        raise NotFound("donation_not_found")
+    devices = None
+    if with_devices:
+        device_condition = scoping.combine(scoping.devices(actor), Device.donation == donation_id)
+        rows = await Device.select(*DEVICE_COLUMNS).where(device_condition).order_by(Device.id)
+        devices = [device_out(r, lang) for r in rows]
+    return _donation_out(row, devices)
+
+
+async def list_donations(actor: Actor, limit: int, offset: int) -> tuple[list[DonationOut], int]:
+    condition = scoping.donations(actor)
+    query = Donation.select(*DONATION_COLUMNS).order_by(Donation.id, ascending=False).limit(limit).offset(offset)
+    count = Donation.count()
+    if condition is not None:
+        query, count = query.where(condition), count.where(condition)
+    return [_donation_out(r) for r in await query], await count

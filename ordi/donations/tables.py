@@ -1,0 +1,21 @@
+"""A donation: one donor's batch of declared devices."""
+
+from __future__ import annotations
+
+from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from ordi.organisations.tables import Organisation, User
+
+
+class Donation(Table, tablename="donation"):
+    id = Serial(primary_key=True)
+    reference = Varchar(length=40, unique=True)
+    donor = ForeignKey(Organisation, index=True)
+    declared_by = ForeignKey(User)
+    pickup_address = Varchar(length=300, default="")
+    pickup_postcode = Varchar(length=5, default="")
+    notes = Text(default="")
+    device_count = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)

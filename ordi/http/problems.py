@@ -1,0 +1,111 @@
+"""The one place that turns errors into RFC 9457 problem responses, in the caller's language."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotFoundException,
+    ValidationException,
+)
+
+from ordi.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidImport,
+    InvalidRecord,
+    NotFound,
+    TransitionNotAllowed,
+    Unauthenticated,
+)
+from ordi.i18n import message, pick_language, title
+
+log = logging.getLogger("ordi.http")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+STATUS_BY_ERROR: dict[type[DomainError], int] = {
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    TransitionNotAllowed: 409,
+    Conflict: 409,
+    InvalidRecord: 422,
+    InvalidImport: 422,
+}
+
+
+def problem(
+    request: Request[Any, Any, Any], status: int, detail: str, code: str, **extra: Any
+) -> Response[dict[str, Any]]:
+    lang = pick_language(request.headers.get("accept-language"))
+    body: dict[str, Any] = {
+        "type": f"https://ordi2.fr/problems/{code.replace('_', '-')}",
+        "title": title(status, lang),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "code": code,
+        **extra,
+    }
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return Response(content=body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+    lang = pick_language(request.headers.get("accept-language"))
+    status = next((s for cls, s in STATUS_BY_ERROR.items() if isinstance(exc, cls)), 400)
+    extra: dict[str, Any] = {}
+    if isinstance(exc, InvalidImport):
+        extra["errors"] = [{**e, "message": message(e["key"], lang, **e.get("params", {}))} for e in exc.errors]
+        for e in extra["errors"]:
+            e.pop("params", None)
+    return problem(request, status, message(exc.key, lang, **exc.params), exc.key, **extra)
+
+
+def validation_error_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    lang = pick_language(request.headers.get("accept-language"))
+    errors = exc.extra if isinstance(exc.extra, list) else []
+    first = errors[0] if errors else {}
+    text = str(first.get("message", exc.detail)) if isinstance(first, dict) else str(exc.detail)
+    key = first.get("key") if isinstance(first, dict) else None
+    where = f" ({key})" if key else ""
+    return problem(
+        request,
+        400,
+        message("validation_failed", lang, message=text + where),
+        "validation_failed",
+        errors=errors,
+    )
+
+
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    lang = pick_language(request.headers.get("accept-language"))
+    if isinstance(exc, NotFoundException):
+        return problem(request, 404, message("not_found", lang), "not_found")
+    if isinstance(exc, MethodNotAllowedException):
+        return problem(request, 405, message("method_not_allowed", lang), "method_not_allowed")
+    status = exc.status_code
+    if status >= 500:
+        log.error("HTTP %s on %s: %s", status, request.url.path, exc.detail)
+        return problem(request, status, message("internal_error", lang), "internal_error")
+    return problem(request, status, str(exc.detail), "http_error")
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+    lang = pick_language(request.headers.get("accept-language"))
+    return problem(request, 500, message("internal_error", lang), "internal_error")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DomainError: domain_error_handler,
+    ValidationException: validation_error_handler,
+    HTTPException: http_error_handler,
+    Exception: internal_error_handler,
+}

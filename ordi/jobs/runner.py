@@ -1,0 +1,36 @@
+"""Running one job: the body of the dramatiq actor, kept out of it so it can be tested directly."""
+
+from __future__ import annotations
+
+import logging
+
+from ordi.auth.service import actor_for_user
+from ordi.domain.errors import DomainError
+from ordi.jobs import service
+from ordi.jobs.registry import JobContext, handler
+
+log = logging.getLogger("ordi.jobs")
+
+
+async def run_job(job_id: str) -> None:
+    """Idempotent: a job that already succeeded is skipped; a retried one starts over cleanly."""
+    row = await service.load_for_run(job_id)
+    if row is None:
+        return
+    actor = await actor_for_user(row["created_by"])
+
+    async def report(done: int, total: int) -> None:
+        await service.report(job_id, done, total)
+
+    context = JobContext(job_id=job_id, params=row["params"] or {}, actor=actor, report=report)
+    try:
+        result = await handler(row["kind"])(context)
+    except DomainError as exc:
+        # The input is wrong: retrying would fail the same way.
+        await service.fail(job_id, exc)
+        return
+    except Exception as exc:
+        log.exception("job %s (%s) failed", job_id, row["kind"])
+        await service.fail(job_id, exc)
+        raise
+    await service.succeed(job_id, result)

@@ -1,0 +1,187 @@
+"""Job records: created with the request, run by a worker, read by whoever started them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import msgspec
+
+from ordi import scoping
+from ordi.clock import now
+from ordi.db import write_transaction
+from ordi.domain.errors import Conflict, DomainError, NotFound
+from ordi.domain.lifecycle import Actor
+from ordi.i18n import message
+from ordi.jobs.tables import Job, JobFileChunk
+
+CHUNK_SIZE = 1024 * 1024
+
+JOB_COLUMNS = (
+    Job.id,
+    Job.kind,
+    Job.status,
+    Job.progress_done,
+    Job.progress_total,
+    Job.error,
+    Job.result,
+    Job.result_content_type,
+    Job.result_filename,
+    Job.result_size,
+    Job.created_at,
+    Job.started_at,
+    Job.finished_at,
+    Job.attempts,
+)
+
+
+class JobOut(msgspec.Struct):
+    id: str
+    kind: str
+    status: str
+    progress: dict[str, int]
+    error: str
+    result: dict[str, Any]
+    download_url: str | None
+    created_at: Any
+    started_at: Any
+    finished_at: Any
+
+
+def _out(row: dict[str, Any]) -> JobOut:
+    result = row["result"]
+    if isinstance(result, str):
+        result = msgspec.json.decode(result)
+    has_file = row["status"] == "succeeded" and row["result_size"] > 0
+    return JobOut(
+        id=str(row["id"]),
+        kind=row["kind"],
+        status=row["status"],
+        progress={"done": row["progress_done"], "total": row["progress_total"]},
+        error=row["error"],
+        result=result or {},
+        download_url=f"/api/v1/jobs/{row['id']}/result" if has_file else None,
+        created_at=row["created_at"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+    )
+
+
+async def create(actor: Actor, kind: str, params: dict[str, Any], total: int = 0) -> str:
+    """Record the job; the caller enqueues it only after this transaction has committed."""
+    job_id = uuid.uuid4()
+    async with write_transaction():
+        await Job.insert(
+            Job(
+                id=job_id,
+                kind=kind,
+                organisation=actor.organisation_id,
+                created_by=actor.user_id,
+                params=params,
+                progress_total=total,
+            )
+        )
+    return str(job_id)
+
+
+async def get(actor: Actor, job_id: str) -> JobOut:
+    row = await _row(actor, job_id)
+    return _out(row)
+
+
+async def _row(actor: Actor, job_id: str) -> dict[str, Any]:
+    try:
+        key = uuid.UUID(job_id)
+    except ValueError as exc:
+        raise NotFound("job_not_found") from exc
+    row = await Job.select(*JOB_COLUMNS).where((Job.id == key) & scoping.jobs(actor)).output(load_json=True).first()
+    if row is None:
+        raise NotFound("job_not_found")
+    return row
+
+
+async def load_for_run(job_id: str) -> dict[str, Any] | None:
+    """A worker's view (no caller scope): the job, unless it already finished successfully."""
+    row = (
+        await Job.select(Job.id, Job.kind, Job.status, Job.params, Job.created_by, Job.organisation)
+        .where(Job.id == uuid.UUID(job_id))
+        .output(load_json=True)
+        .first()
+    )
+    if row is None or row["status"] == "succeeded":
+        return None
+    await Job.update(
+        {Job.status: "running", Job.started_at: now(), Job.attempts: Job.attempts + 1, Job.error: ""}
+    ).where(Job.id == row["id"])
+    return row
+
+
+async def report(job_id: str, done: int, total: int) -> None:
+    await Job.update({Job.progress_done: done, Job.progress_total: total}).where(Job.id == uuid.UUID(job_id))
+
+
+async def succeed(job_id: str, result: dict[str, Any]) -> None:
+    await Job.update(
+        {Job.status: "succeeded", Job.result: result, Job.finished_at: now(), Job.progress_done: Job.progress_total}
+    ).where(Job.id == uuid.UUID(job_id))
+
+
+async def fail(job_id: str, error: BaseException, lang: str = "fr") -> None:
+    """Say why in words a person can act on; details beyond that stay in the worker's log."""
+    if isinstance(error, DomainError):
+        text = message(error.key, lang, **error.params)
+        errors = getattr(error, "errors", None)
+        result = (
+            {"errors": [{**e, "message": message(e["key"], lang, **e.get("params", {}))} for e in errors]}
+            if errors
+            else {}
+        )
+    else:
+        text = message("internal_error", lang) + f" ({type(error).__name__})"
+        result = {}
+    await Job.update({Job.status: "failed", Job.error: text, Job.result: result, Job.finished_at: now()}).where(
+        Job.id == uuid.UUID(job_id)
+    )
+
+
+async def store_file(job_id: str, chunks: Iterable[bytes], content_type: str, filename: str) -> int:
+    """Replace the job's file (a retried job writes it anew) in one transaction."""
+    key = uuid.UUID(job_id)
+    size = 0
+    async with write_transaction():
+        await JobFileChunk.delete().where(JobFileChunk.job == key)
+        for seq, chunk in enumerate(chunks):
+            await JobFileChunk.insert(JobFileChunk(job=key, seq=seq, data=chunk))
+            size += len(chunk)
+        await Job.update(
+            {Job.result_content_type: content_type, Job.result_filename: filename, Job.result_size: size}
+        ).where(Job.id == key)
+    return size
+
+
+def read_chunks(path: str) -> Iterable[bytes]:
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK_SIZE):
+            yield chunk
+
+
+async def result_file(actor: Actor, job_id: str) -> tuple[dict[str, Any], AsyncIterator[bytes]]:
+    row = await _row(actor, job_id)
+    if row["status"] != "succeeded" or row["result_size"] == 0:
+        raise Conflict("job_not_finished", status=row["status"])
+
+    async def stream() -> AsyncIterator[bytes]:
+        seq = 0
+        while True:
+            chunk = (
+                await JobFileChunk.select(JobFileChunk.data)
+                .where((JobFileChunk.job == row["id"]) & (JobFileChunk.seq == seq))
+                .first()
+            )
+            if chunk is None:
+                return
+            yield bytes(chunk["data"])
+            seq += 1
+
+    return row, stream()

@@ -1,0 +1,48 @@
+"""Background jobs and their result files, kept in the database so every process can serve them."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSONB,
+    UUID,
+    Bytea,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from ordi.organisations.tables import Organisation, User
+
+
+class Job(Table, tablename="job"):
+    id = UUID(primary_key=True)
+    kind = Varchar(length=40)
+    organisation = ForeignKey(Organisation, index=True)
+    created_by = ForeignKey(User, null=True, default=None)
+    status = Varchar(length=12, default="queued", index=True)  # queued, running, succeeded, failed
+    progress_done = Integer(default=0)
+    progress_total = Integer(default=0)
+    params = JSONB(default="{}")
+    result = JSONB(default="{}")
+    error = Text(default="")
+    attempts = Integer(default=0)
+    result_content_type = Varchar(length=100, default="")
+    result_filename = Varchar(length=200, default="")
+    result_size = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+    started_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)
+
+
+class JobFileChunk(Table, tablename="job_file_chunk"):
+    """A result file in 1 MiB pieces: written while rendering, streamed back on download."""
+
+    id = Serial(primary_key=True)
+    job = ForeignKey(Job, index=True)
+    seq = Integer()
+    data = Bytea()

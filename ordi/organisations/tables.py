@@ -1,0 +1,58 @@
+"""Organisations, their people, and the scanning stations' API keys."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Serial,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class Organisation(Table, tablename="organisation"):
+    id = Serial(primary_key=True)
+    name = Varchar(length=200)
+    kind = Varchar(length=20, index=True)  # OrgKind
+    subkind = Varchar(length=30, null=True, default=None)  # donors: atelier_canope, member_firm, public_body, other
+    siret = Varchar(length=14, null=True, default=None, unique=True)
+    address = Varchar(length=300, default="")
+    postcode = Varchar(length=5, default="")
+    city = Varchar(length=100, default="")
+    departement = Varchar(length=3, default="", index=True)
+    region = Varchar(length=2, default="", index=True)
+    latitude = DoublePrecision(null=True, default=None)
+    longitude = DoublePrecision(null=True, default=None)
+    label_number = Varchar(length=40, null=True, default=None)
+    label_valid_from = Date(null=True, default=None)
+    label_valid_until = Date(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class User(Table, tablename="app_user"):
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, index=True)
+    email = Varchar(length=254, unique=True)
+    full_name = Varchar(length=200, default="")
+    role = Varchar(length=20, default="member")  # "manager" manages people and keys of its organisation
+    password_hash = Varchar(length=200)
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ApiKey(Table, tablename="api_key"):
+    """A revocable credential for a scanning station; only its SHA-256 is stored."""
+
+    id = Serial(primary_key=True)
+    organisation = ForeignKey(Organisation, index=True)
+    user = ForeignKey(User)
+    name = Varchar(length=100)
+    prefix = Varchar(length=16)
+    key_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    revoked_at = Timestamptz(null=True, default=None)

@@ -1,0 +1,35 @@
+"""The one Piccolo app: every table, migrations in the top-level `migrations/` folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
+from ordi.donations.tables import Donation
+from ordi.jobs.tables import Job, JobFileChunk
+from ordi.organisations.tables import ApiKey, Organisation, User
+from ordi.requests.tables import EquipmentRequest, RequestItem
+
+TABLES = [
+    Organisation,
+    User,
+    ApiKey,
+    Donation,
+    Device,
+    DeviceEvent,
+    BeneficiaryContact,
+    EquipmentRequest,
+    RequestItem,
+    Job,
+    JobFileChunk,
+]
+
+APP_CONFIG = AppConfig(
+    app_name="ordi",
+    migrations_folder_path=str(Path(__file__).resolve().parent.parent / "migrations"),
+    table_classes=TABLES,
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,29 @@
+"""An association's request for equipment, and what was allocated to it."""
+
+from __future__ import annotations
+
+from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from ordi.organisations.tables import Organisation, User
+
+
+class EquipmentRequest(Table, tablename="equipment_request"):
+    id = Serial(primary_key=True)
+    association = ForeignKey(Organisation, index=True)
+    requested_by = ForeignKey(User)
+    status = Varchar(length=20, default="pending", index=True)  # pending, approved, rejected, fulfilled
+    reason = Text()
+    decision_reason = Text(default="")
+    decided_by = ForeignKey(User, null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class RequestItem(Table, tablename="request_item"):
+    id = Serial(primary_key=True)
+    request = ForeignKey(EquipmentRequest, index=True)
+    category = Varchar(length=20)
+    quantity = Integer()
+    allocated = Integer(default=0)

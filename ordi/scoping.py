@@ -1,0 +1,75 @@
+"""The one place that says what each organisation may see.
+
+Every query that reads devices, donations, requests or jobs on behalf of a caller takes its
+filter from here, so a rule changes in one place and a forgotten filter shows up in review.
+Rows outside the scope are reported as "not found" (404): their existence must not leak.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ordi.devices.tables import Device
+from ordi.domain.errors import Forbidden
+from ordi.domain.lifecycle import Actor, OrgKind, State
+from ordi.donations.tables import Donation
+from ordi.jobs.tables import Job
+from ordi.requests.tables import EquipmentRequest
+
+
+def devices(actor: Actor) -> Any | None:
+    """Filter on `Device` (None: everything). The committee reads figures, never devices."""
+    org = actor.organisation_id
+    if actor.kind is OrgKind.OPERATOR:
+        return None
+    if actor.kind is OrgKind.DONOR:
+        return Device.donor == org
+    if actor.kind is OrgKind.REFURBISHER:
+        # Its own workshop's devices, plus the declared ones waiting for a collection.
+        return (Device.refurbisher == org) | (Device.state == State.DECLARED.value)
+    if actor.kind is OrgKind.ASSOCIATION:
+        return Device.association == org
+    raise Forbidden("role_forbidden", kind=actor.kind.value)
+
+
+def device_row_visible(actor: Actor, row: dict[str, Any]) -> bool:
+    """The same rule as `devices`, applied to a row already read (hot path: scan)."""
+    org = actor.organisation_id
+    if actor.kind is OrgKind.OPERATOR:
+        return True
+    if actor.kind is OrgKind.DONOR:
+        return bool(row["donor"] == org)
+    if actor.kind is OrgKind.REFURBISHER:
+        return bool(row["refurbisher"] == org or row["state"] == State.DECLARED.value)
+    if actor.kind is OrgKind.ASSOCIATION:
+        return bool(row["association"] == org)
+    return False
+
+
+def donations(actor: Actor) -> Any | None:
+    org = actor.organisation_id
+    if actor.kind is OrgKind.OPERATOR:
+        return None
+    if actor.kind is OrgKind.DONOR:
+        return Donation.donor == org
+    if actor.kind is OrgKind.REFURBISHER:
+        workshop_devices = (Device.refurbisher == org) | (Device.state == State.DECLARED.value)
+        return Donation.id.is_in(Device.select(Device.donation).where(workshop_devices))
+    raise Forbidden("role_forbidden", kind=actor.kind.value)
+
+
+def requests(actor: Actor) -> Any | None:
+    if actor.kind is OrgKind.OPERATOR:
+        return None
+    if actor.kind is OrgKind.ASSOCIATION:
+        return EquipmentRequest.association == actor.organisation_id
+    raise Forbidden("role_forbidden", kind=actor.kind.value)
+
+
+def jobs(actor: Actor) -> Any:
+    """A job's progress and file belong to the organisation that started it."""
+    return Job.organisation == actor.organisation_id
+
+
+def combine(scope: Any | None, condition: Any) -> Any:
+    return condition if scope is None else (condition & scope)
