@@ -1,0 +1,259 @@
+"""PDF and CSV renderings: QR decodes to the verification URL, text is there, big reports stream."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tracemalloc
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pypdf import PdfReader
+
+from ordi.certificates.documents import (
+    BENEFICIARY_LABELS_FR,
+    STATE_LABELS_FR,
+    DeviceFateRow,
+    DonationReportHeader,
+    DonationTotals,
+    ImpactSummary,
+    iter_donation_report_json,
+    render_certificate_pdf,
+    render_donation_report_pdf,
+    write_donation_report_csv,
+)
+from ordi.certificates.model import MediumRecord
+from ordi.certificates.signing import key_id, sign
+
+from .conftest import make_certificate, make_media
+
+VERIFY_URL = "HTTPS://ORDI2.EXAMPLE.FR/V/CE-2026-000123"
+
+
+def _text(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _certificate_pdf(
+    dev_key: Ed25519PrivateKey, media: tuple[MediumRecord, ...] | None = None, **overrides: object
+) -> bytes:
+    cert = make_certificate(media, **overrides)
+    out = io.BytesIO()
+    render_certificate_pdf(cert, VERIFY_URL, sign(cert.canonical_content(), dev_key), key_id(dev_key), out)
+    return out.getvalue()
+
+
+def test_certificate_pdf_qr_decodes_to_the_verification_url(dev_key: Ed25519PrivateKey) -> None:
+    pdf = _certificate_pdf(dev_key)
+    document = pdfium.PdfDocument(pdf)
+    page = document[0]
+    width, height = page.get_size()
+    assert (round(width), round(height)) == (595, 842)  # A4 portrait
+    image = page.render(scale=150 / 72).to_pil()
+    codes = zxingcpp.read_barcodes(image)
+    assert [c.text for c in codes] == [VERIFY_URL]
+    assert codes[0].format == zxingcpp.BarcodeFormat.QRCode
+    assert codes[0].ec_level in ("M", "Q")
+
+
+def test_certificate_pdf_text(dev_key: Ed25519PrivateKey) -> None:
+    pages = _text(_certificate_pdf(dev_key, source_report_sha256="ab" * 32, source_report_tool="nwipe 0.38"))
+    text = "\n".join(pages)
+    for expected in (
+        "Certificat d'effacement des données",
+        "CE-2026-000123",
+        "K7M2Q9",
+        "7XK2Q52",
+        "123 456 789 01234",
+        "O2-2025-042",
+        "Technicien T-07",
+        "Nettoyage (Clear)",
+        "DoD Short",
+        "nwipe 0.38",
+        "SER00001",
+        "Données effacées",
+        "ab" * 32,
+        "Ed25519",
+        key_id(dev_key),
+        "openssl pkeyutl",
+    ):
+        assert expected in text, expected
+    assert "■" not in text
+
+
+def test_certificate_with_many_media_paginates(dev_key: Ed25519PrivateKey) -> None:
+    media = make_media(60, failed=3)
+    pages = _text(_certificate_pdf(dev_key, media=media, overall_result="erased_with_exceptions"))
+    assert len(pages) >= 2
+    text = "\n".join(pages)
+    assert "SER00059" in text and "Effacé avec exceptions" in text
+    assert all("Type" in p for p in pages[1:-1])  # media table header repeated on continuation pages
+    assert f"page {len(pages)}" in pages[-1]
+
+
+def test_non_latin_text_degrades_to_question_marks_not_boxes(dev_key: Ed25519PrivateKey) -> None:
+    from ordi.certificates.model import CertificateDevice
+
+    device = CertificateDevice(asset_tag="K7M2Q9", category="portable", model="Łódź 联想 T480", serial_number="S")
+    text = "\n".join(_text(_certificate_pdf(dev_key, device=device)))
+    # ó is in Windows-1252; ź loses its accent; Ł and the CJK characters have no Latin form.
+    assert "?ódz ?? T480" in text
+    assert "■" not in text
+
+
+# --------------------------------------------------------------------------- donation report
+
+HEADER = DonationReportHeader(
+    donation_id="7f9c2d4e",
+    reference="DON-2026-0007",
+    donor_name="Atelier Canopé du Calvados",
+    declared_on=date(2026, 1, 5),
+    generated_at=datetime(2026, 4, 1, 10, 0, tzinfo=UTC),
+)
+TOTALS = DonationTotals(
+    devices=2000,
+    by_state={"handed_over": 1333, "recycled": 667},
+    redistributed=1333,
+    recycled=667,
+    wipe_certificates=2000,
+    recycled_weight_kg=1534.1,
+)
+IMPACT = ImpactSummary(
+    kg_ewaste_avoided=3332.5,
+    kg_co2e_avoided=206615.0,
+    factors=[("ordinateur portable", 2.5, 155.0, "Facteur configuré par l'opérateur (source citée ici)")],
+    method_note="Appareils redistribués multipliés par le facteur de leur catégorie.",
+)
+
+
+def _row(i: int) -> DeviceFateRow:
+    recycled = i % 3 == 0
+    return DeviceFateRow(
+        asset_tag=f"T{i:06d}",
+        category="ordinateur portable",
+        model='=HYPERLINK("http://x")' if i == 1 else "Lenovo ThinkPad T480",
+        serial_number=f"SN{i:08d}",
+        state="recycled" if recycled else "handed_over",
+        declared_at=date(2026, 1, 5),
+        collected_at=datetime(2026, 1, 10, 23, 30, tzinfo=UTC),  # 11/01 in Paris
+        received_at=date(2026, 1, 12),
+        wiped_at=date(2026, 1, 20),
+        ready_at=None if recycled else date(2026, 1, 25),
+        handed_over_at=None if recycled else date(2026, 2, 1),
+        recycled_at=date(2026, 2, 3) if recycled else None,
+        certificate_number=f"CE-2026-{i + 1:06d}",
+        grade=None if recycled else "B",
+        recycle_channel="ecosystem" if recycled else None,
+        recycle_weight_kg=2.3 if recycled else None,
+        departement=None if recycled else "14",
+        beneficiary_category=None if recycled else "student",
+    )
+
+
+class _Rows:
+    """A generator of rows that records how many were consumed (to prove the PDF streams)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.consumed = 0
+
+    def __iter__(self) -> Iterator[DeviceFateRow]:
+        for i in range(self.n):
+            self.consumed += 1
+            yield _row(i)
+
+
+def test_report_pdf_streams_2000_rows() -> None:
+    rows = _Rows(2000)
+    calls: list[tuple[int, int]] = []
+    out = io.BytesIO()
+    tracemalloc.start()
+    try:
+        render_donation_report_pdf(
+            HEADER, iter(rows), TOTALS, IMPACT, out, progress=lambda n: calls.append((n, rows.consumed))
+        )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * 1024 * 1024, peak
+    # progress: increasing, ends at 2000, and called while rows were still being produced
+    done = [n for n, _ in calls]
+    assert done == sorted(done) and done[-1] == 2000
+    assert len(calls) > 10
+    assert calls[0][1] < 100
+    pages = _text(out.getvalue())
+    assert 25 <= len(pages) <= 80
+    assert "T000000" in pages[0] and "Rapport de traçabilité du don" in pages[0]
+    assert "T001999" in pages[-1]
+    assert f"page {len(pages)}" in pages[-1]
+    assert all("N° inventaire" in p for p in pages)  # table header on every page
+    text = "\n".join(pages[:2])
+    for expected in ("DON-2026-0007", "Atelier Canopé du Calvados", "3 332,5", "206 615,0", "CO2e", "source citée"):
+        assert expected in text, expected
+    assert "11/01/26" in pages[0]  # datetimes shown in Paris time
+    assert "étudiant" in pages[0] and "recyclé" in pages[0]
+
+
+def test_report_pdf_empty_donation() -> None:
+    out = io.BytesIO()
+    progress: list[int] = []
+    render_donation_report_pdf(HEADER, [], DonationTotals(devices=0), ImpactSummary(0, 0), out, progress.append)
+    assert "Aucun appareil" in _text(out.getvalue())[0]
+    assert progress == [0]
+
+
+def test_csv_for_french_spreadsheets() -> None:
+    buffer = io.StringIO(newline="")
+    assert write_donation_report_csv((_row(i) for i in range(4)), buffer) == 4
+    data = buffer.getvalue()
+    assert data.startswith("\ufeff")
+    encoded = data.encode("utf-8")
+    assert encoded.startswith(b"\xef\xbb\xbf")
+    lines = data.lstrip("\ufeff").split("\r\n")
+    assert lines[0].startswith("N° inventaire;Catégorie;Modèle;N° de série;État;")
+    parsed = list(csv.reader(io.StringIO(data.lstrip("\ufeff"), newline=""), delimiter=";"))
+    assert len(parsed) == 5 and all(len(r) == 18 for r in parsed)
+    first, second = parsed[1], parsed[2]
+    assert first[0] == "T000000" and first[4] == "recyclé" and first[15] == "2,3"
+    assert first[6] == "11/01/2026"
+    assert second[2].startswith("'=")  # formula defused
+    assert second[17] == "étudiant" and second[16] == "14"
+
+
+def test_json_report_streams_valid_json() -> None:
+    chunks = list(iter_donation_report_json(HEADER, (_row(i) for i in range(3)), TOTALS, IMPACT))
+    doc = json.loads(b"".join(chunks))
+    assert doc["schema"] == "ordi-donation-report/1"
+    assert doc["header"]["reference"] == "DON-2026-0007"
+    assert len(doc["devices"]) == 3 and doc["devices"][1]["state"] == "handed_over"
+    assert doc["totals"]["reuse_rate"] == pytest.approx(1333 / 2000)
+    assert doc["impact"]["factors"][0]["kg_per_device"] == 2.5
+
+
+def test_french_labels() -> None:
+    assert STATE_LABELS_FR["handed_over"] == "remis" and STATE_LABELS_FR["received"] == "réceptionné"
+    assert len(STATE_LABELS_FR) == 12
+    assert set(BENEFICIARY_LABELS_FR) == {
+        "job_seeker",
+        "student",
+        "senior",
+        "disability",
+        "low_income",
+        "asylum_refugee",
+        "other",
+    }
+
+
+def test_report_with_many_impact_factors_stays_on_the_page() -> None:
+    factors = [(f"catégorie {i}", 1.0, 10.0, "Source " + "très longue " * 12) for i in range(40)]
+    out = io.BytesIO()
+    render_donation_report_pdf(HEADER, (_row(i) for i in range(5)), TOTALS, ImpactSummary(1, 2, factors), out)
+    pages = _text(out.getvalue())
+    assert len(pages) >= 2
+    text = "\n".join(pages)
+    assert "catégorie 39" in text and "T000004" in text
