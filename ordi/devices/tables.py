@@ -23,7 +23,7 @@ from ordi.organisations.tables import Organisation, User
 class Device(Table, tablename="device"):
     """The projection of a device's events: what the hot paths (scan, lists) read."""
 
-    id = Serial(primary_key=True)
+    id: Serial  # the implicit primary key, named for type checkers only
     asset_tag = Varchar(length=12, unique=True)
     donation = ForeignKey(Donation, index=True)
     donor = ForeignKey(Organisation, index=True)
@@ -69,7 +69,7 @@ class DeviceEvent(Table, tablename="device_event"):
 class BeneficiaryContact(Table, tablename="beneficiary_contact"):
     """A beneficiary's name, kept only when the association needs it for warranty, then purged."""
 
-    id = Serial(primary_key=True)
+    id: Serial  # the implicit primary key, named for type checkers only
     device = ForeignKey(Device, index=True)
     association = ForeignKey(Organisation, index=True)
     full_name = Varchar(length=200)

@@ -10,7 +10,7 @@ from ordi.organisations.tables import Organisation, User
 
 
 class Donation(Table, tablename="donation"):
-    id = Serial(primary_key=True)
+    id: Serial  # the implicit primary key, named for type checkers only
     reference = Varchar(length=40, unique=True)
     donor = ForeignKey(Organisation, index=True)
     declared_by = ForeignKey(User)

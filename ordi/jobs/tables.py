@@ -42,7 +42,7 @@ class Job(Table, tablename="job"):
 class JobFileChunk(Table, tablename="job_file_chunk"):
     """A result file in 1 MiB pieces: written while rendering, streamed back on download."""
 
-    id = Serial(primary_key=True)
+    id: Serial  # the implicit primary key, named for type checkers only
     job = ForeignKey(Job, index=True)
     seq = Integer()
     data = Bytea()

@@ -16,7 +16,7 @@ from piccolo.table import Table
 
 
 class Organisation(Table, tablename="organisation"):
-    id = Serial(primary_key=True)
+    id: Serial  # the implicit primary key, named for type checkers only
     name = Varchar(length=200)
     kind = Varchar(length=20, index=True)  # OrgKind
     subkind = Varchar(length=30, null=True, default=None)  # donors: atelier_canope, member_firm, public_body, other
@@ -35,7 +35,7 @@ class Organisation(Table, tablename="organisation"):
 
 
 class User(Table, tablename="app_user"):
-    id = Serial(primary_key=True)
+    id: Serial  # the implicit primary key, named for type checkers only
     organisation = ForeignKey(Organisation, index=True)
     email = Varchar(length=254, unique=True)
     full_name = Varchar(length=200, default="")
@@ -48,7 +48,7 @@ class User(Table, tablename="app_user"):
 class ApiKey(Table, tablename="api_key"):
     """A revocable credential for a scanning station; only its SHA-256 is stored."""
 
-    id = Serial(primary_key=True)
+    id: Serial  # the implicit primary key, named for type checkers only
     organisation = ForeignKey(Organisation, index=True)
     user = ForeignKey(User)
     name = Varchar(length=100)

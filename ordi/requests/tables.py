@@ -10,7 +10,7 @@ from ordi.organisations.tables import Organisation, User
 
 
 class EquipmentRequest(Table, tablename="equipment_request"):
-    id = Serial(primary_key=True)
+    id: Serial  # the implicit primary key, named for type checkers only
     association = ForeignKey(Organisation, index=True)
     requested_by = ForeignKey(User)
     status = Varchar(length=20, default="pending", index=True)  # pending, approved, rejected, fulfilled
@@ -22,7 +22,7 @@ class EquipmentRequest(Table, tablename="equipment_request"):
 
 
 class RequestItem(Table, tablename="request_item"):
-    id = Serial(primary_key=True)
+    id: Serial  # the implicit primary key, named for type checkers only
     request = ForeignKey(EquipmentRequest, index=True)
     category = Varchar(length=20)
     quantity = Integer()

@@ -1,0 +1,230 @@
+"""Fixtures shared by the database and API tests: the schema, a clean slate, and a small world."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from ordi.auth.passwords import hash_password
+from ordi.auth.tokens import issue_token
+from ordi.domain.lifecycle import Actor, OrgKind
+
+PASSWORD = "mot-de-passe-de-test-2026"
+_TABLES = [
+    "job_file_chunk",
+    "job",
+    "request_item",
+    "equipment_request",
+    "beneficiary_contact",
+    "device_event",
+    "device",
+    "donation",
+    "api_key",
+    "app_user",
+    "organisation",
+]
+
+
+@pytest.fixture(scope="session")
+async def schema() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = await run_forwards("all")
+    assert result.success, result.message
+
+
+@pytest.fixture
+async def db(schema: None) -> AsyncIterator[None]:
+    """Every database test starts from empty tables."""
+    from ordi.db import engine, is_postgres
+    from ordi.organisations.tables import Organisation
+
+    if is_postgres():
+        await Organisation.raw(f"TRUNCATE {', '.join(_TABLES)} RESTART IDENTITY CASCADE")
+    else:
+        for table in _TABLES:
+            await Organisation.raw(f"DELETE FROM {table}")  # noqa: S608
+    assert engine() is not None
+    yield
+
+
+@pytest.fixture(scope="session")
+async def app_client(schema: None) -> AsyncIterator[AsyncTestClient[Any]]:
+    from ordi.app import create_app
+
+    async with AsyncTestClient(app=create_app(), base_url="http://ordi.test") as client:
+        yield client
+
+
+@pytest.fixture
+async def client(app_client: AsyncTestClient[Any], db: None) -> AsyncTestClient[Any]:
+    return app_client
+
+
+@dataclass
+class Member:
+    """A person of an organisation, with ready-to-use request headers."""
+
+    actor: Actor
+    email: str
+    organisation_id: int
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+_HASH: list[str] = []
+
+
+def _password_hash() -> str:
+    if not _HASH:
+        _HASH.append(hash_password(PASSWORD))
+    return _HASH[0]
+
+
+LABEL_OK = (date.today() - timedelta(days=30), date.today() + timedelta(days=365))
+LABEL_EXPIRED = (date.today() - timedelta(days=400), date.today() - timedelta(days=1))
+
+
+async def make_member(
+    kind: OrgKind,
+    name: str,
+    *,
+    postcode: str = "75011",
+    label: tuple[date, date] | None = None,
+    role: str = "manager",
+) -> Member:
+    from ordi.domain import geography
+    from ordi.organisations.tables import Organisation, User
+
+    where = geography.locate(postcode)
+    org = Organisation(
+        name=name,
+        kind=kind.value,
+        postcode=postcode,
+        departement=where.departement_code,
+        region=where.region_code,
+        label_number=f"L-{name[:10]}" if label else None,
+        label_valid_from=label[0] if label else None,
+        label_valid_until=label[1] if label else None,
+    )
+    await org.save()
+    email = f"{name.lower().replace(' ', '.')}@test.ordi2.fr"
+    user = User(organisation=org.id, email=email, role=role, password_hash=_password_hash(), full_name=name)
+    await user.save()
+    actor = Actor(
+        user_id=user.id,
+        organisation_id=org.id,
+        kind=kind,
+        is_manager=role == "manager",
+        label_valid_from=label[0] if label else None,
+        label_valid_until=label[1] if label else None,
+    )
+    token, _ = issue_token(actor)
+    return Member(actor=actor, email=email, organisation_id=org.id, headers={"Authorization": f"Bearer {token}"})
+
+
+@dataclass
+class World:
+    """Two of each kind, so every test can try the other organisation's access too."""
+
+    donor: Member
+    other_donor: Member
+    workshop: Member
+    other_workshop: Member
+    expired_workshop: Member
+    association: Member
+    other_association: Member
+    committee: Member
+    operator: Member
+
+
+@pytest.fixture
+async def world(db: None) -> World:
+    return World(
+        donor=await make_member(OrgKind.DONOR, "Canope Rouen", postcode="76000"),
+        other_donor=await make_member(OrgKind.DONOR, "Autre Donateur", postcode="69001"),
+        workshop=await make_member(OrgKind.REFURBISHER, "Atelier Caen", postcode="14000", label=LABEL_OK),
+        other_workshop=await make_member(OrgKind.REFURBISHER, "Atelier Lyon", postcode="69002", label=LABEL_OK),
+        expired_workshop=await make_member(
+            OrgKind.REFURBISHER, "Atelier Expire", postcode="13001", label=LABEL_EXPIRED
+        ),
+        association=await make_member(OrgKind.ASSOCIATION, "EPN Le Havre", postcode="76600", label=LABEL_OK),
+        other_association=await make_member(OrgKind.ASSOCIATION, "EPN Marseille", postcode="13002", label=LABEL_OK),
+        committee=await make_member(OrgKind.COMMITTEE, "Comite", postcode="75007"),
+        operator=await make_member(OrgKind.OPERATOR, "Operateur", postcode="75015"),
+    )
+
+
+WIPE_OK: dict[str, Any] = {
+    "action": "wipe",
+    "level": "purge",
+    "method": "NIST 800-88 purge (ATA Secure Erase)",
+    "tool": "nwipe",
+    "tool_version": "0.35",
+    "operator": "Technicien 1",
+    "media": [{"kind": "ssd", "serial": "SSD-001", "capacity_gb": 256, "result": "erased"}],
+}
+WIPE_FAILED: dict[str, Any] = {
+    **WIPE_OK,
+    "media": [{"kind": "hdd", "serial": "HDD-001", "capacity_gb": 500, "result": "failed"}],
+}
+REFURBISH: dict[str, Any] = {
+    "action": "refurbish",
+    "grade": "A",
+    "os": "Linux Mint 22",
+    "checks": ["batterie"],
+    "labour_minutes": 90,
+}
+HAND_OVER: dict[str, Any] = {
+    "action": "hand_over",
+    "beneficiary": {"category": "job_seeker", "age_band": "26_45", "departement": "76"},
+}
+
+
+@dataclass
+class Api:
+    """Small helpers around the client so tests read like the journey they check."""
+
+    client: AsyncTestClient[Any]
+
+    async def declare(self, member: Member, items: list[dict[str, Any]]) -> dict[str, Any]:
+        response = await self.client.post("/api/v1/donations", json={"items": items}, headers=member.headers)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    async def act(self, member: Member, tag: str, body: dict[str, Any], expected: int = 201) -> Any:
+        response = await self.client.post(f"/api/v1/devices/{tag}/events", json=body, headers=member.headers)
+        assert response.status_code == expected, response.text
+        return response.json()
+
+    async def device(self, member: Member, tag: str) -> dict[str, Any]:
+        response = await self.client.get(f"/api/v1/devices/{tag}", headers=member.headers)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    async def ready_device(self, world: World, category: str = "laptop") -> str:
+        """A device taken through collect, receive, wipe and refurbish by `world.workshop`."""
+        donation = await self.declare(world.donor, [{"category": category, "model": "T480", "serial_number": ""}])
+        tag = donation["devices"][0]["asset_tag"]
+        for body in ({"action": "collect"}, {"action": "receive"}, WIPE_OK, REFURBISH):
+            await self.act(world.workshop, tag, body)
+        return str(tag)
+
+
+@pytest.fixture
+def api(client: AsyncTestClient[Any]) -> Api:
+    return Api(client)
+
+
+async def wait_for(predicate: Callable[[], Awaitable[bool]], timeout: float = 20.0) -> None:
+    """Poll without blocking the loop the in-process worker relies on."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("délai dépassé")
+        await asyncio.sleep(0.05)
