@@ -221,9 +221,9 @@ def api(client: AsyncTestClient[Any]) -> Api:
     return Api(client)
 
 
-async def wait_for(predicate: Callable[[], Awaitable[bool]], timeout: float = 20.0) -> None:
+async def wait_for(predicate: Callable[[], Awaitable[bool]], seconds: float = 20.0) -> None:
     """Poll without blocking the loop the in-process worker relies on."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + seconds
     while not await predicate():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("délai dépassé")
