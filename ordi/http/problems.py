@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import Request, Response
@@ -68,11 +69,41 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
     return problem(request, status, message(exc.key, lang, **exc.params), exc.key, **extra)
 
 
+_FRENCH_VALIDATION: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^Object missing required field `(.+)`"), "champ obligatoire manquant : « \\1 »"),
+    (re.compile(r"^Object contains unknown field `(.+)`"), "champ inconnu : « \\1 »"),
+    (re.compile(r"^Expected `(.+)`, got `(.+)`"), "type attendu « \\1 », reçu « \\2 »"),
+    (re.compile(r"^Invalid enum value (.+)"), "valeur non autorisée \\1"),
+    (re.compile(r"^Invalid value (.+)"), "valeur non autorisée \\1"),
+    (re.compile(r"^Expected `(.+)` of length <= (\d+)"), "\\2 caractères au plus"),
+    (re.compile(r"^Expected `array` of length >= (\d+)"), "\\1 élément(s) au moins"),
+    (re.compile(r"^Expected `(.+)` of length >= (\d+)"), "\\2 caractères au moins"),
+    (re.compile(r"^Expected `(.+)` >= (.+)"), "valeur minimale : \\2"),
+    (re.compile(r"^Expected `(.+)` <= (.+)"), "valeur maximale : \\2"),
+    (re.compile(r"^Expected `(.+)` > (.+)"), "doit être supérieur à \\2"),
+    (re.compile(r"^Expected `str` matching regex (.+)"), "format invalide"),
+    (re.compile(r"^Invalid (.*)datetime(.*)"), "date et heure ISO 8601 attendues"),
+    (re.compile(r"^Invalid (.*)date(.*)"), "date ISO 8601 attendue (AAAA-MM-JJ)"),
+]
+
+
+def _translate(text: str, lang: str) -> str:
+    """msgspec and Litestar speak English; French users read French (the cause, then where)."""
+    if lang == "en":
+        return text
+    head, sep, where = text.partition(" - at ")
+    for pattern, replacement in _FRENCH_VALIDATION:
+        if pattern.search(head):
+            head = pattern.sub(replacement, head)
+            break
+    return head + (f" (à {where})" if sep else "")
+
+
 def validation_error_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     lang = pick_language(request.headers.get("accept-language"))
     errors = exc.extra if isinstance(exc.extra, list) else []
     first = errors[0] if errors else {}
-    text = str(first.get("message", exc.detail)) if isinstance(first, dict) else str(exc.detail)
+    text = _translate(str(first.get("message", exc.detail)) if isinstance(first, dict) else str(exc.detail), lang)
     key = first.get("key") if isinstance(first, dict) else None
     where = f" ({key})" if key else ""
     return problem(

@@ -87,3 +87,12 @@ async def test_reserve_for_an_organisation_that_is_not_an_association(api: Api, 
 async def test_refurbish_twice_is_a_conflict(api: Api, world: World) -> None:
     tag = await api.ready_device(world)
     await api.act(world.workshop, tag, REFURBISH, expected=409)
+
+
+async def test_validation_detail_is_french_and_says_where(client: AsyncTestClient[Any], api: Api, world: World) -> None:
+    tag = await api.ready_device(world)
+    response = await client.post(
+        f"/api/v1/devices/{tag}/events", json={"action": "recycle", "reason": "x"}, headers=world.workshop.headers
+    )
+    assert response.status_code == 400
+    assert "champ obligatoire manquant" in response.json()["detail"]
