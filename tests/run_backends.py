@@ -26,13 +26,13 @@ def _servers_reachable() -> str | None:
             await connection.close()
 
         asyncio.run(ping())
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"PostgreSQL ({POSTGRES_URL}): {exc}"
     try:
         import redis
 
         redis.Redis.from_url(REDIS_URL, socket_timeout=5).ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"Redis ({REDIS_URL}): {exc}"
     return None
 
@@ -40,12 +40,17 @@ def _servers_reachable() -> str | None:
 def _run(backend: str, args: list[str]) -> tuple[int, int, int]:
     print(f"\n=== Suite complète sur {backend} ===", flush=True)
     env = {**os.environ, "ORDI_TEST_BACKEND": backend}
-    process = subprocess.run(  # noqa: S603
+    tail = ""
+    with subprocess.Popen(  # noqa: S603 - our own interpreter running pytest
         [sys.executable, "-m", "pytest", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, check=False,
-    )
-    sys.stdout.write(process.stdout)
-    tail = process.stdout.strip().splitlines()[-1] if process.stdout.strip() else ""
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:  # streamed, so a long run shows its progress
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            if line.strip():
+                tail = line.strip()
     passed = int(m.group(1)) if (m := re.search(r"(\d+) passed", tail)) else 0
     failed = sum(int(n) for n in re.findall(r"(\d+) (?:failed|errors?)", tail))
     code = process.returncode
