@@ -8,13 +8,11 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import HTTPException
 from litestar.params import Parameter
 
-from ordi.auth.dependencies import require_kind
-from ordi.domain.lifecycle import Actor, OrgKind
-from ordi.donations import service, spreadsheet
+from ordi.domain.lifecycle import Actor
+from ordi.donations import service
 from ordi.donations.schemas import DonationIn, DonationOut
 from ordi.http.params import Limit, Offset, page
 from ordi.jobs import service as jobs
-from workers.actors import enqueue_job
 
 CSV_TYPES = {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel", "text/comma-separated-values"}
 
@@ -52,18 +50,11 @@ class DonationController(Controller):
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in CSV_TYPES:
             raise HTTPException(status_code=415, detail="Envoyez le fichier en text/csv.")
-        require_kind(actor, OrgKind.DONOR)
-        text = spreadsheet.decode(await request.body())
-        if background:
-            params = {"csv": text, "pickup_address": pickup_address, "pickup_postcode": pickup_postcode, "notes": notes}
-            job_id = await jobs.create(actor, "donation_import", params)
-            enqueue_job(job_id)
-            return Response(await jobs.get(actor, job_id), status_code=202)
-        items = spreadsheet.parse(text)
-        donation = await service.declare(
-            actor, items, pickup_address=pickup_address, pickup_postcode=pickup_postcode, notes=notes, lang=lang
-        )
-        return Response(donation, status_code=201)
+        options = {"pickup_address": pickup_address, "pickup_postcode": pickup_postcode, "notes": notes}
+        result = await service.import_spreadsheet(actor, await request.body(), background, lang=lang, **options)
+        if isinstance(result, str):
+            return Response(await jobs.get(actor, result), status_code=202)
+        return Response(result, status_code=201)
 
     @get("/", summary="Lister les dons visibles")
     async def list_donations(self, actor: Actor, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:

@@ -18,9 +18,12 @@ from ordi.devices.tables import Device
 from ordi.domain import asset_tags
 from ordi.domain.errors import InvalidImport, NotFound
 from ordi.domain.lifecycle import Action, Actor, OrgKind, State
+from ordi.donations import spreadsheet
 from ordi.donations.schemas import DonationIn, DonationOut
 from ordi.donations.spreadsheet import DeviceItem
 from ordi.donations.tables import Donation
+from ordi.jobs import service as jobs
+from workers.actors import enqueue_job
 
 MAX_ITEMS = 20_000
 _TAG_ATTEMPTS = 3
@@ -201,6 +204,22 @@ def _unique_tags(count: int) -> list[str]:
     while len(tags) < count:
         tags.add(asset_tags.new_tag())
     return list(tags)
+
+
+async def import_spreadsheet(
+    actor: Actor, raw: bytes, background: bool, lang: str = "fr", **options: str
+) -> DonationOut | str:
+    """A donor's spreadsheet: declared now (the donation), or queued (the job id) when large.
+
+    A queued file is re-read by the job, which reports line errors the same way.
+    """
+    require_kind(actor, OrgKind.DONOR)
+    text = spreadsheet.decode(raw)
+    if background:
+        job_id = await jobs.create(actor, "donation_import", {"csv": text, **options})
+        enqueue_job(job_id)  # only now that the job's transaction has committed
+        return job_id
+    return await declare(actor, spreadsheet.parse(text), lang=lang, **options)
 
 
 async def get_donation(actor: Actor, donation_id: int, lang: str = "fr", with_devices: bool = False) -> DonationOut:

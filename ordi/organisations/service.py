@@ -24,7 +24,7 @@ from ordi.organisations.tables import Organisation, User
 LABELLED_KINDS = (OrgKind.REFURBISHER.value, OrgKind.ASSOCIATION.value)
 
 
-def _region_name(code: str) -> str:
+def region_name_of(code: str) -> str:
     try:
         return geography.region_name(code)
     except (KeyError, ValueError):
@@ -43,7 +43,7 @@ def organisation_out(row: dict[str, Any]) -> OrganisationOut:
         city=row["city"],
         departement=row["departement"],
         region=row["region"],
-        region_name=_region_name(row["region"]),
+        region_name=region_name_of(row["region"]),
         latitude=row["latitude"],
         longitude=row["longitude"],
         label_number=row["label_number"],
@@ -170,7 +170,7 @@ async def directory(
         .limit(limit)
         .offset(offset)
     )
-    entries = [DirectoryEntry(**r, region_name=_region_name(r["region"])) for r in rows]
+    entries = [DirectoryEntry(**r, region_name=region_name_of(r["region"])) for r in rows]
     return entries, await Organisation.count().where(condition)
 
 

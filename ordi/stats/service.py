@@ -20,7 +20,7 @@ from ordi.devices.tables import Device, DeviceEvent
 from ordi.domain import impact
 from ordi.domain.errors import InvalidRecord
 from ordi.domain.lifecycle import Actor, OrgKind, State
-from ordi.organisations.service import _region_name
+from ordi.organisations.service import region_name_of
 
 # Stage name for the committee -> (action, outcome) in the event log.
 STAGES: dict[str, tuple[str, str]] = {
@@ -129,7 +129,7 @@ async def summary(actor: Actor, start: date | None, end: date | None) -> dict[st
         "stock": {
             "by_state": stock_by_state,
             "by_region": [
-                {"region": r["region"] or "", "region_name": _region_name(r["region"] or ""), "count": r["count"]}
+                {"region": r["region"] or "", "region_name": region_name_of(r["region"] or ""), "count": r["count"]}
                 for r in sorted(region_rows, key=lambda r: r["region"] or "")
             ],
             "by_category": {r["category"]: r["count"] for r in category_rows},
