@@ -219,7 +219,14 @@ async def import_spreadsheet(
         job_id = await jobs.create(actor, "donation_import", {"csv": text, **options})
         enqueue_job(job_id)  # only now that the job's transaction has committed
         return job_id
-    return await declare(actor, spreadsheet.parse(text), lang=lang, **options)
+    return await declare(
+        actor,
+        spreadsheet.parse(text),
+        lang=lang,
+        pickup_address=options.get("pickup_address", ""),
+        pickup_postcode=options.get("pickup_postcode", ""),
+        notes=options.get("notes", ""),
+    )
 
 
 async def get_donation(actor: Actor, donation_id: int, lang: str = "fr", with_devices: bool = False) -> DonationOut:
