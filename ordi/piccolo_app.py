@@ -6,6 +6,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from ordi.certificates.tables import CertificateCounter, WipeCertificate, WipeToolReport
 from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
 from ordi.donations.tables import Donation
 from ordi.jobs.tables import Job, JobFileChunk
@@ -24,6 +25,9 @@ TABLES = [
     RequestItem,
     Job,
     JobFileChunk,
+    CertificateCounter,
+    WipeToolReport,
+    WipeCertificate,
 ]
 
 APP_CONFIG = AppConfig(

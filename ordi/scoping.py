@@ -73,3 +73,41 @@ def jobs(actor: Actor) -> Any:
 
 def combine(scope: Any | None, condition: Any) -> Any:
     return condition if scope is None else (condition & scope)
+
+
+def certificates(actor: Actor) -> Any | None:
+    """Filter on `WipeCertificate` (None: everything).
+
+    A donor sees the certificates of its donations' devices, a workshop those it issued; the
+    committee reads figures, never per-device proof, and associations have no use for it.
+    """
+    from ordi.certificates.tables import WipeCertificate
+
+    org = actor.organisation_id
+    if actor.kind is OrgKind.OPERATOR:
+        return None
+    if actor.kind is OrgKind.DONOR:
+        return WipeCertificate.device._.donor == org
+    if actor.kind is OrgKind.REFURBISHER:
+        return WipeCertificate.workshop == org
+    raise Forbidden("role_forbidden", kind=actor.kind.value)
+
+
+def certificate_row_visible(actor: Actor, row: dict[str, Any]) -> bool:
+    """The same rule as `certificates`, on a row with `donor` (of the device) and `workshop`."""
+    if actor.kind is OrgKind.OPERATOR:
+        return True
+    if actor.kind is OrgKind.DONOR:
+        return bool(row["donor"] == actor.organisation_id)
+    if actor.kind is OrgKind.REFURBISHER:
+        return bool(row["workshop"] == actor.organisation_id)
+    raise Forbidden("role_forbidden", kind=actor.kind.value)
+
+
+def donation_report_visible(actor: Actor, donation_row: dict[str, Any]) -> bool:
+    """A donation's traceability report: its donor and the operator only (per-device details)."""
+    if actor.kind is OrgKind.OPERATOR:
+        return True
+    if actor.kind is OrgKind.DONOR:
+        return bool(donation_row["donor"] == actor.organisation_id)
+    raise Forbidden("role_forbidden", kind=actor.kind.value)

@@ -259,6 +259,12 @@ async def apply_locked(
             idempotency_key=idempotency_key,
         )
     ).returning(DeviceEvent.id)
+    if action is Action.WIPE:  # every wipe or destruction gets its signed certificate, same transaction
+        from ordi.certificates import service as certificates_service
+
+        await certificates_service.issue_for_wipe(
+            event_id=inserted[0]["id"], device=row, actor=actor, record=record, payload=payload, at=at
+        )
     changes: dict[Any, Any] = {
         Device.state: after.state.value,
         Device.data_cleared: after.data_cleared,
