@@ -12,6 +12,7 @@ from litestar.openapi.config import OpenAPIConfig
 
 from ordi.auth.controllers import AuthController
 from ordi.auth.dependencies import provide_actor
+from ordi.certificates.controllers import ROUTES as CERTIFICATE_ROUTES
 from ordi.config import get_settings
 from ordi.db import close_pool, start_pool
 from ordi.devices.controllers import DeviceController
@@ -22,9 +23,11 @@ from ordi.http.problems import EXCEPTION_HANDLERS
 from ordi.jobs.controllers import get_job, get_job_result
 from ordi.jobs_registered import register_all
 from ordi.organisations.controllers import OrganisationController, directory
+from ordi.printing.controllers import ROUTES as LABEL_ROUTES
 from ordi.public.controllers import public_device
 from ordi.requests.controllers import RequestController
 from ordi.scan.controllers import scan
+from ordi.station.controllers import ROUTES as STATION_ROUTES
 from ordi.stats.controllers import summary
 
 log = logging.getLogger("ordi")
@@ -67,6 +70,9 @@ def create_app() -> Litestar:
             get_job,
             get_job_result,
             public_device,
+            *LABEL_ROUTES,
+            *STATION_ROUTES,
+            *CERTIFICATE_ROUTES,
         ],
         dependencies={"actor": Provide(provide_actor), "lang": Provide(provide_lang)},
         exception_handlers=EXCEPTION_HANDLERS,

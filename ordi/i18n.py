@@ -39,6 +39,7 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "hand_over": ("remettre au bénéficiaire", "hand over"),
     "return": ("retourner", "return"),
     "lose": ("déclarer perdu", "report lost"),
+    "label_printed": ("étiquette imprimée", "label printed"),
 }
 
 CATEGORY_NAMES: dict[str, tuple[str, str]] = {
@@ -215,6 +216,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reason_required": ("Indiquez un motif.", "Give a reason."),
     # jobs and stats
     "period_invalid": ("La période est invalide : « from » doit précéder « to ».", "Invalid period."),
+    # asset labels and print jobs
+    "label_format_unknown": (
+        "Format d'étiquette inconnu : « {format} ». Formats disponibles : {known}.",
+        "Unknown label format: '{format}'. Available formats: {known}.",
+    ),
+    "label_media_unsupported": (
+        "Le format « {format} » ne se produit pas en {media} (proposés : {offered}).",
+        "Format '{format}' cannot be produced as {media} (offered: {offered}).",
+    ),
+    "label_skip_roll": (
+        "« Sauter des étiquettes » ne s'applique qu'aux planches A4, pas aux rouleaux.",
+        "'Skip labels' applies to A4 sheets only, not to rolls.",
+    ),
+    "label_skip_invalid": (
+        "Nombre d'étiquettes à sauter invalide : {skip} (entre 0 et {max} sur une planche « {format} »).",
+        "Invalid number of labels to skip: {skip} (0 to {max} on a '{format}' sheet).",
+    ),
+    "label_job_target": (
+        "Indiquez soit « tags » (liste de numéros d'inventaire), soit « donation_id », pas les deux.",
+        "Give either 'tags' (a list of asset tags) or 'donation_id', not both.",
+    ),
+    "label_job_empty": ("Aucune étiquette à imprimer.", "No label to print."),
+    "label_job_too_many": (
+        "Une impression compte au plus {max} étiquettes (demandé : {count}).",
+        "A print job holds at most {max} labels (asked: {count}).",
+    ),
+    "label_devices_hidden": (
+        "{count} appareil(s) de ce don ne sont pas visibles par votre organisation : "
+        "imprimez leurs étiquettes par numéro d'inventaire.",
+        "{count} device(s) of this donation are not visible to your organisation: print their labels by asset tag.",
+    ),
+    "label_does_not_fit": (
+        "L'étiquette de {tag} ne tient pas sur le format « {format} ».",
+        "The label of {tag} does not fit the '{format}' format.",
+    ),
     # generic HTTP
     "validation_failed": ("Requête invalide : {message}", "Invalid request: {message}"),
     "method_not_allowed": ("Méthode non autorisée.", "Method not allowed."),
@@ -225,6 +261,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "conflict_retry": (
         "L'appareil vient d'être modifié par quelqu'un d'autre ; réessayez.",
         "The device was just changed by someone else; try again.",
+    ),
+    # proof documents: wipe certificates, tool reports, donation reports
+    "certificate_not_found": ("Certificat introuvable : {number}.", "Certificate not found: {number}."),
+    "certificate_unreadable": (
+        "Le certificat {number} ne peut pas être relu : son contenu enregistré est altéré.",
+        "Certificate {number} cannot be read back: its stored content is altered.",
+    ),
+    "wipe_report_empty": ("Le rapport de l'outil d'effacement est vide.", "The wiping tool's report is empty."),
+    "wipe_report_too_large": (
+        "Le rapport de l'outil d'effacement dépasse {max} Mo.",
+        "The wiping tool's report exceeds {max} MB.",
+    ),
+    "wipe_report_invalid": (
+        "Rapport nwipe illisible : {reason}",
+        "Unreadable nwipe report: {reason}",
+    ),
+    "wipe_report_level_unknown": (
+        "Le niveau NIST de la méthode « {method} » n'est pas déductible : précisez « level ».",
+        "The NIST level of method '{method}' cannot be inferred: give 'level'.",
+    ),
+    "wipe_report_no_drive": (
+        "Le rapport ne contient aucun support effacé pour cet appareil.",
+        "The report holds no wiped medium for this device.",
+    ),
+    "report_format_unknown": (
+        "Format de rapport inconnu : {format} (pdf, csv ou json).",
+        "Unknown report format: {format} (pdf, csv or json).",
     ),
 }
 

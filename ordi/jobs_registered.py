@@ -4,4 +4,6 @@ from __future__ import annotations
 
 
 def register_all() -> None:
+    import ordi.certificates.jobs
     import ordi.donations.jobs  # noqa: F401
+    from ordi.printing import jobs as _printing_jobs  # noqa: F401

@@ -57,6 +57,8 @@ class Action(StrEnum):
     HAND_OVER = "hand_over"
     RETURN = "return"
     LOSE = "lose"
+    #: Not a step of the journey: a label of the device was printed (history only, see below).
+    LABEL_PRINTED = "label_printed"
 
 
 class OrgKind(StrEnum):
@@ -67,8 +69,14 @@ class OrgKind(StrEnum):
     OPERATOR = "operator"
 
 
+#: History entries that are not transitions: recorded with from_state == to_state, never asked for
+#: through `POST /devices/{tag}/events`, skipped by `fold` and by the committee's figures.
+RECORD_ONLY_ACTIONS: frozenset[Action] = frozenset({Action.LABEL_PRINTED})
+
 #: Actions a client may ask for through `POST /devices/{tag}/events` (declare comes with the donation).
-CLIENT_ACTIONS: tuple[Action, ...] = tuple(a for a in Action if a is not Action.DECLARE)
+CLIENT_ACTIONS: tuple[Action, ...] = tuple(
+    a for a in Action if a is not Action.DECLARE and a not in RECORD_ONLY_ACTIONS
+)
 
 # from-state -> to-state for each action. `wipe` maps received -> wiped when it passes; a failed
 # wipe is recorded but leaves the device received (see `decide`).
@@ -89,6 +97,7 @@ TRANSITIONS: dict[Action, dict[State, State]] = {
     Action.HAND_OVER: {State.DELIVERED: State.HANDED_OVER},
     Action.RETURN: {State.HANDED_OVER: State.RETURNED, State.DELIVERED: State.RETURNED},
     Action.LOSE: {s: State.LOST for s in State if s not in TERMINAL_STATES},
+    Action.LABEL_PRINTED: {},  # history only: never a transition (see RECORD_ONLY_ACTIONS)
 }
 
 #: The record each action carries; actions missing here carry none (an optional note).
@@ -294,7 +303,7 @@ def fold(donor_id: int, has_storage: bool, events: Iterable[EventFacts]) -> Devi
         custodian_id=donor_id,
     )
     for event in events:
-        if event.action is Action.DECLARE:
+        if event.action is Action.DECLARE or event.action in RECORD_ONLY_ACTIONS:
             continue
         actor = Actor(user_id=0, organisation_id=event.actor_organisation_id, kind=OrgKind.OPERATOR)
         record: Record | None = None

@@ -218,3 +218,27 @@ def test_fold_of_events_gives_the_same_facts_as_the_steps() -> None:
     expected = step(step(ready(), operator, Action.RESERVE, RESERVED), workshop, Action.SHIP)
     expected = step(expected, association, Action.DELIVER)
     assert fold(DONOR, True, events) == expected
+
+
+def test_label_prints_are_history_only_and_the_fold_skips_them() -> None:
+    from ordi.domain.lifecycle import CLIENT_ACTIONS, RECORD_ONLY_ACTIONS
+
+    assert Action.LABEL_PRINTED in RECORD_ONLY_ACTIONS
+    assert Action.LABEL_PRINTED not in CLIENT_ACTIONS and TRANSITIONS[Action.LABEL_PRINTED] == {}
+    for state in State:
+        for actor in (donor, workshop, association, operator):
+            device = replace(received(), state=state)
+            assert Action.LABEL_PRINTED not in available_actions(device, actor, TODAY)
+    with pytest.raises(Forbidden):
+        decide(received(), workshop, Action.LABEL_PRINTED, None, TODAY)
+    printed = EventFacts(Action.LABEL_PRINTED, DONOR, State.DECLARED)
+    events = [
+        EventFacts(Action.DECLARE, DONOR, State.DECLARED),
+        printed,
+        EventFacts(Action.COLLECT, WORKSHOP, State.COLLECTED),
+        EventFacts(Action.LABEL_PRINTED, WORKSHOP, State.COLLECTED),
+        EventFacts(Action.RECEIVE, WORKSHOP, State.RECEIVED),
+        EventFacts(Action.LABEL_PRINTED, OTHER_WORKSHOP, State.RECEIVED),
+    ]
+    without = [e for e in events if e.action is not Action.LABEL_PRINTED]
+    assert fold(DONOR, True, events) == fold(DONOR, True, without) == received()

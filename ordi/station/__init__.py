@@ -1,0 +1,1 @@
+"""The scanning station: the `/scan` page and the small script it shares with `/d/{tag}`."""

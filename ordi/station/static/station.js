@@ -1,0 +1,528 @@
+/* Ordi 2.0 — scanning station (/scan) and the actions on the public device page (/d/{tag}).
+ *
+ * Plain script, no build step, no dependency. The access token lives in sessionStorage: it is
+ * forgotten when the tab closes, and the pages' Content-Security-Policy only runs this file.
+ * Every text is set with textContent: nothing from the server is parsed as HTML.
+ */
+(function () {
+  "use strict";
+
+  var TOKEN_KEY = "ordi.token";
+  var EMAIL_KEY = "ordi.email";
+
+  // --- choices of the records (PRODUCT.md §3), in French ------------------------------------
+  var LEVELS = [["purge", "Purge (NIST 800-88)"], ["clear", "Clear (réécriture)"], ["destroy", "Destruction du support"]];
+  var KINDS = [["ssd", "SSD"], ["hdd", "Disque dur"], ["nvme", "NVMe"], ["emmc", "eMMC"], ["usb", "Clé ou disque USB"],
+    ["other", "Autre"]];
+  var RESULTS = [["erased", "Effacé"], ["failed", "Échec"], ["destroyed", "Détruit"]];
+  var GRADES = [["A", "A — comme neuf"], ["B", "B — bon état"], ["C", "C — usure visible"]];
+  var CHANNELS = [["weee_collector", "Collecteur DEEE"], ["eco_organism", "Éco-organisme"],
+    ["manufacturer_take_back", "Reprise fabricant"], ["other", "Autre filière"]];
+  var BENEFICIARIES = [["job_seeker", "Demandeur d'emploi"], ["student", "Élève ou étudiant"], ["senior", "Senior"],
+    ["disability", "Situation de handicap"], ["low_income", "Faibles revenus"],
+    ["asylum_refugee", "Demandeur d'asile ou réfugié"], ["other", "Autre situation"]];
+  var AGES = [["26_45", "26 à 45 ans"], ["18_25", "18 à 25 ans"], ["under_18", "Moins de 18 ans"],
+    ["46_64", "46 à 64 ans"], ["65_plus", "65 ans et plus"], ["unknown", "Non renseigné"]];
+
+  function number(text) {
+    return text === "" ? null : Number(String(text).replace(",", "."));
+  }
+
+  function compact(object) {
+    var out = {};
+    Object.keys(object).forEach(function (key) {
+      var value = object[key];
+      if (value !== null && value !== undefined && value !== "") out[key] = value;
+    });
+    return out;
+  }
+
+  /* The actions that carry a record open a short form; the others are done on one press. */
+  var FORMS = {
+    wipe: {
+      title: "Effacement des données",
+      fields: [
+        ["level", "Niveau", { choices: LEVELS }],
+        ["method", "Méthode", { value: "NIST 800-88 purge", required: true }],
+        ["tool", "Outil", { value: "nwipe", required: true }],
+        ["tool_version", "Version de l'outil", {}],
+        ["kind", "Type de support", { choices: KINDS }],
+        ["serial", "N° de série du support", { required: true }],
+        ["capacity_gb", "Capacité (Go)", { type: "number", min: "0", step: "any" }],
+        ["result", "Résultat", { choices: RESULTS }]
+      ],
+      build: function (v) {
+        return compact({
+          level: v.level, method: v.method, tool: v.tool, tool_version: v.tool_version,
+          media: [compact({ kind: v.kind, serial: v.serial, capacity_gb: number(v.capacity_gb), result: v.result })]
+        });
+      }
+    },
+    refurbish: {
+      title: "Reconditionnement",
+      fields: [
+        ["grade", "Grade", { choices: GRADES }],
+        ["os", "Système installé", { value: "Linux Mint" }],
+        ["labour_minutes", "Temps de travail (minutes)", { type: "number", min: "0", max: "1440", required: true }],
+        ["checks", "Vérifications faites (séparées par des virgules)", {}]
+      ],
+      build: function (v) {
+        var checks = v.checks.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+        return compact({ grade: v.grade, os: v.os, labour_minutes: number(v.labour_minutes), checks: checks });
+      }
+    },
+    recycle: {
+      title: "Recyclage",
+      fields: [
+        ["reason", "Motif", { required: true }],
+        ["weight_kg", "Poids (kg)", { type: "number", min: "0.1", max: "500", step: "0.1", required: true }],
+        ["channel", "Filière", { choices: CHANNELS }]
+      ],
+      build: function (v) {
+        return { reason: v.reason, weight_kg: number(v.weight_kg), channel: v.channel };
+      }
+    },
+    hand_over: {
+      title: "Remise au bénéficiaire",
+      note: "Aucun nom : seulement la situation, la tranche d'âge et le département.",
+      fields: [
+        ["category", "Situation du bénéficiaire", { choices: BENEFICIARIES }],
+        ["age_band", "Tranche d'âge", { choices: AGES }],
+        ["departement", "Département (ex. 76, 2A, 971)", { required: true, maxlength: "3" }]
+      ],
+      build: function (v) {
+        return { beneficiary: { category: v.category, age_band: v.age_band, departement: v.departement } };
+      }
+    },
+    lose: {
+      title: "Appareil perdu",
+      fields: [["note", "Circonstances", { required: true, textarea: true }]],
+      build: function (v) { return { note: v.note }; }
+    },
+    reserve: {
+      title: "Réservation",
+      fields: [["association_id", "Numéro de l'association", { type: "number", min: "1", required: true }]],
+      build: function (v) { return { association_id: number(v.association_id) }; }
+    }
+  };
+
+  // --- small helpers ------------------------------------------------------------------------
+  function $(id) { return document.getElementById(id); }
+
+  function token() {
+    try { return window.sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+  }
+
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  /* French category names, given by the page (one source: the server's translations). */
+  var categories = null;
+
+  function categoryName(code) {
+    if (categories === null) {
+      try { categories = JSON.parse(document.body.getAttribute("data-categories") || "{}"); } catch (e) { categories = {}; }
+    }
+    return categories[code] || code;
+  }
+
+  function capitalise(text) {
+    return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+  }
+
+  function formatDate(iso) {
+    var date = new Date(iso);
+    return isNaN(date.getTime()) ? "" : date.toLocaleDateString("fr-FR", { timeZone: "Europe/Paris" });
+  }
+
+  async function call(method, path, body, headers) {
+    // The page is French: ask the API for French answers whatever the browser's own language.
+    var base = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "fr" };
+    var init = { method: method, headers: Object.assign(base, headers || {}) };
+    var current = token();
+    if (current) init.headers.Authorization = "Bearer " + current;
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    var response;
+    try {
+      response = await fetch(path, init);
+    } catch (e) {
+      return { ok: false, status: 0, data: { detail: "Réseau indisponible : vérifiez la connexion puis réessayez." } };
+    }
+    var data = null;
+    try { data = await response.json(); } catch (e) { data = null; }
+    if (!response.ok && !(data && data.detail)) {
+      data = { detail: "Erreur " + response.status + "." };
+    }
+    return { ok: response.ok, status: response.status, data: data };
+  }
+
+  // --- sound: a short beep, two rising notes for success, a low buzz for an error -------------
+  var audio = null;
+
+  function audioContext() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return null;
+    audio = audio || new Context();
+    if (audio.state === "suspended") audio.resume();
+    return audio;
+  }
+
+  /* Called on a user gesture (log-in, first key): browsers start audio only after one. */
+  function unlockAudio() {
+    try { audioContext(); } catch (e) { /* no sound on this device */ }
+  }
+
+  function beep(kind) {
+    document.body.setAttribute("data-last-sound", kind);
+    try {
+      if (!audioContext()) return;
+      var notes = kind === "success" ? [[880, 0, 0.09], [1320, 0.11, 0.13]] : [[196, 0, 0.18], [164, 0.2, 0.3]];
+      notes.forEach(function (note) {
+        var oscillator = audio.createOscillator();
+        var gain = audio.createGain();
+        var start = audio.currentTime + note[1];
+        oscillator.type = kind === "success" ? "sine" : "square";
+        oscillator.frequency.value = note[0];
+        gain.gain.setValueAtTime(0.0001, start);
+        gain.gain.exponentialRampToValueAtTime(0.25, start + 0.01);
+        gain.gain.exponentialRampToValueAtTime(0.0001, start + note[2]);
+        oscillator.connect(gain);
+        gain.connect(audio.destination);
+        oscillator.start(start);
+        oscillator.stop(start + note[2] + 0.02);
+      });
+    } catch (e) {
+      /* no sound on this device: the message says it all */
+    }
+  }
+
+  function say(text, kind) {
+    var box = $("message");
+    if (!box) return;
+    box.textContent = text;
+    box.className = kind || "";
+    if (kind === "ok") beep("success");
+    else if (kind === "error" || kind === "warning") beep("error");
+  }
+
+  // --- the actions panel, shared by /scan and /d/{tag} ---------------------------------------
+  /* Shows the buttons of `result.actions` for `result.device`; `done(eventResult)` after a success. */
+  function ActionPanel(onDone, onCancel) {
+    this.onDone = onDone;
+    this.onCancel = onCancel;
+    this.keys = {};
+    this.busy = false;
+  }
+
+  ActionPanel.prototype.show = function (result) {
+    var self = this;
+    var box = $("actions");
+    this.device = result.device;
+    this.labels = result.action_labels || {};
+    this.keys = {};  // one Idempotency-Key per action and scan: a double press is recorded once
+    this.closeForm();
+    box.textContent = "";
+    if (!result.actions.length) {
+      var empty = document.createElement("p");
+      empty.className = "empty";
+      empty.textContent = "Aucune action possible maintenant pour votre organisation.";
+      box.appendChild(empty);
+      return;
+    }
+    result.actions.forEach(function (action) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "action";
+      button.setAttribute("data-action", action);
+      button.textContent = capitalise(self.labels[action] || action) + (FORMS[action] ? "…" : "");
+      button.addEventListener("click", function () { self.choose(action); });
+      box.appendChild(button);
+    });
+  };
+
+  ActionPanel.prototype.clear = function () {
+    $("actions").textContent = "";
+    this.closeForm();
+  };
+
+  ActionPanel.prototype.closeForm = function () {
+    var form = $("action-form");
+    form.textContent = "";
+    form.hidden = true;
+    form.onsubmit = null;
+  };
+
+  ActionPanel.prototype.choose = function (action) {
+    if (!FORMS[action]) {
+      this.perform(action, {});
+      return;
+    }
+    this.openForm(action, FORMS[action]);
+  };
+
+  ActionPanel.prototype.openForm = function (action, spec) {
+    var self = this;
+    var form = $("action-form");
+    form.textContent = "";
+    form.setAttribute("data-action", action);
+    var title = document.createElement("h2");
+    title.textContent = spec.title + " — " + this.device.asset_tag;
+    form.appendChild(title);
+    if (spec.note) {
+      var note = document.createElement("p");
+      note.className = "note";
+      note.textContent = spec.note;
+      form.appendChild(note);
+    }
+    spec.fields.forEach(function (field) {
+      var name = field[0];
+      var options = field[2];
+      var label = document.createElement("label");
+      label.htmlFor = "f-" + name;
+      label.textContent = field[1];
+      var input;
+      if (options.choices) {
+        input = document.createElement("select");
+        options.choices.forEach(function (choice) {
+          var option = document.createElement("option");
+          option.value = choice[0];
+          option.textContent = choice[1];
+          input.appendChild(option);
+        });
+      } else if (options.textarea) {
+        input = document.createElement("textarea");
+        input.rows = 3;
+      } else {
+        input = document.createElement("input");
+        input.type = options.type || "text";
+        ["min", "max", "step", "maxlength"].forEach(function (attr) {
+          if (options[attr]) input.setAttribute(attr, options[attr]);
+        });
+        if (options.type === "number") input.inputMode = "decimal";
+      }
+      input.id = "f-" + name;
+      input.name = name;
+      if (options.value) input.value = options.value;
+      if (options.required) input.required = true;
+      form.appendChild(label);
+      form.appendChild(input);
+    });
+    var buttons = document.createElement("div");
+    buttons.className = "form-buttons";
+    var submit = document.createElement("button");
+    submit.type = "submit";
+    submit.className = "primary";
+    submit.textContent = "Enregistrer";
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.textContent = "Annuler";
+    cancel.addEventListener("click", function () {
+      self.closeForm();
+      if (self.onCancel) self.onCancel();
+    });
+    buttons.appendChild(submit);
+    buttons.appendChild(cancel);
+    form.appendChild(buttons);
+    form.onsubmit = function (event) {
+      event.preventDefault();
+      var values = {};
+      spec.fields.forEach(function (field) { values[field[0]] = $("f-" + field[0]).value.trim(); });
+      self.perform(action, spec.build(values));
+    };
+    form.hidden = false;
+    var first = form.querySelector("input, select, textarea");
+    if (first) first.focus();
+  };
+
+  ActionPanel.prototype.perform = async function (action, record) {
+    if (this.busy) return;
+    this.busy = true;
+    var tag = this.device.asset_tag;
+    var label = capitalise(this.labels[action] || action);
+    this.keys[action] = this.keys[action] || newKey();
+    try {
+      var body = Object.assign({ action: action }, record);
+      var answer = await call("POST", "/api/v1/devices/" + encodeURIComponent(tag) + "/events", body,
+        { "Idempotency-Key": this.keys[action] });
+      if (answer.status === 401) {
+        expired();
+        return;
+      }
+      if (!answer.ok) {
+        say("✗ " + label + " — " + tag + " : " + answer.data.detail, "error");
+        return;
+      }
+      var device = answer.data.device;
+      if (answer.data.event && answer.data.event.outcome === "failed") {
+        say("⚠ " + label + " enregistré en échec — " + tag + " reste « " + device.state_label + " ».", "warning");
+      } else {
+        say("✓ " + label + " — " + tag + " : " + device.state_label + ".", "ok");
+      }
+      this.onDone(answer.data);
+    } finally {
+      this.busy = false;
+    }
+  };
+
+  function expired() {
+    try { window.sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* ignore */ }
+    say("Session expirée : reconnectez-vous.", "error");
+    if (document.body.getAttribute("data-page") === "scan") showLogin();
+    else $("station").hidden = true;
+  }
+
+  // --- /scan ---------------------------------------------------------------------------------
+  var panel = null;
+
+  function focusCode() {
+    var code = $("code");
+    if (code && !$("station").hidden && $("action-form").hidden) code.focus();
+  }
+
+  function showLogin() {
+    $("station").hidden = true;
+    $("logout").hidden = true;
+    $("who").textContent = "";
+    $("login").hidden = false;
+    $("email").focus();
+  }
+
+  function showStation() {
+    $("login").hidden = true;
+    $("station").hidden = false;
+    $("logout").hidden = false;
+    var email = null;
+    try { email = window.sessionStorage.getItem(EMAIL_KEY); } catch (e) { email = null; }
+    $("who").textContent = email || "";
+    focusCode();
+  }
+
+  function showDevice(result) {
+    var device = result.device;
+    $("device-tag").textContent = device.asset_tag;
+    $("device-category").textContent = categoryName(device.category);
+    $("device-model").textContent = [device.brand, device.model].filter(Boolean).join(" ") || "—";
+    $("device-state").textContent = device.state_label;
+    $("device").hidden = false;
+    panel.show(result);
+  }
+
+  function resetScan() {
+    $("device").hidden = true;
+    panel.clear();
+    $("code").value = "";
+    focusCode();
+  }
+
+  /* A label's URL (any case, any host) or what a person typed: send the tag when there is one. */
+  function codeOf(text) {
+    var match = /\/D\/([A-Za-z0-9 \-]+)\/?(?:[?#].*)?$/i.exec(text);
+    return (match ? match[1] : text).trim();
+  }
+
+  async function lookUp(text) {
+    var code = codeOf(text);
+    if (!code) return;
+    var answer = await call("GET", "/api/v1/scan/" + encodeURIComponent(code));
+    $("code").value = "";
+    if (answer.status === 401) {
+      expired();
+      return;
+    }
+    if (!answer.ok) {
+      $("device").hidden = true;
+      panel.clear();
+      say("✗ " + answer.data.detail, "error");
+      focusCode();
+      return;
+    }
+    say("", "");
+    showDevice(answer.data);
+    focusCode();
+  }
+
+  async function logIn(event) {
+    event.preventDefault();
+    unlockAudio();
+    $("login-error").textContent = "";
+    var email = $("email").value.trim();
+    var answer = await call("POST", "/api/v1/auth/token", { email: email, password: $("password").value });
+    if (!answer.ok) {
+      $("login-error").textContent = answer.data.detail;
+      return;
+    }
+    window.sessionStorage.setItem(TOKEN_KEY, answer.data.access_token);
+    window.sessionStorage.setItem(EMAIL_KEY, email);
+    $("password").value = "";
+    showStation();
+  }
+
+  function startScanPage() {
+    panel = new ActionPanel(function () { resetScan(); }, function () { focusCode(); });
+    $("login").addEventListener("submit", logIn);
+    $("logout").addEventListener("click", function () {
+      window.sessionStorage.removeItem(TOKEN_KEY);
+      window.sessionStorage.removeItem(EMAIL_KEY);
+      resetScan();
+      say("", "");
+      showLogin();
+    });
+    $("scan-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      unlockAudio();
+      lookUp($("code").value);
+    });
+    // A USB scanner "types" wherever the focus is: bring it back to the code field whenever the
+    // focus would otherwise be lost, and send stray keystrokes there.
+    $("code").addEventListener("blur", function (event) {
+      if (!event.relatedTarget) window.setTimeout(focusCode, 0);
+    });
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName);
+      if (!typing && event.key && event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        focusCode();
+      }
+    });
+    if (token()) showStation();
+    else showLogin();
+  }
+
+  // --- /d/{tag}: the same actions for a logged-in workshop ---------------------------------
+  async function startDevicePage() {
+    var station = $("station");
+    if (!station || !token()) return;
+    var tag = station.getAttribute("data-tag");
+    panel = new ActionPanel(function (result) {
+      $("device-state").textContent = result.device.state_label;
+      var changed = formatDate(result.device.state_changed_at);
+      if (changed) $("device-changed").textContent = changed;
+      refresh();
+    }, null);
+
+    async function refresh() {
+      var answer = await call("GET", "/api/v1/scan/" + encodeURIComponent(tag));
+      if (answer.status === 401) {
+        expired();
+        return;
+      }
+      if (!answer.ok) return; // not this organisation's device: the public page is all it gets
+      station.hidden = false;
+      panel.show(answer.data);
+    }
+
+    await refresh();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var page = document.body.getAttribute("data-page");
+    if (page === "scan") startScanPage();
+    else if (page === "device") startDevicePage();
+  });
+})();

@@ -1,0 +1,50 @@
+"""The station's pages as HTTP answers: French, everything served locally, strict headers, no personal data."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from tests.fixtures import Api, World
+
+
+async def test_scan_page_is_french_and_self_contained(client: AsyncTestClient[Any]) -> None:
+    page = await client.get("/scan")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<html lang="fr">' in page.text and "Se connecter" in page.text and 'id="code"' in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(a.startswith("/") and not a.startswith("//") for a in assets)  # no CDN
+    for asset in assets:
+        response = await client.get(asset)
+        assert response.status_code == 200, asset
+    script = await client.get("/static/station/station.js")
+    assert "javascript" in script.headers["content-type"]
+    assert "Idempotency-Key" in script.text and "sessionStorage" in script.text
+    assert "http://" not in script.text and "https://" not in script.text
+
+
+async def test_public_page_in_any_case_without_personal_data(
+    client: AsyncTestClient[Any], api: Api, world: World
+) -> None:
+    donation = await api.declare(
+        world.donor, [{"category": "monitor", "brand": "Iiyama", "model": "ProLite", "serial_number": "SECRET42"}]
+    )
+    tag = donation["devices"][0]["asset_tag"]
+    for path in (f"/d/{tag}", f"/D/{tag.lower()}", f"/d/{tag[:5]}-{tag[5:].lower()}"):
+        page = await client.get(path)
+        assert page.status_code == 200, path
+        text = page.text
+        assert "Ordi 2.0" in text and tag in text and "Écran" in text and "Iiyama ProLite" in text
+        assert "déclaré" in text and "Dernière étape" in text
+        assert "Canope" not in text and "SECRET42" not in text and "@" not in text
+        assert f'data-tag="{tag}"' in text and "/static/station/station.js" in text
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+
+
+async def test_unknown_label_page_is_a_french_404(client: AsyncTestClient[Any]) -> None:
+    page = await client.get("/d/<script>")
+    assert page.status_code == 404
+    assert "Étiquette inconnue" in page.text and "<script>" not in page.text.split("<main>")[1]
