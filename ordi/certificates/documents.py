@@ -711,11 +711,13 @@ def render_donation_report_pdf(
             c.setFillColor(colors.HexColor("#F6F6F6"))
             c.rect(left, page.y - 3, right - left, row_h, stroke=0, fill=1)
             c.setFillColor(colors.black)
-        c.setFont(_FONT, size)
         x = left
-        for text, w in zip(_report_cells(row, zone), widths, strict=True):
+        for column, (text, w) in enumerate(zip(_report_cells(row, zone), widths, strict=True)):
             if text:
-                c.drawString(x + 1.5, page.y, _fit(text, _FONT, size, w - 3))
+                # The tag is never cut: monospace keeps any 10-character tag within its column.
+                font = _MONO if column == 0 else _FONT
+                c.setFont(font, size)
+                c.drawString(x + 1.5, page.y, _fit(text, font, size, w - 3))
             x += w
         page.y -= row_h
         count += 1

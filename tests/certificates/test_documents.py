@@ -199,6 +199,17 @@ def test_report_pdf_streams_2000_rows() -> None:
     assert "étudiant" in pages[0] and "recyclé" in pages[0]
 
 
+def test_report_pdf_never_cuts_a_tag_of_wide_letters() -> None:
+    from dataclasses import replace
+
+    wide = [replace(_row(i), asset_tag=tag) for i, tag in enumerate(["WWWWWWWWWW", "MWMWMWMWMW", "0000000000"])]
+    out = io.BytesIO()
+    render_donation_report_pdf(HEADER, wide, TOTALS, IMPACT, out)
+    text = "\n".join(_text(out.getvalue()))
+    for row in wide:
+        assert row.asset_tag in text
+
+
 def test_report_pdf_empty_donation() -> None:
     out = io.BytesIO()
     progress: list[int] = []
