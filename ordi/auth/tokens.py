@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import time
 from datetime import date
+from functools import lru_cache
 
 import jwt
 
@@ -35,9 +36,20 @@ def issue_token(actor: Actor) -> tuple[str, int]:
 
 
 def read_token(token: str) -> Actor:
+    """The actor of a valid, unexpired token (verified once per process, then from a small cache)."""
+    actor, expires_at = _verified(token)
+    if expires_at <= time.time():
+        raise Unauthenticated("token_invalid")
+    return actor
+
+
+@lru_cache(maxsize=4096)
+def _verified(token: str) -> tuple[Actor, int]:
+    # A station scans all day with one token: verifying its HMAC once is enough. Invalid tokens
+    # raise, and lru_cache never stores an exception.
     try:
         claims = jwt.decode(token, get_settings().secret_key, algorithms=[_ALGORITHM])
-        return Actor(
+        actor = Actor(
             user_id=int(claims["sub"]),
             organisation_id=int(claims["org"]),
             kind=OrgKind(claims["kind"]),
@@ -45,6 +57,7 @@ def read_token(token: str) -> Actor:
             label_valid_from=date.fromisoformat(claims["lf"]) if claims.get("lf") else None,
             label_valid_until=date.fromisoformat(claims["lu"]) if claims.get("lu") else None,
         )
+        return actor, int(claims["exp"])
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
         raise Unauthenticated("token_invalid") from exc
 

@@ -16,7 +16,8 @@ import msgspec
 from ordi import scoping
 from ordi.clock import now, today
 from ordi.config import get_settings
-from ordi.db import for_update, write_transaction
+from ordi.db import write_transaction
+from ordi.devices import queries
 from ordi.devices.schemas import DeviceOut, EventOut, EventRequest, EventResult, HandOver
 from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
 from ordi.domain import asset_tags, geography
@@ -51,6 +52,7 @@ DEVICE_COLUMNS = (
     Device.custodian,
     Device.refurbisher,
     Device.association,
+    Device.request,
     Device.event_count,
     Device.state_changed_at,
 )
@@ -136,7 +138,7 @@ def normalise_tag(tag: str) -> str:
 
 async def find_visible(actor: Actor, tag: str) -> dict[str, Any]:
     """One device by tag, or 404 if it does not exist *or* the caller may not see it."""
-    row = await Device.select(*DEVICE_COLUMNS).where(Device.asset_tag == normalise_tag(tag)).first()
+    row = await queries.device_by_tag(normalise_tag(tag))
     if row is None or not scoping.device_row_visible(actor, row):
         raise NotFound("device_not_found", tag=tag)
     return row
@@ -206,7 +208,7 @@ async def perform(
     action, record, payload = to_record(request)
     normalised = normalise_tag(tag)
     async with write_transaction():
-        row = await for_update(Device.select(*DEVICE_COLUMNS).where(Device.asset_tag == normalised)).first()
+        row = await queries.device_by_tag(normalised, lock=True)
         if row is None or not scoping.device_row_visible(actor, row):
             raise NotFound("device_not_found", tag=tag)
         if idempotency_key:
@@ -244,46 +246,45 @@ async def apply_locked(
     after = decision.after
     at = now()
     seq = row["event_count"] + 1
-    inserted = await DeviceEvent.insert(
-        DeviceEvent(
-            device=row["id"],
-            seq=seq,
-            action=action.value,
-            outcome=decision.outcome,
-            from_state=decision.from_state.value,
-            to_state=decision.to_state.value,
-            actor_user=actor.user_id or None,
-            actor_organisation=actor.organisation_id,
-            occurred_at=at,
-            payload=payload,
-            idempotency_key=idempotency_key,
-        )
-    ).returning(DeviceEvent.id)
+    event_id = await queries.append_event(
+        device_id=row["id"],
+        seq=seq,
+        action=action.value,
+        outcome=decision.outcome,
+        from_state=decision.from_state.value,
+        to_state=decision.to_state.value,
+        actor_user=actor.user_id or None,
+        actor_organisation=actor.organisation_id,
+        at=at,
+        payload=payload,
+        idempotency_key=idempotency_key,
+    )
     if action is Action.WIPE:  # every wipe or destruction gets its signed certificate, same transaction
         from ordi.certificates import service as certificates_service
 
         await certificates_service.issue_for_wipe(
-            event_id=inserted[0]["id"], device=row, actor=actor, record=record, payload=payload, at=at
+            event_id=event_id, device=row, actor=actor, record=record, payload=payload, at=at
         )
-    changes: dict[Any, Any] = {
-        Device.state: after.state.value,
-        Device.data_cleared: after.data_cleared,
-        Device.custodian: after.custodian_id,
-        Device.refurbisher: after.refurbisher_id,
-        Device.association: after.association_id,
-        Device.event_count: seq,
-    }
-    if decision.to_state is not decision.from_state:
-        changes[Device.state_changed_at] = at
-    if isinstance(record, RefurbishRecord):
-        changes[Device.grade] = record.grade
+    request_id = row["request"]
     if isinstance(record, ReserveRecord):
-        changes[Device.request] = record.request_id
+        request_id = record.request_id
     elif action is Action.RELEASE:
-        changes[Device.request] = None
-    await Device.update(changes).where(Device.id == row["id"])
+        request_id = None
+    device = {
+        **row,
+        "state": after.state.value,
+        "data_cleared": after.data_cleared,
+        "custodian": after.custodian_id,
+        "refurbisher": after.refurbisher_id,
+        "association": after.association_id,
+        "request": request_id,
+        "grade": record.grade if isinstance(record, RefurbishRecord) else row["grade"],
+        "event_count": seq,
+        "state_changed_at": at if decision.to_state is not decision.from_state else row["state_changed_at"],
+    }
+    await queries.save_projection(device)
     event = EventOut(
-        id=inserted[0]["id"],
+        id=event_id,
         seq=seq,
         action=action.value,
         outcome=decision.outcome,
@@ -294,17 +295,6 @@ async def apply_locked(
         actor_user_id=actor.user_id or None,
         payload=payload,
     )
-    device = {
-        **row,
-        "state": after.state.value,
-        "data_cleared": after.data_cleared,
-        "custodian": after.custodian_id,
-        "refurbisher": after.refurbisher_id,
-        "association": after.association_id,
-        "event_count": seq,
-        "grade": record.grade if isinstance(record, RefurbishRecord) else row["grade"],
-        "state_changed_at": at if decision.to_state is not decision.from_state else row["state_changed_at"],
-    }
     return event, device
 
 
@@ -328,11 +318,7 @@ async def _fresh_label(actor: Actor, action: Action, row: dict[str, Any]) -> Act
     takes_custody = action is Action.COLLECT or (action is Action.RECEIVE and row["state"] == "declared")
     if not takes_custody or actor.kind is not OrgKind.REFURBISHER:
         return actor
-    org = (
-        await Organisation.select(Organisation.label_valid_from, Organisation.label_valid_until)
-        .where(Organisation.id == actor.organisation_id)
-        .first()
-    )
+    org = await queries.organisation_label(actor.organisation_id)
     if org is None:
         raise Forbidden("label_invalid")
     return Actor(

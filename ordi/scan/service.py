@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ordi import scoping
+from ordi.devices import queries
 from ordi.devices.schemas import ScanResult
 from ordi.devices.service import DEVICE_COLUMNS, actions_for, device_out
 from ordi.devices.tables import Device
@@ -24,7 +25,7 @@ def candidate_tag(code: str) -> str:
 async def resolve(actor: Actor, code: str, lang: str = "fr") -> ScanResult:
     tag = asset_tags.normalise(candidate_tag(code))
     if tag is not None:
-        row = await Device.select(*DEVICE_COLUMNS).where(Device.asset_tag == tag).first()
+        row = await queries.device_by_tag(tag)
     else:
         serial = code.strip().upper()
         condition = scoping.combine(scoping.devices(actor), Device.serial_number == serial)

@@ -85,3 +85,19 @@ async def test_passwords_are_stored_as_argon2id(world: World) -> None:
     row = await User.select(User.password_hash).where(User.email == world.donor.email).first()
     assert row["password_hash"].startswith("$argon2id$")
     assert PASSWORD not in row["password_hash"]
+
+
+async def test_a_cached_token_still_expires(world: World, monkeypatch: Any) -> None:
+    import time
+
+    import pytest
+
+    from ordi.auth.tokens import read_token
+    from ordi.domain.errors import Unauthenticated
+
+    token = world.workshop.headers["Authorization"].removeprefix("Bearer ")
+    assert read_token(token).organisation_id == world.workshop.organisation_id  # now cached
+    later = time.time() + 10 * 24 * 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    with pytest.raises(Unauthenticated):
+        read_token(token)
