@@ -134,11 +134,6 @@ def _compiled(template: str, postgres: bool) -> str:
     return "".join(part + (f"${i + 1}" if i < len(parts) - 1 else "") for i, part in enumerate(parts))
 
 
-def lock_clause() -> str:
-    """Appended to a hot SELECT that must lock its row (PostgreSQL); SQLite's writer lock suffices."""
-    return " FOR UPDATE" if is_postgres() else ""
-
-
 async def fetch_row(template: str, *args: Any) -> dict[str, Any] | None:
     db = engine()
     postgres = isinstance(db, PostgresEngine)

@@ -21,7 +21,7 @@ from ordi.devices import queries
 from ordi.devices.schemas import DeviceOut, EventOut, EventRequest, EventResult, HandOver
 from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
 from ordi.domain import asset_tags, geography
-from ordi.domain.errors import Conflict, Forbidden, InvalidRecord, NotFound
+from ordi.domain.errors import Conflict, InvalidRecord, NotFound
 from ordi.domain.lifecycle import (
     RECORD_TYPES,
     Action,
@@ -208,7 +208,7 @@ async def perform(
     action, record, payload = to_record(request)
     normalised = normalise_tag(tag)
     async with write_transaction():
-        row = await queries.device_by_tag(normalised, lock=True)
+        row = await queries.device_for_step(normalised, actor.organisation_id)
         if row is None or not scoping.device_row_visible(actor, row):
             raise NotFound("device_not_found", tag=tag)
         if idempotency_key:
@@ -246,25 +246,6 @@ async def apply_locked(
     after = decision.after
     at = now()
     seq = row["event_count"] + 1
-    event_id = await queries.append_event(
-        device_id=row["id"],
-        seq=seq,
-        action=action.value,
-        outcome=decision.outcome,
-        from_state=decision.from_state.value,
-        to_state=decision.to_state.value,
-        actor_user=actor.user_id or None,
-        actor_organisation=actor.organisation_id,
-        at=at,
-        payload=payload,
-        idempotency_key=idempotency_key,
-    )
-    if action is Action.WIPE:  # every wipe or destruction gets its signed certificate, same transaction
-        from ordi.certificates import service as certificates_service
-
-        await certificates_service.issue_for_wipe(
-            event_id=event_id, device=row, actor=actor, record=record, payload=payload, at=at
-        )
     request_id = row["request"]
     if isinstance(record, ReserveRecord):
         request_id = record.request_id
@@ -282,7 +263,25 @@ async def apply_locked(
         "event_count": seq,
         "state_changed_at": at if decision.to_state is not decision.from_state else row["state_changed_at"],
     }
-    await queries.save_projection(device)
+    event_fields = {
+        "seq": seq,
+        "action": action.value,
+        "outcome": decision.outcome,
+        "from_state": decision.from_state.value,
+        "to_state": decision.to_state.value,
+        "actor_user": actor.user_id or None,
+        "actor_organisation": actor.organisation_id,
+        "occurred_at": at,
+        "payload": payload,
+        "idempotency_key": idempotency_key,
+    }
+    event_id = await queries.record_step(event_fields, device)
+    if action is Action.WIPE:  # every wipe or destruction gets its signed certificate, same transaction
+        from ordi.certificates import service as certificates_service
+
+        await certificates_service.issue_for_wipe(
+            event_id=event_id, device=row, actor=actor, record=record, payload=payload, at=at
+        )
     event = EventOut(
         id=event_id,
         seq=seq,
@@ -314,20 +313,18 @@ async def _replay(actor: Actor, row: dict[str, Any], action: Action, key: str, l
 
 
 async def _fresh_label(actor: Actor, action: Action, row: dict[str, Any]) -> Actor:
-    """Taking custody checks the label as it is now, not as it was when the token was issued."""
+    """Taking custody checks the label as it is now (read with the locked row), not as it was
+    when the token was issued."""
     takes_custody = action is Action.COLLECT or (action is Action.RECEIVE and row["state"] == "declared")
     if not takes_custody or actor.kind is not OrgKind.REFURBISHER:
         return actor
-    org = await queries.organisation_label(actor.organisation_id)
-    if org is None:
-        raise Forbidden("label_invalid")
     return Actor(
         user_id=actor.user_id,
         organisation_id=actor.organisation_id,
         kind=actor.kind,
         is_manager=actor.is_manager,
-        label_valid_from=org["label_valid_from"],
-        label_valid_until=org["label_valid_until"],
+        label_valid_from=row["caller_label_from"],
+        label_valid_until=row["caller_label_until"],
     )
 
 
