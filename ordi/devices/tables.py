@@ -33,15 +33,15 @@ class Device(Table, tablename="device"):
     serial_number = Varchar(length=100, default="", index=True)
     has_storage = Boolean(default=True)
     weight_kg = DoublePrecision(null=True, default=None)
-    state = Varchar(length=20, index=True)
+    state = Varchar(length=20)  # indexed with category and age: see the composite-index migration
     data_cleared = Boolean(default=False)
     custodian = ForeignKey(Organisation, index=True)
     refurbisher = ForeignKey(Organisation, null=True, default=None, index=True)
     association = ForeignKey(Organisation, null=True, default=None, index=True)
-    request = Integer(null=True, default=None, index=True)
+    request = Integer(null=True, default=None)
     grade = Varchar(length=1, null=True, default=None)
     event_count = Integer(default=0)
-    state_changed_at = Timestamptz(default=TimestamptzNow(), index=True)
+    state_changed_at = Timestamptz(default=TimestamptzNow())
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -53,9 +53,9 @@ class DeviceEvent(Table, tablename="device_event"):
     """
 
     id = BigSerial(primary_key=True)
-    device = ForeignKey(Device, index=True)
+    device = ForeignKey(Device)  # indexed by the unique (device, seq) index
     seq = Integer()
-    action = Varchar(length=20, index=True)
+    action = Varchar(length=20)  # indexed with occurred_at
     outcome = Varchar(length=10, default="done")
     from_state = Varchar(length=20, null=True, default=None)
     to_state = Varchar(length=20)
