@@ -630,17 +630,21 @@ def measure(
     return result, used
 
 
-def run_labels(env: dict[str, str]) -> dict[str, Any] | None:
-    script = BENCH / "bench_labels.py"
+# The other issues' figures, each measured by its own script (issue 3: labels, issue 4: reports).
+SIDE_BENCHES = ("bench_labels.py", "bench_label_jobs.py", "bench_reports.py")
+
+
+def run_labels(env: dict[str, str], name: str = "bench_labels.py") -> dict[str, Any] | None:
+    script = BENCH / name
     if not script.exists():
         return None
-    log("running bench/bench_labels.py")
+    log(f"running bench/{name}")
     try:
         done = subprocess.run(
-            [PY, str(script)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+            [PY, str(script)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400, check=False
         )
     except subprocess.TimeoutExpired:
-        return {"error": "timeout after 300 s"}
+        return {"error": "timeout after 400 s"}
     out: dict[str, Any] = {"returncode": done.returncode}
     parsed = None
     with contextlib.suppress(ValueError):
@@ -722,10 +726,11 @@ def report(results: dict[str, Any]) -> str:
     lines.append("")
     for note in results.get("notes", []):
         lines.append(f"- {note}")
-    if results.get("labels") is not None:
+    for name, labels in (results.get("side_benches") or {}).items():
+        if labels is None:
+            continue
         lines.append("")
-        lines.append("### bench/bench_labels.py")
-        labels = results["labels"]
+        lines.append(f"### bench/{name}")
         text = labels.get("stdout") or json.dumps(labels, indent=2, ensure_ascii=False)
         lines.append("```")
         lines.append(text.rstrip()[:6000])
@@ -747,7 +752,9 @@ def main() -> None:
     parser.add_argument("--import-runs", type=int, default=3)
     parser.add_argument("--only", default="", help="comma list among scan,event,import (default: all)")
     parser.add_argument("--profile", action="store_true", help="py-spy record the ordi server (raw stacks)")
-    parser.add_argument("--no-labels", action="store_true", help="skip bench/bench_labels.py")
+    parser.add_argument(
+        "--no-labels", action="store_true", help="skip the label and report benches (" + ", ".join(SIDE_BENCHES) + ")"
+    )
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database (debugging)")
     parser.add_argument("--output", default=str(RESULTS / "latest.json"))
     parser.add_argument(
@@ -944,7 +951,7 @@ def main() -> None:
         for s in servers:
             s.stop()
         if not args.no_labels:
-            results["labels"] = run_labels(env)
+            results["side_benches"] = {name: run_labels(env, name) for name in SIDE_BENCHES}
     finally:
         for s in servers:
             with contextlib.suppress(Exception):
