@@ -34,6 +34,21 @@ async def device_for_step(tag: str, caller_organisation_id: int) -> dict[str, An
     return await fetch_row(_FOR_STEP + lock, caller_organisation_id, tag)
 
 
+#: The columns of a history entry, in the order bulk writers (donation import, label prints) give them.
+EVENT_COLUMNS = [
+    "device",
+    "seq",
+    "action",
+    "outcome",
+    "from_state",
+    "to_state",
+    "actor_user",
+    "actor_organisation",
+    "occurred_at",
+    "payload",
+    "idempotency_key",
+]
+
 _INSERT_EVENT = (
     "INSERT INTO device_event (device, seq, action, outcome, from_state, to_state, actor_user, "
     "actor_organisation, occurred_at, payload, idempotency_key) "

@@ -13,6 +13,7 @@ from ordi import scoping
 from ordi.auth.dependencies import require_kind
 from ordi.clock import now
 from ordi.db import bulk_insert, write_transaction
+from ordi.devices import queries
 from ordi.devices.service import DEVICE_COLUMNS, device_out
 from ordi.devices.tables import Device
 from ordi.domain import asset_tags
@@ -176,26 +177,11 @@ async def _insert(
                 actor.organisation_id,
                 at,
                 payload,
+                None,  # idempotency key
             )
             for d in ids
         ]
-        await bulk_insert(
-            tx,
-            "device_event",
-            [
-                "device",
-                "seq",
-                "action",
-                "outcome",
-                "from_state",
-                "to_state",
-                "actor_user",
-                "actor_organisation",
-                "occurred_at",
-                "payload",
-            ],
-            event_rows,
-        )
+        await bulk_insert(tx, "device_event", queries.EVENT_COLUMNS, event_rows)
     return int(donation_id)
 
 

@@ -39,6 +39,7 @@ from labels import (
 from ordi import scoping
 from ordi.clock import now
 from ordi.db import bulk_insert, for_update, write_transaction
+from ordi.devices import queries
 from ordi.devices.service import find_visible, normalise_tag, public_url
 from ordi.devices.tables import Device, DeviceEvent
 from ordi.domain.errors import Forbidden, InvalidRecord, NotFound
@@ -66,19 +67,6 @@ CONTENT_TYPES: dict[str, str] = {
 }
 
 _LABEL_COLUMNS = (Device.id, Device.asset_tag, Device.category, Device.brand, Device.model)
-_EVENT_COLUMNS = [
-    "device",
-    "seq",
-    "action",
-    "outcome",
-    "from_state",
-    "to_state",
-    "actor_user",
-    "actor_organisation",
-    "occurred_at",
-    "payload",
-    "idempotency_key",
-]
 
 
 @dataclass(frozen=True)
@@ -213,7 +201,7 @@ async def record_prints(
             ]
             if not events:
                 continue
-            await bulk_insert(tx, "device_event", _EVENT_COLUMNS, events)
+            await bulk_insert(tx, "device_event", queries.EVENT_COLUMNS, events)
             await Device.update({Device.event_count: Device.event_count + 1}).where(
                 Device.id.is_in([e[0] for e in events])
             )
