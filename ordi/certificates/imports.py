@@ -30,9 +30,9 @@ from ordi.certificates.nwipe import (
 )
 from ordi.devices import service as devices
 from ordi.devices.schemas import DeviceOut, EventOut, MediumIn, Wipe
-from ordi.devices.tables import Device, DeviceEvent
-from ordi.domain.errors import InvalidRecord
-from ordi.domain.lifecycle import Actor
+from ordi.devices.tables import DeviceEvent
+from ordi.domain.errors import Forbidden, InvalidRecord
+from ordi.domain.lifecycle import Actor, OrgKind
 
 REPORT_FORMAT = "nwipe-0.38-log"
 
@@ -55,15 +55,12 @@ def _verification(report: NwipeReport) -> str:
     }[report.verification]
 
 
-async def _previous_media(tag: str) -> list[str] | None:
-    """Serials of the media recorded at the device's last wipe, if any (no caller scope: the
-    caller's access is checked by `perform` before anything is written)."""
-    device = await Device.select(Device.id).where(Device.asset_tag == devices.normalise_tag(tag)).first()
-    if device is None:
-        return None
+async def _previous_media(device_id: int) -> list[str] | None:
+    """Serials of the media recorded at the device's last wipe, if any (read only once the caller
+    is known to hold the device: the serials must not leak to anyone else)."""
     last = (
         await DeviceEvent.select(DeviceEvent.payload)
-        .where((DeviceEvent.device == device["id"]) & (DeviceEvent.action == "wipe"))
+        .where((DeviceEvent.device == device_id) & (DeviceEvent.action == "wipe"))
         .order_by(DeviceEvent.seq, ascending=False)
         .output(load_json=True)
         .first()
@@ -98,10 +95,14 @@ async def record_nwipe(
         raise InvalidRecord("wipe_report_empty")
     if len(raw) > MAX_LOG_BYTES:
         raise InvalidRecord("wipe_report_too_large", max=MAX_LOG_BYTES // (1024 * 1024))
-    devices.normalise_tag(tag)
+    # Only the workshop that holds the device may attach a report; nothing is read before that
+    # (a stranger gets 404, a donor who sees its device 403).
+    row = await devices.find_visible(actor, tag)
+    if actor.kind is not OrgKind.REFURBISHER or row["custodian"] != actor.organisation_id:
+        raise Forbidden("only_custodian_workshop", action="wipe")
     try:
         report = parse_nwipe_log(raw.decode("utf-8", errors="replace"))
-        declared = [s for s in (serials or []) if s.strip()] or await _previous_media(tag)
+        declared = [s for s in (serials or []) if s.strip()] or await _previous_media(row["id"])
         media = media_from_nwipe(report, declared)
     except ReportFormatError as exc:
         raise InvalidRecord("wipe_report_invalid", reason=str(exc)) from exc

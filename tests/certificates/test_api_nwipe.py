@@ -113,6 +113,24 @@ async def test_a_retry_matches_the_media_of_the_previous_wipe(
     assert response.json()["device"]["state"] == "wiped"
 
 
+async def test_another_workshop_learns_nothing_of_a_wiped_device(
+    client: AsyncTestClient[Any], api: Api, world: World
+) -> None:
+    (tag,) = await at_bench(api, world)
+    typed = {
+        "action": "wipe",
+        "level": "clear",
+        "method": "DoD Short",
+        "tool": "nwipe",
+        "media": [{"kind": "hdd", "serial": "SECRET-DISK-42", "result": "failed"}],
+    }
+    await api.act(world.workshop, tag, typed)
+    for member in (world.other_workshop, world.committee, world.other_donor):
+        response = await _upload(client, member.headers, tag, OK_LOG)
+        assert response.status_code in (403, 404), response.text
+        assert "SECRET-DISK-42" not in response.text
+
+
 async def test_bad_reports_and_wrong_callers_are_refused(client: AsyncTestClient[Any], api: Api, world: World) -> None:
     (tag,) = await at_bench(api, world)
     garbage = await _upload(client, world.workshop.headers, tag, b"ceci n'est pas un journal\n")
