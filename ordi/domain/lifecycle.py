@@ -17,6 +17,7 @@ from ordi.domain.errors import Forbidden, InvalidRecord, TransitionNotAllowed
 from ordi.domain.records import (
     HandOverRecord,
     LossRecord,
+    ReceiveRecord,
     Record,
     RecycleRecord,
     RefurbishRecord,
@@ -110,6 +111,9 @@ RECORD_TYPES: dict[Action, type[Record]] = {
     Action.LOSE: LossRecord,
 }
 
+#: Records an action may carry but does not need.
+OPTIONAL_RECORD_TYPES: dict[Action, type[Record]] = {Action.RECEIVE: ReceiveRecord}
+
 _WORKSHOP_ACTIONS = frozenset({Action.RECEIVE, Action.WIPE, Action.REFURBISH, Action.RECYCLE, Action.SHIP})
 _ASSOCIATION_ACTIONS = frozenset({Action.DELIVER, Action.HAND_OVER, Action.RETURN})
 
@@ -182,22 +186,27 @@ def _apply(device: DeviceFacts, actor: Actor, action: Action, record: Record | N
     if action is Action.COLLECT:
         after = replace(after, custodian_id=actor.organisation_id, refurbisher_id=actor.organisation_id)
     elif action is Action.RECEIVE:
-        # A device that comes back from a beneficiary may hold new personal data: wipe again.
+        # What the workshop finds on its bench overrides what the donor declared (a disk the
+        # donor thought removed must still be wiped). A device that comes back from a
+        # beneficiary may hold new personal data: wipe again.
+        found = record.has_storage if isinstance(record, ReceiveRecord) else None
+        has_storage = device.has_storage if found is None else found
         after = replace(
             after,
             custodian_id=actor.organisation_id,
             refurbisher_id=actor.organisation_id,
-            data_cleared=not device.has_storage,
+            has_storage=has_storage,
+            data_cleared=not has_storage,
             association_id=None if device.state is State.RETURNED else device.association_id,
         )
     elif action is Action.WIPE:
         assert isinstance(record, WipeRecord)
-        if not device.has_storage:
-            raise TransitionNotAllowed("wipe_without_storage")
+        # A wipe record lists media: the device has storage, whatever was declared.
         if record.passed:
-            after = replace(after, data_cleared=True)
+            after = replace(after, has_storage=True, data_cleared=True)
         else:
-            after = replace(device, data_cleared=False)  # stays received: retry, or destroy the media
+            # Stays received: retry, or destroy the media.
+            after = replace(device, has_storage=True, data_cleared=False)
             to_state = device.state
             outcome = "failed"
     elif action is Action.REFURBISH:
@@ -253,7 +262,9 @@ def _check_actor(device: DeviceFacts, actor: Actor, action: Action, today: date)
             return
         raise Forbidden("only_operator_or_custodian", action=action.value)
     if action is Action.LOSE:
-        if kind is OrgKind.OPERATOR or actor.organisation_id == device.custodian_id:
+        # A donor holds its declared devices on paper only: it declares and reads, never acts.
+        holder = kind in (OrgKind.REFURBISHER, OrgKind.ASSOCIATION) and actor.organisation_id == device.custodian_id
+        if kind is OrgKind.OPERATOR or holder:
             return
         raise Forbidden("only_operator_or_custodian", action=action.value)
     raise Forbidden("action_unknown", action=action.value)  # pragma: no cover - every action is listed
@@ -268,8 +279,6 @@ def available_actions(device: DeviceFacts, actor: Actor, today: date) -> list[Ac
         try:
             _check_actor(device, actor, action, today)
         except Forbidden:
-            continue
-        if action is Action.WIPE and not device.has_storage:
             continue
         needs_clear = action in (Action.REFURBISH, Action.RESERVE, Action.RECYCLE)
         if needs_clear and device.has_storage and not device.data_cleared:
@@ -287,6 +296,7 @@ class EventFacts:
     to_state: State
     outcome: str = "done"
     association_id: int | None = None
+    has_storage: bool | None = None  # the workshop's finding at reception, when it gave one
 
 
 def fold(donor_id: int, has_storage: bool, events: Iterable[EventFacts]) -> DeviceFacts:
@@ -309,6 +319,8 @@ def fold(donor_id: int, has_storage: bool, events: Iterable[EventFacts]) -> Devi
         record: Record | None = None
         if event.action is Action.RESERVE:
             record = ReserveRecord(association_id=event.association_id or 0)
+        elif event.action is Action.RECEIVE:
+            record = ReceiveRecord(has_storage=event.has_storage)
         facts = _replay(facts, actor, event, record)
     return facts
 
@@ -316,8 +328,8 @@ def fold(donor_id: int, has_storage: bool, events: Iterable[EventFacts]) -> Devi
 def _replay(facts: DeviceFacts, actor: Actor, event: EventFacts, record: Record | None) -> DeviceFacts:
     if event.action is Action.WIPE:
         if event.outcome == "done":
-            return replace(facts, state=event.to_state, data_cleared=True)
-        return replace(facts, data_cleared=False)
+            return replace(facts, state=event.to_state, has_storage=True, data_cleared=True)
+        return replace(facts, has_storage=True, data_cleared=False)
     to_state = TRANSITIONS[event.action][facts.state]
     if event.action is Action.DELIVER:
         return replace(facts, state=to_state, custodian_id=event.actor_organisation_id)

@@ -25,6 +25,7 @@ from ordi.domain.records import (
     HandOverRecord,
     LossRecord,
     Medium,
+    ReceiveRecord,
     RecycleRecord,
     RefurbishRecord,
     ReserveRecord,
@@ -121,9 +122,21 @@ def test_device_without_storage_is_refurbished_straight_from_received() -> None:
     assert step(received(has_storage=False), workshop, Action.REFURBISH, REFURBISHED).state is State.READY
 
 
-def test_wipe_is_refused_for_a_device_without_storage() -> None:
+def test_a_wipe_proves_storage_on_a_device_declared_without() -> None:
+    device = step(received(has_storage=False), workshop, Action.WIPE, WIPED)
+    assert (device.state, device.has_storage, device.data_cleared) == (State.WIPED, True, True)
+
+
+def test_workshop_finding_storage_at_reception_requires_a_wipe() -> None:
+    found = step(
+        step(declared(has_storage=False), workshop, Action.COLLECT),
+        workshop,
+        Action.RECEIVE,
+        ReceiveRecord(has_storage=True),
+    )
+    assert found.has_storage is True and found.data_cleared is False
     with pytest.raises(TransitionNotAllowed):
-        decide(received(has_storage=False), workshop, Action.WIPE, WIPED, TODAY)
+        decide(found, workshop, Action.REFURBISH, REFURBISHED, TODAY)
 
 
 def test_recycling_with_storage_needs_destroyed_media() -> None:
@@ -242,3 +255,9 @@ def test_label_prints_are_history_only_and_the_fold_skips_them() -> None:
     ]
     without = [e for e in events if e.action is not Action.LABEL_PRINTED]
     assert fold(DONOR, True, events) == fold(DONOR, True, without) == received()
+
+
+def test_a_donor_cannot_mark_its_declared_device_lost() -> None:
+    with pytest.raises(Forbidden):
+        decide(declared(), donor, Action.LOSE, LossRecord("perdu ?"), TODAY)
+    assert Action.LOSE not in available_actions(declared(), donor, TODAY)
