@@ -23,6 +23,7 @@ from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
 from ordi.domain import asset_tags, geography
 from ordi.domain.errors import Conflict, InvalidRecord, NotFound
 from ordi.domain.lifecycle import (
+    OPTIONAL_RECORD_TYPES,
     RECORD_TYPES,
     Action,
     Actor,
@@ -191,7 +192,7 @@ def to_record(request: EventRequest) -> tuple[Action, Record | None, dict[str, A
     payload.pop("action", None)
     payload.pop("warranty_contact", None)
     payload = {k: v for k, v in payload.items() if v is not None}
-    record_type = RECORD_TYPES.get(action)
+    record_type = RECORD_TYPES.get(action) or OPTIONAL_RECORD_TYPES.get(action)
     record = msgspec.convert(payload, record_type) if record_type else None
     if isinstance(request, HandOver):
         try:
@@ -217,7 +218,7 @@ async def perform(
                 return replay
         actor = await _fresh_label(actor, action, row)
         if isinstance(record, ReserveRecord):
-            await _check_association(record.association_id)
+            await check_association(record.association_id)
         event, device = await apply_locked(actor, row, action, record, payload, idempotency_key)
         if isinstance(request, HandOver) and request.warranty_contact is not None:
             retention = timedelta(days=get_settings().beneficiary_contact_retention_days)
@@ -254,6 +255,7 @@ async def apply_locked(
     device = {
         **row,
         "state": after.state.value,
+        "has_storage": after.has_storage,
         "data_cleared": after.data_cleared,
         "custodian": after.custodian_id,
         "refurbisher": after.refurbisher_id,
@@ -328,7 +330,7 @@ async def _fresh_label(actor: Actor, action: Action, row: dict[str, Any]) -> Act
     )
 
 
-async def _check_association(association_id: int) -> None:
+async def check_association(association_id: int) -> None:
     org = (
         await Organisation.select(Organisation.kind, Organisation.label_valid_from, Organisation.label_valid_until)
         .where(Organisation.id == association_id)

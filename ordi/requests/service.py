@@ -13,7 +13,7 @@ from ordi import scoping
 from ordi.auth.dependencies import require_kind
 from ordi.clock import now, today
 from ordi.db import for_update, write_transaction
-from ordi.devices.service import DEVICE_COLUMNS, apply_locked
+from ordi.devices.service import DEVICE_COLUMNS, apply_locked, check_association
 from ordi.devices.tables import Device
 from ordi.domain.errors import Conflict, Forbidden, InvalidRecord, NotFound
 from ordi.domain.lifecycle import Action, Actor, OrgKind, State
@@ -132,6 +132,7 @@ async def allocate(actor: Actor, request_id: int) -> AllocationOut:
         if row["status"] != "approved":
             raise Conflict("request_not_approved", status=row["status"])
         association = row["association"]
+        await check_association(association)  # its label may have lapsed since the approval
         region = await Organisation.select(Organisation.region).where(Organisation.id == association).first()
         items = await RequestItem.select().where(RequestItem.request == request_id).order_by(RequestItem.id)
         for item in items:

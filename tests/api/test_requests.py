@@ -98,3 +98,19 @@ async def test_new_association_can_request(client: AsyncTestClient[Any], world: 
 
     member = await make_member(OrgKind.ASSOCIATION, "Nouvelle Asso", postcode="97400", label=LABEL_OK)
     assert (await _request(client, member, 2)).status_code == 201
+
+
+async def test_allocation_refuses_an_association_whose_label_lapsed(
+    client: AsyncTestClient[Any], api: Api, world: World
+) -> None:
+    from ordi.organisations.tables import Organisation
+
+    tag = await api.ready_device(world)
+    rid = (await _request(client, world.association, 1)).json()["id"]
+    await client.post(f"/api/v1/requests/{rid}/approve", headers=world.operator.headers)
+    await Organisation.update({Organisation.label_valid_until: None}).where(
+        Organisation.id == world.association.organisation_id
+    )
+    response = await client.post(f"/api/v1/requests/{rid}/allocate", headers=world.operator.headers)
+    assert response.status_code == 422
+    assert (await api.device(world.workshop, tag))["state"] == "ready"
