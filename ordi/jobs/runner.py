@@ -17,13 +17,13 @@ async def run_job(job_id: str) -> None:
     row = await service.load_for_run(job_id)
     if row is None:
         return
-    actor = await actor_for_user(row["created_by"])
 
     async def report(done: int, total: int) -> None:
         await service.report(job_id, done, total)
 
-    context = JobContext(job_id=job_id, params=row["params"] or {}, actor=actor, report=report)
     try:
+        actor = await actor_for_user(row["created_by"])  # inside: a deactivated user fails the job
+        context = JobContext(job_id=job_id, params=row["params"] or {}, actor=actor, report=report)
         result = await handler(row["kind"])(context)
     except DomainError as exc:
         # The input is wrong: retrying would fail the same way.
