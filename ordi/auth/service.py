@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,7 +74,8 @@ async def _actor_from_api_key(key: str) -> Actor:
     )
     if not row or row["revoked_at"] is not None or not row["active"]:
         raise Unauthenticated("api_key_invalid")
-    return _actor_from_row(row)
+    # A bench station scans and records steps; it never manages people or keys.
+    return replace(_actor_from_row(row), is_manager=False)
 
 
 async def create_api_key(actor: Actor, name: str) -> dict[str, Any]:

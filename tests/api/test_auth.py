@@ -101,3 +101,16 @@ async def test_a_cached_token_still_expires(world: World, monkeypatch: Any) -> N
     monkeypatch.setattr(time, "time", lambda: later)
     with pytest.raises(Unauthenticated):
         read_token(token)
+
+
+async def test_a_station_key_cannot_manage_people_or_keys(client: AsyncTestClient[Any], world: World) -> None:
+    key = (await client.post("/api/v1/auth/api-keys", json={}, headers=world.workshop.headers)).json()["key"]
+    station = {"X-API-Key": key}
+    assert (await client.post("/api/v1/auth/api-keys", json={}, headers=station)).status_code == 403
+    org = world.workshop.organisation_id
+    created = await client.post(
+        f"/api/v1/organisations/{org}/users",
+        headers=station,
+        json={"email": "intrus@atelier.fr", "password": "un-mot-de-passe-long"},
+    )
+    assert created.status_code == 403
