@@ -42,7 +42,10 @@ def _run(backend: str, args: list[str]) -> tuple[int, int, int]:
     env = {**os.environ, "ORDI_TEST_BACKEND": backend}
     tail = ""
     with subprocess.Popen(  # noqa: S603 - our own interpreter running pytest
-        [sys.executable, "-m", "pytest", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "pytest", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
     ) as process:
         assert process.stdout is not None

@@ -55,8 +55,8 @@ _INSERT_EVENT = (
     "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
 )
 _UPDATE_DEVICE = (
-    "UPDATE device SET state = {}, data_cleared = {}, custodian = {}, refurbisher = {}, association = {}, "
-    "request = {}, grade = {}, event_count = {}, state_changed_at = {} WHERE id = {}"
+    "UPDATE device SET state = {}, has_storage = {}, data_cleared = {}, custodian = {}, refurbisher = {}, "
+    "association = {}, request = {}, grade = {}, event_count = {}, state_changed_at = {} WHERE id = {}"
 )
 # PostgreSQL appends the event and updates the projection in one statement (one round trip).
 _STEP_POSTGRES = f"WITH ev AS ({_INSERT_EVENT} RETURNING id) {_UPDATE_DEVICE} RETURNING (SELECT id FROM ev) AS id"  # noqa: S608
@@ -79,6 +79,7 @@ async def record_step(event: dict[str, Any], device: dict[str, Any]) -> int:
     )
     device_args = (
         device["state"],
+        device["has_storage"],
         device["data_cleared"],
         device["custodian"],
         device["refurbisher"],

@@ -30,7 +30,7 @@ class Collect(_Event, tag="collect"):
 
 
 class Receive(_Event, tag="receive"):
-    pass
+    has_storage: bool | None = None  # what the workshop found: overrides the donor's declaration
 
 
 class MediumIn(msgspec.Struct, forbid_unknown_fields=True):

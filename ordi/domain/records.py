@@ -25,6 +25,13 @@ class Record:
 
 
 @dataclass(frozen=True)
+class ReceiveRecord(Record):
+    """At reception the workshop may say whether it found storage, overriding the donor's word."""
+
+    has_storage: bool | None = None
+
+
+@dataclass(frozen=True)
 class Medium:
     kind: MediumKind
     serial: str

@@ -97,7 +97,13 @@ async def test_device_projection_equals_the_fold_of_its_events(api: Api, world: 
     from ordi.devices.tables import Device, DeviceEvent
     from ordi.domain.lifecycle import Action, EventFacts, State, fold
 
-    tag = await api.ready_device(world)
+    donation = await api.declare(world.donor, [{"category": "desktop", "has_storage": False}])
+    tag = donation["devices"][0]["asset_tag"]
+    await api.act(world.workshop, tag, {"action": "collect"})
+    await api.act(world.workshop, tag, {"action": "receive", "has_storage": True})
+    await api.act(world.workshop, tag, WIPE_FAILED)
+    await api.act(world.workshop, tag, WIPE_OK)
+    await api.act(world.workshop, tag, REFURBISH)
     await api.act(world.workshop, tag, {"action": "lose", "note": "tombé du camion"})
     device = await Device.select().where(Device.asset_tag == tag).first()
     rows = (
@@ -116,6 +122,7 @@ async def test_device_projection_equals_the_fold_of_its_events(api: Api, world: 
                 State(r["to_state"]),
                 r["outcome"],
                 (r["payload"] or {}).get("association_id"),
+                (r["payload"] or {}).get("has_storage"),
             )
             for r in rows
         ],
@@ -123,3 +130,16 @@ async def test_device_projection_equals_the_fold_of_its_events(api: Api, world: 
     assert facts.state.value == device["state"] == "lost"
     assert facts.custodian_id == device["custodian"]
     assert facts.data_cleared == device["data_cleared"]
+    assert facts.has_storage == device["has_storage"] is True
+
+
+async def test_a_disk_the_donor_did_not_declare_must_still_be_wiped(api: Api, world: World) -> None:
+    donation = await api.declare(world.donor, [{"category": "desktop", "has_storage": False}])
+    tag = donation["devices"][0]["asset_tag"]
+    await api.act(world.workshop, tag, {"action": "collect"})
+    received = await api.act(world.workshop, tag, {"action": "receive", "has_storage": True})
+    assert received["device"]["has_storage"] is True
+    assert received["device"]["data_cleared"] is False
+    await api.act(world.workshop, tag, REFURBISH, expected=409)
+    await api.act(world.workshop, tag, WIPE_OK)
+    assert (await api.act(world.workshop, tag, REFURBISH))["device"]["state"] == "ready"

@@ -157,9 +157,7 @@ def test_loading_does_not_change_the_defaults(tmp_path: Path) -> None:
         ({"laptop": {"weight_kg": 2, "source_weight": 3}}, "texte ou un objet"),
     ],
 )
-def test_bad_override_is_rejected_with_a_french_message(
-    tmp_path: Path, content: object, message: str
-) -> None:
+def test_bad_override_is_rejected_with_a_french_message(tmp_path: Path, content: object, message: str) -> None:
     with pytest.raises(ImpactFactorsError, match=message):
         load_factors(_write(tmp_path, content))
 
