@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import io
 import os
 import sys
 
@@ -13,9 +15,16 @@ def _migrate() -> None:
 
     import ordi  # noqa: F401 - sets PICCOLO_CONF
 
-    result = asyncio.run(run_forwards("all"))
+    # Piccolo's own progress lines contradict themselves on a new database ("4 already
+    # complete", "4 not yet run"): keep them for a failure, say one clear line otherwise.
+    chatter = io.StringIO()
+    with contextlib.redirect_stdout(chatter):
+        result = asyncio.run(run_forwards("all"))
     if not result.success:
+        sys.stdout.write(chatter.getvalue())
         raise SystemExit(f"Échec des migrations : {result.message}")
+    applied = chatter.getvalue().count("[forwards]")
+    print(f"Base de données à jour ({applied} migration(s) appliquée(s)).")
 
 
 def _seed() -> bool:
