@@ -80,10 +80,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(action « wipe », niveau « destroy »).",
         "Cannot recycle: storage media must be wiped or destroyed first (action 'wipe', level 'destroy').",
     ),
-    "wipe_without_storage": (
-        "Cet appareil n'a pas de support de stockage à effacer.",
-        "This device has no storage to wipe.",
-    ),
     "record_required": (
         "L'action « {action} » demande son enregistrement complet.",
         "Action '{action}' needs its full record.",
@@ -211,8 +207,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Seule une demande approuvée peut être servie (état : {status}).",
         "Only an approved request can be allocated (status: {status}).",
     ),
-    "request_empty": ("Une demande porte sur au moins une catégorie.", "A request lists at least one item."),
-    "quantity_range": ("La quantité doit être comprise entre 1 et 500.", "Quantity must be between 1 and 500."),
     "reason_required": ("Indiquez un motif.", "Give a reason."),
     # jobs and stats
     "period_invalid": ("La période est invalide : « from » doit précéder « to ».", "Invalid period."),
@@ -257,10 +251,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "internal_error": (
         "Erreur interne du service ; l'incident est journalisé.",
         "Internal server error; the incident is logged.",
-    ),
-    "conflict_retry": (
-        "L'appareil vient d'être modifié par quelqu'un d'autre ; réessayez.",
-        "The device was just changed by someone else; try again.",
     ),
     # proof documents: wipe certificates, tool reports, donation reports
     "certificate_not_found": ("Certificat introuvable : {number}.", "Certificate not found: {number}."),
