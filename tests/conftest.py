@@ -50,7 +50,10 @@ def pytest_report_header() -> str:
 
 
 def pytest_sessionfinish() -> None:
-    if BACKEND != "postgres":
+    if BACKEND == "sqlite":
+        import shutil
+
+        shutil.rmtree(_tmp, ignore_errors=True)
         return
     import asyncpg
 

@@ -111,5 +111,8 @@ async def test_donors_and_workshops_cannot_read_the_summary(client: AsyncTestCli
 
 
 async def test_wipe_of_a_device_in_another_workshop_is_refused(api: Api, world: World) -> None:
-    tag = await api.ready_device(world)
+    tag = (await api.declare(world.donor, [{"category": "laptop"}]))["devices"][0]["asset_tag"]
+    await api.act(world.workshop, tag, {"action": "collect"})
+    await api.act(world.workshop, tag, {"action": "receive"})  # at the bench, ready to be wiped
     await api.act(world.other_workshop, tag, WIPE_OK, expected=404)
+    assert (await api.device(world.workshop, tag))["state"] == "received"
