@@ -331,6 +331,11 @@ def _display(name: str, value: Any, lang: Lang) -> Any:
     return value
 
 
+def translated_errors(errors: list[dict[str, Any]], lang: Lang = "fr") -> list[dict[str, Any]]:
+    """Line errors of an import, each with its message in the reader's language."""
+    return [{**e, "message": message(e["key"], lang, **e.get("params", {}))} for e in errors]
+
+
 def title(status: int, lang: Lang = "fr") -> str:
     return _pick(TITLES.get(status, ("Erreur", "Error")), lang)
 

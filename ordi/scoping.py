@@ -25,11 +25,15 @@ def devices(actor: Actor) -> Any | None:
     if actor.kind is OrgKind.DONOR:
         return Device.donor == org
     if actor.kind is OrgKind.REFURBISHER:
-        # Its own workshop's devices, plus the declared ones waiting for a collection.
-        return (Device.refurbisher == org) | (Device.state == State.DECLARED.value)
+        return _workshop_devices(org)
     if actor.kind is OrgKind.ASSOCIATION:
         return Device.association == org
     raise Forbidden("role_forbidden", kind=actor.kind.value)
+
+
+def _workshop_devices(org: int) -> Any:
+    """A workshop's own devices, plus the declared ones waiting for a collection."""
+    return (Device.refurbisher == org) | (Device.state == State.DECLARED.value)
 
 
 def device_row_visible(actor: Actor, row: dict[str, Any]) -> bool:
@@ -53,8 +57,7 @@ def donations(actor: Actor) -> Any | None:
     if actor.kind is OrgKind.DONOR:
         return Donation.donor == org
     if actor.kind is OrgKind.REFURBISHER:
-        workshop_devices = (Device.refurbisher == org) | (Device.state == State.DECLARED.value)
-        return Donation.id.is_in(Device.select(Device.donation).where(workshop_devices))
+        return Donation.id.is_in(Device.select(Device.donation).where(_workshop_devices(org)))
     raise Forbidden("role_forbidden", kind=actor.kind.value)
 
 

@@ -161,13 +161,6 @@ class ScanResult(msgspec.Struct):
     action_labels: dict[str, str]
 
 
-class Page(msgspec.Struct):
-    items: list[Any]
-    total: int
-    limit: int
-    offset: int
-
-
 StateName = Literal[
     "declared",
     "collected",

@@ -331,6 +331,4 @@ def _replay(facts: DeviceFacts, actor: Actor, event: EventFacts, record: Record 
             return replace(facts, state=event.to_state, has_storage=True, data_cleared=True)
         return replace(facts, has_storage=True, data_cleared=False)
     to_state = TRANSITIONS[event.action][facts.state]
-    if event.action is Action.DELIVER:
-        return replace(facts, state=to_state, custodian_id=event.actor_organisation_id)
     return _apply(facts, actor, event.action, record, to_state).after

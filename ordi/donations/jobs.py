@@ -13,15 +13,11 @@ async def import_donation(context: JobContext) -> dict[str, Any]:
     items = spreadsheet.parse(context.params["csv"])
     await context.report(0, len(items))
 
-    async def progress(done: int) -> None:
-        await context.report(done, len(items))
-
     donation = await service.declare(
         context.actor,
         items,
         pickup_address=context.params.get("pickup_address", ""),
         pickup_postcode=context.params.get("pickup_postcode", ""),
         notes=context.params.get("notes", ""),
-        progress=progress,
     )
     return {"donation_id": donation.id, "reference": donation.reference, "device_count": donation.device_count}

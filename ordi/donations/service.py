@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
@@ -26,7 +26,7 @@ from ordi.donations.tables import Donation
 from ordi.jobs import service as jobs
 from workers.actors import enqueue_job
 
-MAX_ITEMS = 20_000
+MAX_ITEMS = spreadsheet.MAX_ROWS
 _TAG_ATTEMPTS = 3
 
 DONATION_COLUMNS = (
@@ -77,7 +77,6 @@ async def declare(
     pickup_postcode: str = "",
     notes: str = "",
     lang: str = "fr",
-    progress: Callable[[int], Any] | None = None,
 ) -> DonationOut:
     """One donation and all its devices, or nothing."""
     require_kind(actor, OrgKind.DONOR)
@@ -93,8 +92,6 @@ async def declare(
             # A freshly drawn tag met an existing one (about 1 in 10^8 per device): draw again.
             if attempt == _TAG_ATTEMPTS - 1:
                 raise
-    if progress is not None:
-        await progress(len(items))
     return await get_donation(actor, donation_id, lang, with_devices=True)
 
 

@@ -24,7 +24,7 @@ from ordi.domain.errors import (
     TransitionNotAllowed,
     Unauthenticated,
 )
-from ordi.i18n import message, pick_language, title
+from ordi.i18n import message, pick_language, title, translated_errors
 
 log = logging.getLogger("ordi.http")
 
@@ -63,7 +63,7 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
     status = next((s for cls, s in STATUS_BY_ERROR.items() if isinstance(exc, cls)), 400)
     extra: dict[str, Any] = {}
     if isinstance(exc, InvalidImport):
-        extra["errors"] = [{**e, "message": message(e["key"], lang, **e.get("params", {}))} for e in exc.errors]
+        extra["errors"] = translated_errors(exc.errors, lang)
         for e in extra["errors"]:
             e.pop("params", None)
     return problem(request, status, message(exc.key, lang, **exc.params), exc.key, **extra)

@@ -13,7 +13,7 @@ from ordi.clock import now
 from ordi.db import write_transaction
 from ordi.domain.errors import Conflict, DomainError, NotFound
 from ordi.domain.lifecycle import Actor
-from ordi.i18n import message
+from ordi.i18n import message, translated_errors
 from ordi.jobs.tables import Job, JobFileChunk
 
 CHUNK_SIZE = 1024 * 1024
@@ -127,16 +127,13 @@ async def succeed(job_id: str, result: dict[str, Any]) -> None:
     ).where(Job.id == uuid.UUID(job_id))
 
 
-async def fail(job_id: str, error: BaseException, lang: str = "fr") -> None:
+async def fail(job_id: str, error: BaseException) -> None:
     """Say why in words a person can act on; details beyond that stay in the worker's log."""
+    lang = "fr"  # job records are read by French users; the API's answers follow Accept-Language
     if isinstance(error, DomainError):
         text = message(error.key, lang, **error.params)
         errors = getattr(error, "errors", None)
-        result = (
-            {"errors": [{**e, "message": message(e["key"], lang, **e.get("params", {}))} for e in errors]}
-            if errors
-            else {}
-        )
+        result = {"errors": translated_errors(errors, lang)} if errors else {}
     else:
         text = message("internal_error", lang) + f" ({type(error).__name__})"
         result = {}

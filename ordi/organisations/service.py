@@ -182,6 +182,7 @@ async def create_user(actor: Actor, organisation_id: int, data: UserIn) -> UserO
     if len(data.password) < 12:
         raise InvalidRecord("password_too_short")
     email = data.email.strip().lower()
+    password_hash = hash_password(data.password)  # argon2 takes a while: not under the write lock
     async with write_transaction():
         if not await Organisation.exists().where(Organisation.id == organisation_id):
             raise NotFound("organisation_not_found")
@@ -192,7 +193,7 @@ async def create_user(actor: Actor, organisation_id: int, data: UserIn) -> UserO
             email=email,
             full_name=data.full_name,
             role=data.role,
-            password_hash=hash_password(data.password),
+            password_hash=password_hash,
         )
         await user.save()
     return UserOut(
