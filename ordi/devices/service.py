@@ -8,6 +8,7 @@ projection on the device row.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -32,6 +33,8 @@ from ordi.domain.lifecycle import (
     State,
     available_actions,
     decide,
+    label_valid,
+    takes_custody,
 )
 from ordi.domain.records import Record, RefurbishRecord, ReserveRecord
 from ordi.i18n import state_name
@@ -216,7 +219,7 @@ async def perform(
             replay = await _replay(actor, row, action, idempotency_key, lang)
             if replay is not None:
                 return replay
-        actor = await _fresh_label(actor, action, row)
+        actor = _fresh_label(actor, action, row)
         if isinstance(record, ReserveRecord):
             await check_association(record.association_id)
         event, device = await apply_locked(actor, row, action, record, payload, idempotency_key)
@@ -314,33 +317,28 @@ async def _replay(actor: Actor, row: dict[str, Any], action: Action, key: str, l
     return EventResult(event=event_out(previous), device=device_out(row, lang), replayed=True)
 
 
-async def _fresh_label(actor: Actor, action: Action, row: dict[str, Any]) -> Actor:
+def _fresh_label(actor: Actor, action: Action, row: dict[str, Any]) -> Actor:
     """Taking custody checks the label as it is now (read with the locked row), not as it was
     when the token was issued."""
-    takes_custody = action is Action.COLLECT or (action is Action.RECEIVE and row["state"] == "declared")
-    if not takes_custody or actor.kind is not OrgKind.REFURBISHER:
+    if not takes_custody(action, State(row["state"])) or actor.kind is not OrgKind.REFURBISHER:
         return actor
-    return Actor(
-        user_id=actor.user_id,
-        organisation_id=actor.organisation_id,
-        kind=actor.kind,
-        is_manager=actor.is_manager,
-        label_valid_from=row["caller_label_from"],
-        label_valid_until=row["caller_label_until"],
-    )
+    return replace(actor, label_valid_from=row["caller_label_from"], label_valid_until=row["caller_label_until"])
 
 
-async def check_association(association_id: int) -> None:
+async def check_association(association_id: int) -> str:
+    """An association with a valid label may receive devices; returns its région."""
     org = (
-        await Organisation.select(Organisation.kind, Organisation.label_valid_from, Organisation.label_valid_until)
+        await Organisation.select(
+            Organisation.kind, Organisation.region, Organisation.label_valid_from, Organisation.label_valid_until
+        )
         .where(Organisation.id == association_id)
         .first()
     )
     if org is None or org["kind"] != OrgKind.ASSOCIATION.value:
         raise InvalidRecord("association_unknown")
-    probe = Actor(0, association_id, OrgKind.ASSOCIATION, org["label_valid_until"], org["label_valid_from"])
-    if not probe.label_valid(today()):
+    if not label_valid(org["label_valid_from"], org["label_valid_until"], today()):
         raise InvalidRecord("association_unknown")
+    return str(org["region"])
 
 
 def actions_for(actor: Actor, row: dict[str, Any]) -> list[Action]:

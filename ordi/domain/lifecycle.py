@@ -114,6 +114,13 @@ RECORD_TYPES: dict[Action, type[Record]] = {
 #: Records an action may carry but does not need.
 OPTIONAL_RECORD_TYPES: dict[Action, type[Record]] = {Action.RECEIVE: ReceiveRecord}
 
+#: The hard rule of §3: these steps need a passed wipe (or destroyed media) first, with the reason.
+NEEDS_CLEARED_DATA: dict[Action, str] = {
+    Action.REFURBISH: "wipe_required",
+    Action.RESERVE: "wipe_required",
+    Action.RECYCLE: "destruction_required",
+}
+
 _WORKSHOP_ACTIONS = frozenset({Action.RECEIVE, Action.WIPE, Action.REFURBISH, Action.RECYCLE, Action.SHIP})
 _ASSOCIATION_ACTIONS = frozenset({Action.DELIVER, Action.HAND_OVER, Action.RETURN})
 
@@ -130,11 +137,21 @@ class Actor:
     is_manager: bool = False
 
     def label_valid(self, today: date) -> bool:
-        if self.label_valid_until is None:
-            return False
-        if self.label_valid_from is not None and today < self.label_valid_from:
-            return False
-        return today <= self.label_valid_until
+        return label_valid(self.label_valid_from, self.label_valid_until, today)
+
+
+def label_valid(valid_from: date | None, valid_until: date | None, today: date) -> bool:
+    """An Ordi 2.0 label is valid from its first day to its last day, both included."""
+    if valid_until is None:
+        return False
+    if valid_from is not None and today < valid_from:
+        return False
+    return today <= valid_until
+
+
+def takes_custody(action: Action, state: State) -> bool:
+    """Collecting, or receiving a drop-off: the steps where a workshop takes a donated device."""
+    return action is Action.COLLECT or (action is Action.RECEIVE and state is State.DECLARED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +198,8 @@ def decide(device: DeviceFacts, actor: Actor, action: Action, record: Record | N
 
 
 def _apply(device: DeviceFacts, actor: Actor, action: Action, record: Record | None, to_state: State) -> Decision:
+    if action in NEEDS_CLEARED_DATA and _data_pending(device):
+        raise TransitionNotAllowed(NEEDS_CLEARED_DATA[action])
     after = replace(device, state=to_state)
     outcome = "done"
     if action is Action.COLLECT:
@@ -209,16 +228,8 @@ def _apply(device: DeviceFacts, actor: Actor, action: Action, record: Record | N
             after = replace(device, has_storage=True, data_cleared=False)
             to_state = device.state
             outcome = "failed"
-    elif action is Action.REFURBISH:
-        if device.has_storage and not device.data_cleared:
-            raise TransitionNotAllowed("wipe_required")
-    elif action is Action.RECYCLE:
-        if device.has_storage and not device.data_cleared:
-            raise TransitionNotAllowed("destruction_required")
     elif action is Action.RESERVE:
         assert isinstance(record, ReserveRecord)
-        if device.has_storage and not device.data_cleared:
-            raise TransitionNotAllowed("wipe_required")
         after = replace(after, association_id=record.association_id)
     elif action is Action.RELEASE:
         after = replace(after, association_id=None)
@@ -236,7 +247,7 @@ def _check_actor(device: DeviceFacts, actor: Actor, action: Action, today: date)
         if kind is not OrgKind.DONOR:
             raise Forbidden("only_donors_declare")
         return
-    if action is Action.COLLECT or (action is Action.RECEIVE and device.state is State.DECLARED):
+    if takes_custody(action, device.state):
         # Taking custody of a donated device: any refurbisher, but only with a valid label.
         if kind is not OrgKind.REFURBISHER:
             raise Forbidden("only_refurbishers", action=action.value)
@@ -270,6 +281,10 @@ def _check_actor(device: DeviceFacts, actor: Actor, action: Action, today: date)
     raise Forbidden("action_unknown", action=action.value)  # pragma: no cover - every action is listed
 
 
+def _data_pending(device: DeviceFacts) -> bool:
+    return device.has_storage and not device.data_cleared
+
+
 def available_actions(device: DeviceFacts, actor: Actor, today: date) -> list[Action]:
     """The actions this caller may do now: what the scanning station shows as buttons."""
     result: list[Action] = []
@@ -280,8 +295,7 @@ def available_actions(device: DeviceFacts, actor: Actor, today: date) -> list[Ac
             _check_actor(device, actor, action, today)
         except Forbidden:
             continue
-        needs_clear = action in (Action.REFURBISH, Action.RESERVE, Action.RECYCLE)
-        if needs_clear and device.has_storage and not device.data_cleared:
+        if action in NEEDS_CLEARED_DATA and _data_pending(device):
             continue
         result.append(action)
     return result

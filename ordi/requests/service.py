@@ -16,7 +16,7 @@ from ordi.db import for_update, write_transaction
 from ordi.devices.service import DEVICE_COLUMNS, apply_locked, check_association
 from ordi.devices.tables import Device
 from ordi.domain.errors import Conflict, Forbidden, InvalidRecord, NotFound
-from ordi.domain.lifecycle import Action, Actor, OrgKind, State
+from ordi.domain.lifecycle import Action, Actor, OrgKind, State, label_valid
 from ordi.domain.records import ReserveRecord
 from ordi.organisations.tables import Organisation
 from ordi.requests.schemas import AllocationOut, DecisionIn, RequestIn, RequestItemOut, RequestOut
@@ -33,19 +33,30 @@ REQUEST_COLUMNS = (
 )
 
 
-async def _out(row: dict[str, Any]) -> RequestOut:
+async def _outs(rows: list[dict[str, Any]]) -> list[RequestOut]:
+    """Requests with their items, read in one query for the whole page."""
+    if not rows:
+        return []
     items = (
-        await RequestItem.select(RequestItem.category, RequestItem.quantity, RequestItem.allocated)
-        .where(RequestItem.request == row["id"])
+        await RequestItem.select(RequestItem.request, RequestItem.category, RequestItem.quantity, RequestItem.allocated)
+        .where(RequestItem.request.is_in([r["id"] for r in rows]))
         .order_by(RequestItem.id)
     )
+    by_request: dict[int, list[RequestItemOut]] = {}
+    for item in items:
+        request_id = item.pop("request")
+        by_request.setdefault(request_id, []).append(RequestItemOut(**item))
+    return [_out(row, by_request.get(row["id"], [])) for row in rows]
+
+
+def _out(row: dict[str, Any], items: list[RequestItemOut]) -> RequestOut:
     return RequestOut(
         id=row["id"],
         association_id=row["association"],
         status=row["status"],
         reason=row["reason"],
         decision_reason=row["decision_reason"],
-        items=[RequestItemOut(**i) for i in items],
+        items=items,
         created_at=row["created_at"],
         decided_at=row["decided_at"],
     )
@@ -58,14 +69,7 @@ async def create(actor: Actor, data: RequestIn) -> RequestOut:
         .where(Organisation.id == actor.organisation_id)
         .first()
     )
-    fresh = Actor(
-        actor.user_id,
-        actor.organisation_id,
-        actor.kind,
-        org["label_valid_until"] if org else None,
-        org["label_valid_from"] if org else None,
-    )
-    if not fresh.label_valid(today()):
+    if org is None or not label_valid(org["label_valid_from"], org["label_valid_until"], today()):
         raise Forbidden("request_needs_label")
     if not data.reason.strip():
         raise InvalidRecord("reason_required")
@@ -90,7 +94,7 @@ async def _find(actor: Actor, request_id: int, lock: bool = False) -> dict[str, 
 
 
 async def get(actor: Actor, request_id: int) -> RequestOut:
-    return await _out(await _find(actor, request_id))
+    return (await _outs([await _find(actor, request_id)]))[0]
 
 
 async def list_requests(actor: Actor, status: str | None, limit: int, offset: int) -> tuple[list[RequestOut], int]:
@@ -101,7 +105,7 @@ async def list_requests(actor: Actor, status: str | None, limit: int, offset: in
     count = EquipmentRequest.count()
     if condition is not None:
         query, count = query.where(condition), count.where(condition)
-    return [await _out(r) for r in await query], await count
+    return await _outs(await query), await count
 
 
 async def decide(actor: Actor, request_id: int, approve: bool, data: DecisionIn) -> RequestOut:
@@ -132,12 +136,11 @@ async def allocate(actor: Actor, request_id: int) -> AllocationOut:
         if row["status"] != "approved":
             raise Conflict("request_not_approved", status=row["status"])
         association = row["association"]
-        await check_association(association)  # its label may have lapsed since the approval
-        region = await Organisation.select(Organisation.region).where(Organisation.id == association).first()
+        region = await check_association(association)  # its label may have lapsed since the approval
         items = await RequestItem.select().where(RequestItem.request == request_id).order_by(RequestItem.id)
         for item in items:
             wanted = item["quantity"] - item["allocated"]
-            devices = await _candidates(item["category"], region["region"] if region else "", wanted)
+            devices = await _candidates(item["category"], region, wanted)
             record = ReserveRecord(association_id=association, request_id=request_id)
             payload = {"association_id": association, "request_id": request_id}
             for device in devices:
