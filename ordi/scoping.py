@@ -17,6 +17,16 @@ from ordi.jobs.tables import Job
 from ordi.requests.tables import EquipmentRequest
 
 
+def require_kind(actor: Actor, *kinds: OrgKind) -> None:
+    """The role gate the services use: the caller's organisation kind must be one of `kinds`."""
+    if actor.kind not in kinds:
+        raise _no_access(actor)
+
+
+def _no_access(actor: Actor) -> Forbidden:
+    return Forbidden("role_forbidden", kind=actor.kind.value)
+
+
 def devices(actor: Actor) -> Any | None:
     """Filter on `Device` (None: everything). The committee reads figures, never devices."""
     org = actor.organisation_id
@@ -28,7 +38,7 @@ def devices(actor: Actor) -> Any | None:
         return _workshop_devices(org)
     if actor.kind is OrgKind.ASSOCIATION:
         return Device.association == org
-    raise Forbidden("role_forbidden", kind=actor.kind.value)
+    raise _no_access(actor)
 
 
 def _workshop_devices(org: int) -> Any:
@@ -58,7 +68,7 @@ def donations(actor: Actor) -> Any | None:
         return Donation.donor == org
     if actor.kind is OrgKind.REFURBISHER:
         return Donation.id.is_in(Device.select(Device.donation).where(_workshop_devices(org)))
-    raise Forbidden("role_forbidden", kind=actor.kind.value)
+    raise _no_access(actor)
 
 
 def requests(actor: Actor) -> Any | None:
@@ -66,7 +76,7 @@ def requests(actor: Actor) -> Any | None:
         return None
     if actor.kind is OrgKind.ASSOCIATION:
         return EquipmentRequest.association == actor.organisation_id
-    raise Forbidden("role_forbidden", kind=actor.kind.value)
+    raise _no_access(actor)
 
 
 def jobs(actor: Actor) -> Any:
@@ -93,7 +103,7 @@ def certificates(actor: Actor) -> Any | None:
         return WipeCertificate.device._.donor == org
     if actor.kind is OrgKind.REFURBISHER:
         return WipeCertificate.workshop == org
-    raise Forbidden("role_forbidden", kind=actor.kind.value)
+    raise _no_access(actor)
 
 
 def certificate_row_visible(actor: Actor, row: dict[str, Any]) -> bool:
@@ -104,7 +114,7 @@ def certificate_row_visible(actor: Actor, row: dict[str, Any]) -> bool:
         return bool(row["donor"] == actor.organisation_id)
     if actor.kind is OrgKind.REFURBISHER:
         return bool(row["workshop"] == actor.organisation_id)
-    raise Forbidden("role_forbidden", kind=actor.kind.value)
+    raise _no_access(actor)
 
 
 def donation_report_visible(actor: Actor, donation_row: dict[str, Any]) -> bool:
@@ -113,4 +123,4 @@ def donation_report_visible(actor: Actor, donation_row: dict[str, Any]) -> bool:
         return True
     if actor.kind is OrgKind.DONOR:
         return bool(donation_row["donor"] == actor.organisation_id)
-    raise Forbidden("role_forbidden", kind=actor.kind.value)
+    raise _no_access(actor)

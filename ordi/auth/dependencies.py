@@ -7,8 +7,7 @@ from typing import Any
 from litestar import Request
 
 from ordi.auth.service import actor_from_credentials
-from ordi.domain.errors import Forbidden
-from ordi.domain.lifecycle import Actor, OrgKind
+from ordi.domain.lifecycle import Actor
 
 
 async def provide_actor(request: Request[Any, Any, Any], lang: str) -> Actor:
@@ -20,9 +19,3 @@ async def provide_actor(request: Request[Any, Any, Any], lang: str) -> Actor:
     """
     del lang
     return await actor_from_credentials(request.headers.get("authorization"), request.headers.get("x-api-key"))
-
-
-def require_kind(actor: Actor, *kinds: OrgKind) -> None:
-    """Role gate used by services: the caller's organisation kind must be one of `kinds`."""
-    if actor.kind not in kinds:
-        raise Forbidden("role_forbidden", kind=actor.kind.value)

@@ -10,7 +10,6 @@ import asyncpg
 import msgspec
 
 from ordi import scoping
-from ordi.auth.dependencies import require_kind
 from ordi.clock import now
 from ordi.db import bulk_insert, write_transaction
 from ordi.devices import queries
@@ -24,6 +23,7 @@ from ordi.donations.schemas import DonationIn, DonationOut
 from ordi.donations.spreadsheet import DeviceItem
 from ordi.donations.tables import Donation
 from ordi.jobs import service as jobs
+from ordi.scoping import require_kind
 from workers.actors import enqueue_job
 
 MAX_ITEMS = spreadsheet.MAX_ROWS

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ordi.auth.dependencies import require_kind
 from ordi.auth.passwords import hash_password
 from ordi.clock import today
 from ordi.db import write_transaction
@@ -20,6 +19,7 @@ from ordi.organisations.schemas import (
     UserOut,
 )
 from ordi.organisations.tables import Organisation, User
+from ordi.scoping import require_kind
 
 LABELLED_KINDS = (OrgKind.REFURBISHER.value, OrgKind.ASSOCIATION.value)
 

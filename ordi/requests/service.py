@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from ordi import scoping
-from ordi.auth.dependencies import require_kind
 from ordi.clock import now, today
 from ordi.db import for_update, write_transaction
 from ordi.devices.service import DEVICE_COLUMNS, apply_locked, check_association
@@ -21,6 +20,7 @@ from ordi.domain.records import ReserveRecord
 from ordi.organisations.tables import Organisation
 from ordi.requests.schemas import AllocationOut, DecisionIn, RequestIn, RequestItemOut, RequestOut
 from ordi.requests.tables import EquipmentRequest, RequestItem
+from ordi.scoping import require_kind
 
 REQUEST_COLUMNS = (
     EquipmentRequest.id,

@@ -13,7 +13,6 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from ordi.auth.dependencies import require_kind
 from ordi.config import get_settings
 from ordi.db import engine, is_postgres
 from ordi.devices.tables import Device, DeviceEvent
@@ -21,6 +20,7 @@ from ordi.domain import impact
 from ordi.domain.errors import InvalidRecord
 from ordi.domain.lifecycle import Actor, OrgKind, State
 from ordi.organisations.service import region_name_of
+from ordi.scoping import require_kind
 
 # Stage name for the committee -> (action, outcome) in the event log.
 STAGES: dict[str, tuple[str, str]] = {
