@@ -35,6 +35,8 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from ordi.clock import PARIS
+
 from .model import (
     LEVEL_LABELS_FR,
     MEDIUM_KIND_LABELS_FR,
@@ -176,15 +178,6 @@ class ImpactSummary:
 
 
 # --------------------------------------------------------------------------- formatting helpers
-
-
-def _paris() -> tzinfo:
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo("Europe/Paris")
-    except Exception:  # pragma: no cover - depends on the system's zone database
-        return UTC
 
 
 def _zone_label(zone: tzinfo) -> str:
@@ -349,7 +342,7 @@ def render_certificate_pdf(cert: WipeCertificate, verify_url: str, signature: st
     The PDF is a readable rendering only: what is proven is the signed canonical content, which the
     QR code's verification page serves as JSON.
     """
-    zone = _paris()
+    zone = PARIS
     width, height = A4
     c = Canvas(out, pagesize=A4, pageCompression=1)
     c.setTitle(f"Certificat d'effacement des données {cert.number}")
@@ -648,7 +641,7 @@ def render_donation_report_pdf(
     number of rows written so far, at each page break and at the end. Pages are numbered "page N":
     the total is unknown while streaming.
     """
-    zone = _paris()
+    zone = PARIS
     width, height = landscape(A4)
     margin = 10 * mm
     left, right = margin, width - margin
@@ -882,7 +875,7 @@ def write_donation_report_csv(rows: Iterable[DeviceFateRow], out: TextIO) -> int
     ``out`` must be a text stream opened with ``newline=""`` (the csv module writes ``\\r\\n``). A BOM
     is written first so spreadsheet software reads UTF-8.
     """
-    zone = _paris()
+    zone = PARIS
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(_CSV_HEADER)

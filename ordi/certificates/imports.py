@@ -28,6 +28,7 @@ from ordi.certificates.nwipe import (
     report_sha256,
     suggested_level,
 )
+from ordi.clock import PARIS
 from ordi.devices import service as devices
 from ordi.devices.schemas import DeviceOut, EventOut, MediumIn, Wipe
 from ordi.devices.tables import DeviceEvent
@@ -111,7 +112,7 @@ async def record_nwipe(
     chosen = level or suggested_level(report.method)
     if chosen is None:
         raise InvalidRecord("wipe_report_level_unknown", method=report.method)
-    zone = certificates.paris_zone()
+    zone = PARIS
     started, ended = _bounds(media, report, zone)
     digest = report_sha256(raw)
     request = Wipe(

@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Literal
 
+from ordi.clock import PARIS
+
 from .model import Level, MediumKind, MediumRecord, normalise_serial
 
 __all__ = [
@@ -492,7 +494,7 @@ def media_from_nwipe(
     ``nwipe -q`` raises :class:`ReportFormatError`. ``tz`` is the zone the wiping machine's clock was
     in (nwipe writes local time without a zone); default Europe/Paris.
     """
-    zone = tz if tz is not None else _paris()
+    zone = tz if tz is not None else PARIS
     by_serial: dict[str, list[NwipeDrive]] = {}
     for drive in report.drives:
         by_serial.setdefault(normalise_serial(drive.serial), []).append(drive)
@@ -529,15 +531,3 @@ def media_from_nwipe(
             )
         )
     return records
-
-
-def _paris() -> tzinfo:
-    # Imported lazily: slim images may lack tzdata; UTC is then the honest fallback.
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo("Europe/Paris")
-    except Exception:  # pragma: no cover - depends on the system's zone database
-        from datetime import UTC
-
-        return UTC

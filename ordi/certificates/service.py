@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -40,7 +40,7 @@ from ordi.certificates.model import (
 from ordi.certificates.model import certificate_number as format_number
 from ordi.certificates.tables import CertificateCounter, WipeToolReport
 from ordi.certificates.tables import WipeCertificate as CertificateRow
-from ordi.clock import now
+from ordi.clock import PARIS, now
 from ordi.config import get_settings
 from ordi.domain.errors import Conflict, NotFound
 from ordi.domain.lifecycle import Actor
@@ -119,15 +119,6 @@ def _workshop(name: str, siret: str | None, label_number: str | None) -> Worksho
     return _UnregisteredWorkshop(name=name, siret="", label_number=label_number or "")
 
 
-def paris_zone() -> tzinfo:
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo("Europe/Paris")
-    except Exception:  # pragma: no cover - depends on the system's zone database
-        return UTC
-
-
 async def _next_sequence(year: int) -> int:
     rows = await CertificateCounter.raw(
         'INSERT INTO certificate_counter ("year", "last") VALUES ({}, 1) '
@@ -188,7 +179,7 @@ async def issue_for_wipe(
     media = _media(record, attached)
     started = record.started_at or issued_at
     ended = record.ended_at or max(issued_at, started)
-    year = issued_at.astimezone(paris_zone()).year
+    year = issued_at.astimezone(PARIS).year
     number = format_number(year, await _next_sequence(year))
     certificate = WipeCertificate(
         number=number,
