@@ -6,6 +6,10 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ordi.domain.impact import ImpactFactor
 
 DEFAULT_SECRET = "dev-only-secret-change-me-not-for-production"  # noqa: S105 - refused in production, see `check`
 DEFAULT_DATABASE_URL = "sqlite:///var/ordi.sqlite"
@@ -83,3 +87,11 @@ def load() -> Settings:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return load()
+
+
+@lru_cache(maxsize=1)
+def impact_factors() -> dict[str, ImpactFactor]:
+    """The impact factors in force: the defaults, overridden by ORDI_IMPACT_FACTORS if set."""
+    from ordi.domain.impact import load_factors
+
+    return load_factors(get_settings().impact_factors_path)

@@ -21,7 +21,6 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import IO, Any, BinaryIO
 
 import msgspec
@@ -39,7 +38,7 @@ from ordi.certificates.documents import (
 )
 from ordi.certificates.tables import WipeCertificate
 from ordi.clock import now
-from ordi.config import get_settings
+from ordi.config import impact_factors
 from ordi.devices.tables import Device, DeviceEvent
 from ordi.domain import impact
 from ordi.domain.errors import InvalidRecord, NotFound
@@ -223,11 +222,6 @@ def _spool_rows(spool: IO[bytes], labels: bool) -> Iterator[DeviceFateRow]:
 # --------------------------------------------------------------------------- impact
 
 
-@lru_cache(maxsize=1)
-def _factors() -> dict[str, impact.ImpactFactor]:
-    return impact.load_factors(get_settings().impact_factors_path)
-
-
 def _source(source: impact.FactorSource) -> str:
     parts = [source.title, source.publisher, str(source.year) if source.year else "", source.url]
     text = ", ".join(p for p in parts if p)
@@ -235,7 +229,7 @@ def _source(source: impact.FactorSource) -> str:
 
 
 def _impact(sums: _Sums) -> ImpactSummary:
-    factors = _factors()
+    factors = impact_factors()
     totals = impact.impact_of(dict(sums.redistributed_by_category), factors)
     listed = sorted({c if c in factors else impact.FALLBACK_CATEGORY for c in sums.categories})
     return ImpactSummary(

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from ordi.config import get_settings
+from ordi.config import impact_factors
 from ordi.db import engine, is_postgres
 from ordi.devices.tables import Device, DeviceEvent
 from ordi.domain import impact
@@ -39,11 +38,6 @@ STAGES: dict[str, tuple[str, str]] = {
     "lost": ("lose", "done"),
 }
 OUT_OF_STOCK = (State.HANDED_OVER.value, State.RECYCLED.value, State.LOST.value)
-
-
-@lru_cache(maxsize=1)
-def _factors() -> dict[str, impact.ImpactFactor]:
-    return impact.load_factors(get_settings().impact_factors_path)
 
 
 def period(start: date | None, end: date | None) -> tuple[datetime, datetime]:
@@ -120,7 +114,7 @@ async def summary(actor: Actor, start: date | None, end: date | None) -> dict[st
     wiped, failed = stages["wiped"], stages["wipe_failed"]
     totals = impact.impact_of(
         {r["category"]: int(r["count"]) for r in redistributed_by_category},
-        _factors(),
+        impact_factors(),
         labour_minutes=int(labour[0]["minutes"] or 0),
     )
     return {
@@ -152,7 +146,7 @@ async def summary(actor: Actor, start: date | None, end: date | None) -> dict[st
                     "source_weight": dataclasses.asdict(f.source_weight),
                     "source_co2e": dataclasses.asdict(f.source_co2e),
                 }
-                for f in _factors().values()
+                for f in impact_factors().values()
             ],
         },
     }
