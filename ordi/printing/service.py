@@ -341,12 +341,14 @@ async def run_job(context: JobContext) -> dict[str, Any]:
     source = _DeviceSource(actor, params)
     call = _bridge(asyncio.get_running_loop())
     drawn: list[int] = []
+    last_tag = ["?"]  # named in the error when a label does not fit
     last_report = [time.monotonic()]
 
     def contents() -> Iterator[LabelContent]:
         while page := call(source.next_page()):
             for row in page:
                 drawn.append(row["id"])
+                last_tag[0] = row["asset_tag"]
                 yield content_for(row)
 
     def progress(done: int) -> None:
@@ -362,8 +364,7 @@ async def run_job(context: JobContext) -> dict[str, Any]:
                     return render_zpl(contents(), fmt, out, progress=progress)
                 return render_pdf(contents(), fmt, out, skip=skip, progress=progress)
             except LabelDoesNotFit:
-                tag = "?" if not drawn else str(drawn[-1])
-                raise InvalidRecord("label_does_not_fit", tag=tag, format=fmt.name) from None
+                raise InvalidRecord("label_does_not_fit", tag=last_tag[0], format=fmt.name) from None
 
     with tempfile.TemporaryDirectory(prefix="ordi-labels-") as directory:
         path = Path(directory) / f"labels.{media}"

@@ -239,3 +239,19 @@ async def test_a_failed_job_says_why_in_french(client: AsyncTestClient[Any], api
     assert job["status"] == "failed"
     assert job["error"] == f"Appareil introuvable : {tags[1]}."
     assert job["download_url"] is None
+
+
+async def test_a_label_that_does_not_fit_is_named_by_its_tag(
+    client: AsyncTestClient[Any], api: Api, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ordi.printing.service as printing
+    from ordi.jobs.runner import run_job
+
+    _, tags = await donation_tags(api, world, 1)
+    # A public address far too long for a 2x1 inch label's QR.
+    monkeypatch.setattr(printing, "public_url", lambda tag: "HTTPS://" + "X" * 300 + f"/D/{tag}")
+    context = await _context(world.workshop, {"tags": tags, "format": "zebra-2x1", "media": "zpl", "skip": 0})
+    await run_job(context.job_id)
+    job = (await client.get(f"/api/v1/jobs/{context.job_id}", headers=world.workshop.headers)).json()
+    assert job["status"] == "failed"
+    assert tags[0] in job["error"]
