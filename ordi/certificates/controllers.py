@@ -4,7 +4,6 @@ the nwipe report import and the donor's traceability report. Thin: the rules liv
 
 from __future__ import annotations
 
-import io
 from html import escape
 from typing import Annotated, Any, Literal
 
@@ -25,7 +24,6 @@ from ordi.certificates.model import (
 from ordi.domain.lifecycle import Actor
 from ordi.http.params import IdempotencyKey, Limit, Offset, page
 from ordi.jobs import service as jobs
-from workers.actors import enqueue_job
 
 TEXT_TYPES = {"text/plain", "application/octet-stream", "text/x-log"}
 
@@ -202,18 +200,12 @@ async def verify_page(ref: str) -> Response[Any]:
 
 
 async def _donation_report(actor: Actor, donation_id: int, fmt: str) -> Response[Any]:
-    donation = await reports.donation_for_report(actor, donation_id)
-    if donation["device_count"] > reports.INLINE_MAX_DEVICES:
-        params = {"donation_id": donation_id, "format": fmt}
-        job_id = await jobs.create(actor, "donation_report", params, total=2 * donation["device_count"])
-        enqueue_job(job_id)
-        return Response(await jobs.get(actor, job_id), status_code=202)
-    out = io.BytesIO()
-    await reports.render(donation, fmt, out)
+    result = await reports.request_report(actor, donation_id, fmt)
+    if isinstance(result, str):
+        return Response(await jobs.get(actor, result), status_code=202)
+    body, filename = result
     return Response(
-        out.getvalue(),
-        media_type=reports.FORMATS[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{reports.filename(donation, fmt)}"'},
+        body, media_type=reports.FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
 
 

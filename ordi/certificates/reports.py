@@ -45,6 +45,8 @@ from ordi.domain.errors import InvalidRecord, NotFound
 from ordi.domain.lifecycle import Actor
 from ordi.donations.tables import Donation
 from ordi.i18n import category_name
+from ordi.jobs import service as jobs
+from workers.actors import enqueue_job
 
 INLINE_MAX_DEVICES = 200
 BATCH = 500
@@ -361,3 +363,16 @@ def _write(
     else:
         for chunk in iter_donation_report_json(header, _counted(rows, progress), totals, summary):
             out.write(chunk)
+
+
+async def request_report(actor: Actor, donation_id: int, fmt: str) -> tuple[bytes, str] | str:
+    """A small donation's report at once (bytes, file name); a large one queued (the job id)."""
+    donation = await donation_for_report(actor, donation_id)
+    if donation["device_count"] > INLINE_MAX_DEVICES:
+        params = {"donation_id": donation_id, "format": fmt}
+        job_id = await jobs.create(actor, "donation_report", params, total=2 * donation["device_count"])
+        enqueue_job(job_id)  # only now that the job's transaction has committed
+        return job_id
+    out = io.BytesIO()
+    await render(donation, fmt, out)
+    return out.getvalue(), filename(donation, fmt)
