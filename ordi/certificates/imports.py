@@ -21,12 +21,14 @@ from ordi.certificates import service as certificates
 from ordi.certificates.model import Level, MediumRecord, normalise_serial
 from ordi.certificates.nwipe import (
     MAX_LOG_BYTES,
+    NWIPE_TOOL,
     NwipeReport,
     ReportFormatError,
     media_from_nwipe,
     parse_nwipe_log,
     report_sha256,
     suggested_level,
+    verification_summary,
 )
 from ordi.clock import PARIS
 from ordi.devices import service as devices
@@ -46,14 +48,6 @@ class WipeImportResult(msgspec.Struct):
     report_format: str
     media: list[str]
     replayed: bool = False
-
-
-def _verification(report: NwipeReport) -> str:
-    return {
-        "off": "Aucune relecture (nwipe --verify=off)",
-        "last": "Relecture de la dernière passe par nwipe (--verify=last)",
-        "all": "Relecture de chaque passe par nwipe (--verify=all)",
-    }[report.verification]
 
 
 async def _previous_media(device_id: int) -> list[str] | None:
@@ -118,12 +112,12 @@ async def record_nwipe(
     request = Wipe(
         level=chosen,
         method=report.method,
-        tool="nwipe",
+        tool=NWIPE_TOOL,
         tool_version=report.tool_version,
         operator=operator or None,
         started_at=started,
         ended_at=ended,
-        verification=_verification(report),
+        verification=verification_summary(report),
         media=[
             MediumIn(kind=m.kind, serial=m.serial, result=m.result, capacity_gb=float(m.capacity_gb), model=m.model)
             for m in media
@@ -131,7 +125,7 @@ async def record_nwipe(
         note=f"Rapport nwipe joint, SHA-256 {digest}",
     )
     attached = certificates.AttachedReport(
-        tool="nwipe",
+        tool=NWIPE_TOOL,
         format=REPORT_FORMAT,
         raw=raw,
         sha256=digest,

@@ -51,7 +51,6 @@ OverallResult = Literal["erased", "erased_with_exceptions", "not_erased"]
 LEVELS: frozenset[str] = frozenset({"clear", "purge", "destroy"})
 MEDIUM_KINDS: frozenset[str] = frozenset({"hdd", "ssd", "nvme", "emmc", "usb", "other"})
 MEDIUM_RESULTS: frozenset[str] = frozenset({"erased", "failed", "destroyed"})
-OVERALL_RESULTS: frozenset[str] = frozenset({"erased", "erased_with_exceptions", "not_erased"})
 
 LEVEL_LABELS_FR: dict[str, str] = {
     "clear": "Nettoyage (Clear)",

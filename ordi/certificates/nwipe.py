@@ -468,10 +468,20 @@ def _kind(drive: NwipeDrive) -> MediumKind:
     return "other"
 
 
-def _verification_fr(report: NwipeReport, drive: NwipeDrive) -> str:
+_VERIFY_SCOPE = {"all": "de chaque passe", "last": "de la dernière passe"}
+
+
+def verification_summary(report: NwipeReport) -> str:
+    """How the run was verified, in French, for the whole certificate."""
     if report.verification == "off":
         return "Aucune relecture (nwipe --verify=off)"
-    scope = "de chaque passe" if report.verification == "all" else "de la dernière passe"
+    return f"Relecture {_VERIFY_SCOPE[report.verification]} par nwipe (--verify={report.verification})"
+
+
+def _verification_fr(report: NwipeReport, drive: NwipeDrive) -> str:
+    if report.verification == "off":
+        return verification_summary(report)
+    scope = _VERIFY_SCOPE[report.verification]
     if drive.verified is True and not drive.verify_errors:
         return f"Relecture {scope} par nwipe : conforme"
     if drive.verified is False or drive.verify_errors:
