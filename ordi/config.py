@@ -32,7 +32,6 @@ class Settings:
     beneficiary_contact_retention_days: int
     embedded_worker: bool
     redis_namespace: str
-    demo: bool
 
     @property
     def is_sqlite(self) -> bool:
@@ -80,7 +79,6 @@ def load() -> Settings:
         beneficiary_contact_retention_days=int(os.environ.get("ORDI_CONTACT_RETENTION_DAYS", "730")),
         embedded_worker=_bool(os.environ.get("ORDI_EMBEDDED_WORKER"), default=redis_url is None),
         redis_namespace=os.environ.get("ORDI_REDIS_NAMESPACE", "ordi"),
-        demo=_bool(os.environ.get("ORDI_DEMO"), default=False),
     )
 
 
