@@ -135,34 +135,48 @@ def _compiled(template: str, postgres: bool) -> str:
 
 
 async def fetch_row(template: str, *args: Any) -> dict[str, Any] | None:
+    rows = await _run(template, args, many=False)
+    return rows[0] if rows else None
+
+
+async def fetch_all(template: str, *args: Any) -> list[dict[str, Any]]:
+    return await _run(template, args, many=True)
+
+
+async def _run(template: str, args: tuple[Any, ...], many: bool) -> list[dict[str, Any]]:
+    """On the current transaction's connection, else the pool's, else a new one."""
     db = engine()
     postgres = isinstance(db, PostgresEngine)
     sql = _compiled(template, postgres)
     tx = db.current_transaction.get()  # type: ignore[attr-defined]
     if tx is not None:
-        return await _fetch_on(tx.connection, sql, args, postgres)
+        return await _fetch_on(tx.connection, sql, args, postgres, many)
     if postgres:
         assert isinstance(db, PostgresEngine)
         if db.pool is not None:
             async with db.pool.acquire() as connection:
-                return await _fetch_on(connection, sql, args, True)
+                return await _fetch_on(connection, sql, args, True, many)
         connection = await db.get_new_connection()
     else:
         assert isinstance(db, SQLiteEngine)
         connection = await db.get_connection()
     try:
-        return await _fetch_on(connection, sql, args, postgres)
+        return await _fetch_on(connection, sql, args, postgres, many)
     finally:
         await connection.close()
 
 
-async def _fetch_on(connection: Any, sql: str, args: tuple[Any, ...], postgres: bool) -> dict[str, Any] | None:
+async def _fetch_on(
+    connection: Any, sql: str, args: tuple[Any, ...], postgres: bool, many: bool = False
+) -> list[dict[str, Any]]:
     if postgres:
+        if many:
+            return [dict(record) for record in await connection.fetch(sql, *args)]
         record = await connection.fetchrow(sql, *args)
-        return dict(record) if record is not None else None
+        return [dict(record)] if record is not None else []
     async with connection.execute(sql, args) as cursor:
-        row = await cursor.fetchone()
-    return dict(row) if row is not None else None
+        rows = await cursor.fetchall() if many else [row for row in [await cursor.fetchone()] if row is not None]
+    return [dict(row) for row in rows]
 
 
 async def execute_in_transaction(template: str, *args: Any) -> dict[str, Any] | None:
@@ -171,4 +185,5 @@ async def execute_in_transaction(template: str, *args: Any) -> dict[str, Any] | 
     tx = db.current_transaction.get()  # type: ignore[attr-defined]
     assert tx is not None, "execute_in_transaction needs write_transaction()"
     postgres = isinstance(db, PostgresEngine)
-    return await _fetch_on(tx.connection, _compiled(template, postgres), args, postgres)
+    rows = await _fetch_on(tx.connection, _compiled(template, postgres), args, postgres)
+    return rows[0] if rows else None

@@ -8,21 +8,15 @@ from typing import Any
 from litestar import Response, get
 
 from ordi.config import get_settings
-from ordi.db import engine
+from ordi.db import fetch_row
 
 
 async def _database() -> str:
     try:
-        await asyncio.wait_for(engine().run_querystring(_select_one()), timeout=3)
+        await asyncio.wait_for(fetch_row("SELECT 1 AS ok"), timeout=3)
         return "ok"
     except Exception as exc:
         return f"error: {type(exc).__name__}"
-
-
-def _select_one() -> Any:
-    from piccolo.querystring import QueryString
-
-    return QueryString("SELECT 1")
 
 
 async def _broker() -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count
 
 from ordi.config import impact_factors
-from ordi.db import engine, is_postgres
+from ordi.db import fetch_all, is_postgres
 from ordi.devices.tables import Device, DeviceEvent
 from ordi.domain import impact
 from ordi.domain.errors import InvalidRecord
@@ -56,13 +56,6 @@ def _json_text(column: str, *path: str) -> str:
     return f"json_extract({column}, '$.{'.'.join(path)}')"
 
 
-async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
-    """Engine-neutral placeholders: `{}` in the SQL, filled by Piccolo per engine."""
-    from piccolo.querystring import QueryString
-
-    return await engine().run_querystring(QueryString(sql, *args))  # type: ignore[no-any-return]
-
-
 async def summary(actor: Actor, start: date | None, end: date | None) -> dict[str, Any]:
     require_kind(actor, OrgKind.COMMITTEE, OrgKind.OPERATOR)
     since, until = period(start, end)
@@ -88,14 +81,14 @@ async def summary(actor: Actor, start: date | None, end: date | None) -> dict[st
     )
     category_rows = await Device.select(Device.category, Count()).where(in_stock).group_by(Device.category)
 
-    redistributed_by_category = await _raw(
+    redistributed_by_category = await fetch_all(
         "SELECT d.category AS category, COUNT(*) AS count FROM device_event e JOIN device d ON d.id = e.device "
         "WHERE e.action = 'hand_over' AND e.occurred_at >= {} AND e.occurred_at < {} GROUP BY d.category",
         since,
         until,
     )
     beneficiary = _json_text("e.payload", "beneficiary", "category")
-    by_beneficiary = await _raw(
+    by_beneficiary = await fetch_all(
         f"SELECT {beneficiary} AS category, COUNT(*) AS count FROM device_event e "  # noqa: S608
         "WHERE e.action = 'hand_over' AND e.occurred_at >= {} AND e.occurred_at < {} GROUP BY 1",
         since,
@@ -103,7 +96,7 @@ async def summary(actor: Actor, start: date | None, end: date | None) -> dict[st
     )
     minutes = _json_text("e.payload", "labour_minutes")
     cast = "INTEGER"
-    labour = await _raw(
+    labour = await fetch_all(
         f"SELECT COALESCE(SUM(CAST({minutes} AS {cast})), 0) AS minutes FROM device_event e "  # noqa: S608
         "WHERE e.action = 'refurbish' AND e.occurred_at >= {} AND e.occurred_at < {}",
         since,
