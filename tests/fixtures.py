@@ -215,6 +215,14 @@ class Api:
             await self.act(world.workshop, tag, body)
         return str(tag)
 
+    async def delivered_device(self, world: World) -> str:
+        """A ready device reserved for `world.association`, shipped and delivered to it."""
+        tag = await self.ready_device(world)
+        await self.act(world.operator, tag, {"action": "reserve", "association_id": world.association.organisation_id})
+        await self.act(world.workshop, tag, {"action": "ship"})
+        await self.act(world.association, tag, {"action": "deliver"})
+        return tag
+
 
 @pytest.fixture
 def api(client: AsyncTestClient[Any]) -> Api:

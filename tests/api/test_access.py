@@ -85,10 +85,7 @@ async def test_committee_reads_figures_but_not_devices(client: AsyncTestClient[A
 
 
 async def test_committee_summary_holds_no_personal_data(client: AsyncTestClient[Any], api: Api, world: World) -> None:
-    tag = await api.ready_device(world)
-    await api.act(world.operator, tag, {"action": "reserve", "association_id": world.association.organisation_id})
-    await api.act(world.workshop, tag, {"action": "ship"})
-    await api.act(world.association, tag, {"action": "deliver"})
+    tag = await api.delivered_device(world)
     await api.act(
         world.association,
         tag,

@@ -67,10 +67,7 @@ async def test_unknown_route_is_a_problem(client: AsyncTestClient[Any]) -> None:
 
 
 async def test_hand_over_with_unknown_departement_is_refused(api: Api, world: World) -> None:
-    tag = await api.ready_device(world)
-    await api.act(world.operator, tag, {"action": "reserve", "association_id": world.association.organisation_id})
-    await api.act(world.workshop, tag, {"action": "ship"})
-    await api.act(world.association, tag, {"action": "deliver"})
+    tag = await api.delivered_device(world)
     body = {"action": "hand_over", "beneficiary": {"category": "student", "age_band": "18_25", "departement": "00"}}
     problem = await api.act(world.association, tag, body, expected=422)
     assert "Département inconnu" in problem["detail"]

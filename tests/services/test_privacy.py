@@ -12,10 +12,7 @@ async def test_expired_warranty_contacts_are_purged(api: Api, world: World) -> N
     from ordi.devices.tables import BeneficiaryContact
     from ordi.privacy import purge_expired_contacts
 
-    tag = await api.ready_device(world)
-    await api.act(world.operator, tag, {"action": "reserve", "association_id": world.association.organisation_id})
-    await api.act(world.workshop, tag, {"action": "ship"})
-    await api.act(world.association, tag, {"action": "deliver"})
+    tag = await api.delivered_device(world)
     await api.act(
         world.association,
         tag,
