@@ -76,9 +76,9 @@ async def _prepare(labels: int, fmt: str, media: str) -> str:
 async def _run(job_id: str) -> dict[str, Any]:
     from ordi.jobs.runner import run_job
     from ordi.jobs.tables import Job
-    from ordi.jobs_registered import register_all
+    from ordi.wiring import wire
 
-    register_all()
+    wire()
     before_kb = _status_kb("VmRSS")
     started = time.perf_counter()
     await run_job(job_id)

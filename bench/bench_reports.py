@@ -143,9 +143,9 @@ async def _run_job(donor: Any, donation_id: int, fmt: str) -> dict[str, Any]:
 
 
 async def main(n: int) -> dict[str, Any]:
-    from ordi.jobs_registered import register_all
+    from ordi.wiring import wire
 
-    register_all()
+    wire()
     t0 = time.perf_counter()
     donor, donation_id = await _setup(n)
     setup = time.perf_counter() - t0

@@ -21,7 +21,6 @@ from ordi.health import health
 from ordi.http.params import provide_lang
 from ordi.http.problems import EXCEPTION_HANDLERS
 from ordi.jobs.controllers import get_job, get_job_result
-from ordi.jobs_registered import register_all
 from ordi.organisations.controllers import OrganisationController, directory
 from ordi.printing.controllers import ROUTES as LABEL_ROUTES
 from ordi.public.controllers import public_device
@@ -29,6 +28,7 @@ from ordi.requests.controllers import RequestController
 from ordi.scan.controllers import scan
 from ordi.station.controllers import ROUTES as STATION_ROUTES
 from ordi.stats.controllers import summary
+from ordi.wiring import embedded_worker, wire
 
 log = logging.getLogger("ordi")
 
@@ -37,12 +37,10 @@ log = logging.getLogger("ordi")
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     settings = get_settings()
     settings.check()
-    register_all()
+    wire()
     worker = None
     if settings.embedded_worker:
-        from workers.embedded import EmbeddedWorker
-
-        worker = EmbeddedWorker()
+        worker = embedded_worker()
         worker.start()
     else:
         # A pool belongs to one event loop: only when no in-process worker shares the engine.

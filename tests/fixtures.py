@@ -35,8 +35,11 @@ _TABLES = [
 async def schema() -> None:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
+    from ordi.wiring import wire
+
     result = await run_forwards("all")
     assert result.success, result.message
+    wire()  # job kinds and step hooks, as the app and the workers do at start-up
 
 
 @pytest.fixture

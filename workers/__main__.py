@@ -1,4 +1,4 @@
-"""`python -m workers`: a production worker process (same as `dramatiq workers.actors`)."""
+"""`python -m workers`: a production worker process (same as `dramatiq workers.process`)."""
 
 from __future__ import annotations
 
@@ -7,5 +7,5 @@ import sys
 from dramatiq.cli import main
 
 if __name__ == "__main__":
-    sys.argv = ["dramatiq", "workers.actors", *sys.argv[1:]]
+    sys.argv = ["dramatiq", "workers.process", *sys.argv[1:]]
     sys.exit(main())

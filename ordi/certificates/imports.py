@@ -131,8 +131,7 @@ async def record_nwipe(
         sha256=digest,
         media={normalise_serial(m.serial): m for m in media},
     )
-    with certificates.attached_report(attached):
-        result = await devices.perform(actor, tag, request, idempotency_key, lang)
+    result = await devices.perform(actor, tag, request, idempotency_key, lang, attachment=attached)
     number = await certificates.number_for_event(result.event.id)
     return WipeImportResult(
         event=result.event,

@@ -7,10 +7,9 @@ from typing import Any, BinaryIO, cast
 
 from ordi.certificates import reports
 from ordi.jobs import service as jobs
-from ordi.jobs.registry import JobContext, job_kind
+from ordi.jobs.registry import JobContext
 
 
-@job_kind("donation_report")
 async def donation_report(context: JobContext) -> dict[str, Any]:
     fmt = reports.check_format(str(context.params["format"]))
     donation = await reports.donation_for_report(context.actor, int(context.params["donation_id"]))

@@ -46,7 +46,7 @@ from ordi.domain.lifecycle import Actor
 from ordi.donations.tables import Donation
 from ordi.i18n import category_name
 from ordi.jobs import service as jobs
-from workers.actors import enqueue_job
+from ordi.jobs.dispatch import dispatch
 
 INLINE_MAX_DEVICES = 200
 BATCH = 500
@@ -371,7 +371,7 @@ async def request_report(actor: Actor, donation_id: int, fmt: str) -> tuple[byte
     if donation["device_count"] > INLINE_MAX_DEVICES:
         params = {"donation_id": donation_id, "format": fmt}
         job_id = await jobs.create(actor, "donation_report", params, total=2 * donation["device_count"])
-        enqueue_job(job_id)  # only now that the job's transaction has committed
+        dispatch(job_id)  # only now that the job's transaction has committed
         return job_id
     out = io.BytesIO()
     await render(donation, fmt, out)

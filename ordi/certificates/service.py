@@ -1,7 +1,8 @@
 """Wipe certificates: issued with the wipe event, read back by the right eyes, verified by anyone.
 
-`issue_for_wipe` is called by `ordi.devices.service.apply_locked` inside the transaction that
-records a wipe (or a media destruction), so a wipe event never exists without its certificate.
+`issue_for_wipe` is the hook of every `wipe` step (registered by `ordi.wiring`): it runs inside
+the transaction that records a wipe (or a media destruction), so a wipe event never exists
+without its certificate.
 The certificate's canonical content is signed with the service's Ed25519 key and stored as is; it
 is never updated (a correction is a new wipe event, hence a new certificate).
 
@@ -13,9 +14,6 @@ with an upsert inside the same transaction: the row lock (PostgreSQL) or the IMM
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -42,6 +40,8 @@ from ordi.certificates.tables import CertificateCounter, WipeToolReport
 from ordi.certificates.tables import WipeCertificate as CertificateRow
 from ordi.clock import PARIS, now
 from ordi.config import get_settings
+from ordi.devices.hooks import StepRecorded
+from ordi.devices.service import find_visible
 from ordi.domain.errors import Conflict, NotFound
 from ordi.domain.lifecycle import Actor
 from ordi.domain.records import Record, WipeRecord
@@ -86,19 +86,6 @@ class AttachedReport:
     raw: bytes
     sha256: str
     media: dict[str, MediumRecord] = field(default_factory=dict)  # by normalised serial
-
-
-_attached: ContextVar[AttachedReport | None] = ContextVar("ordi_attached_wipe_report", default=None)
-
-
-@contextmanager
-def attached_report(report: AttachedReport) -> Iterator[None]:
-    """Within this block, the wipe recorded by this task is certified with `report` attached."""
-    token = _attached.set(report)
-    try:
-        yield
-    finally:
-        _attached.reset(token)
 
 
 # --------------------------------------------------------------------------- issuing
@@ -157,14 +144,26 @@ def _media(record: WipeRecord, attached: AttachedReport | None) -> tuple[MediumR
     return tuple(media)
 
 
-async def issue_for_wipe(
+async def issue_for_wipe(step: StepRecorded) -> None:
+    """The `wipe` hook: sign and store the certificate of the step (its transaction still open)."""
+    await issue(
+        event_id=step.event_id,
+        device=step.device,
+        actor=step.actor,
+        record=step.record,
+        at=step.at,
+        attached=step.attachment if isinstance(step.attachment, AttachedReport) else None,
+    )
+
+
+async def issue(
     *,
     event_id: int,
     device: dict[str, Any],
     actor: Actor,
     record: Record | None,
-    payload: dict[str, Any],
     at: datetime | None = None,
+    attached: AttachedReport | None = None,
 ) -> str:
     """Sign and store the certificate of one wipe event; the caller's transaction is still open."""
     assert isinstance(record, WipeRecord), "un effacement porte un WipeRecord"
@@ -175,7 +174,6 @@ async def issue_for_wipe(
         .first()
     )
     assert workshop_row is not None
-    attached = _attached.get()
     media = _media(record, attached)
     started = record.started_at or issued_at
     ended = record.ended_at or max(issued_at, started)
@@ -363,8 +361,6 @@ async def certificate_pdf(actor: Actor, number: str) -> tuple[str, bytes]:
 
 
 async def list_for_device(actor: Actor, tag: str, limit: int, offset: int) -> tuple[list[CertificateSummary], int]:
-    from ordi.devices.service import find_visible
-
     scope = scoping.certificates(actor)
     device = await find_visible(actor, tag)
     condition = scoping.combine(scope, CertificateRow.device == device["id"])

@@ -1,9 +1,8 @@
 """Reading devices and performing the steps of their journey.
 
-`perform` is the only writer of device events besides the donation import (which records the
-`declare` events) and allocation (which calls `apply_locked`). Each call is one transaction:
-lock the device row, check the rules in `ordi.domain.lifecycle`, append the event, update the
-projection on the device row.
+`perform` (and allocation, through `apply_locked`) is one transaction: lock the device row,
+check the rules in `ordi.domain.lifecycle`, then write through `ordi.devices.ledger`, the one
+writer of devices and their history, and run the step's hooks (`ordi.devices.hooks`).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from ordi import scoping
 from ordi.clock import now, today
 from ordi.config import get_settings
 from ordi.db import write_transaction
-from ordi.devices import queries
+from ordi.devices import hooks, ledger
 from ordi.devices.schemas import DeviceOut, EventOut, EventRequest, EventResult, HandOver
 from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
 from ordi.domain import asset_tags, geography
@@ -39,41 +38,6 @@ from ordi.domain.lifecycle import (
 from ordi.domain.records import Record, RefurbishRecord, ReserveRecord
 from ordi.i18n import state_name
 from ordi.organisations.tables import Organisation
-
-DEVICE_COLUMNS = (
-    Device.id,
-    Device.asset_tag,
-    Device.state,
-    Device.category,
-    Device.brand,
-    Device.model,
-    Device.serial_number,
-    Device.has_storage,
-    Device.data_cleared,
-    Device.grade,
-    Device.donation,
-    Device.donor,
-    Device.custodian,
-    Device.refurbisher,
-    Device.association,
-    Device.request,
-    Device.event_count,
-    Device.state_changed_at,
-)
-
-EVENT_COLUMNS = (
-    DeviceEvent.id,
-    DeviceEvent.seq,
-    DeviceEvent.action,
-    DeviceEvent.outcome,
-    DeviceEvent.from_state,
-    DeviceEvent.to_state,
-    DeviceEvent.occurred_at,
-    DeviceEvent.actor_organisation,
-    DeviceEvent.actor_user,
-    DeviceEvent.payload,
-    DeviceEvent.device,
-)
 
 
 def public_url(tag: str) -> str:
@@ -142,7 +106,7 @@ def normalise_tag(tag: str) -> str:
 
 async def find_visible(actor: Actor, tag: str) -> dict[str, Any]:
     """One device by tag, or 404 if it does not exist *or* the caller may not see it."""
-    row = await queries.device_by_tag(normalise_tag(tag))
+    row = await ledger.device_by_tag(normalise_tag(tag))
     if row is None or not scoping.device_row_visible(actor, row):
         raise NotFound("device_not_found", tag=tag)
     return row
@@ -166,7 +130,7 @@ async def list_devices(
     for column, value in ((Device.state, state), (Device.category, category), (Device.donation, donation)):
         if value is not None:
             condition = scoping.combine(condition, column == value)
-    query = Device.select(*DEVICE_COLUMNS).order_by(Device.id).limit(limit).offset(offset)
+    query = Device.select(*ledger.device_columns()).order_by(Device.id).limit(limit).offset(offset)
     count = Device.count()
     if condition is not None:
         query = query.where(condition)
@@ -178,7 +142,7 @@ async def list_devices(
 async def history(actor: Actor, tag: str, limit: int, offset: int) -> tuple[list[EventOut], int]:
     device = await find_visible(actor, tag)
     rows = await (
-        DeviceEvent.select(*EVENT_COLUMNS)
+        DeviceEvent.select(*ledger.event_columns())
         .where(DeviceEvent.device == device["id"])
         .order_by(DeviceEvent.seq)
         .limit(limit)
@@ -207,12 +171,18 @@ def to_record(request: EventRequest) -> tuple[Action, Record | None, dict[str, A
 
 
 async def perform(
-    actor: Actor, tag: str, request: EventRequest, idempotency_key: str | None = None, lang: str = "fr"
+    actor: Actor,
+    tag: str,
+    request: EventRequest,
+    idempotency_key: str | None = None,
+    lang: str = "fr",
+    attachment: Any = None,
 ) -> EventResult:
+    """One step; `attachment` goes to the step's hooks (a wiping tool's report for its certificate)."""
     action, record, payload = to_record(request)
     normalised = normalise_tag(tag)
     async with write_transaction():
-        row = await queries.device_for_step(normalised, actor.organisation_id)
+        row = await ledger.device_for_step(normalised, actor.organisation_id)
         if row is None or not scoping.device_row_visible(actor, row):
             raise NotFound("device_not_found", tag=tag)
         if idempotency_key:
@@ -222,7 +192,7 @@ async def perform(
         actor = _fresh_label(actor, action, row)
         if isinstance(record, ReserveRecord):
             await check_association(record.association_id)
-        event, device = await apply_locked(actor, row, action, record, payload, idempotency_key)
+        event, device = await apply_locked(actor, row, action, record, payload, idempotency_key, attachment)
         if isinstance(request, HandOver) and request.warranty_contact is not None:
             retention = timedelta(days=get_settings().beneficiary_contact_retention_days)
             await BeneficiaryContact.insert(
@@ -244,12 +214,13 @@ async def apply_locked(
     record: Record | None,
     payload: dict[str, Any],
     idempotency_key: str | None = None,
+    attachment: Any = None,
 ) -> tuple[EventOut, dict[str, Any]]:
     """Decide and persist one action on a device row already locked by the caller's transaction."""
     decision = decide(facts(row), actor, action, record, today())
     after = decision.after
     at = now()
-    seq = row["event_count"] + 1
+    seq = ledger.next_seq(row)
     request_id = row["request"]
     if isinstance(record, ReserveRecord):
         request_id = record.request_id
@@ -268,25 +239,31 @@ async def apply_locked(
         "event_count": seq,
         "state_changed_at": at if decision.to_state is not decision.from_state else row["state_changed_at"],
     }
-    event_fields = {
-        "seq": seq,
-        "action": action.value,
-        "outcome": decision.outcome,
-        "from_state": decision.from_state.value,
-        "to_state": decision.to_state.value,
-        "actor_user": actor.user_id or None,
-        "actor_organisation": actor.organisation_id,
-        "occurred_at": at,
-        "payload": payload,
-        "idempotency_key": idempotency_key,
-    }
-    event_id = await queries.record_step(event_fields, device)
-    if action is Action.WIPE:  # every wipe or destruction gets its signed certificate, same transaction
-        from ordi.certificates import service as certificates_service
-
-        await certificates_service.issue_for_wipe(
-            event_id=event_id, device=row, actor=actor, record=record, payload=payload, at=at
+    entry = ledger.entry(
+        row["id"],
+        seq,
+        action,
+        actor=actor,
+        from_state=decision.from_state.value,
+        to_state=decision.to_state.value,
+        at=at,
+        payload=payload,
+        outcome=decision.outcome,
+        idempotency_key=idempotency_key,
+    )
+    event_id = await ledger.record_step(entry, device)
+    await hooks.run(
+        hooks.StepRecorded(
+            event_id=event_id,
+            action=action,
+            device=row,
+            actor=actor,
+            record=record,
+            payload=payload,
+            at=at,
+            attachment=attachment,
         )
+    )
     event = EventOut(
         id=event_id,
         seq=seq,
@@ -305,7 +282,7 @@ async def apply_locked(
 async def _replay(actor: Actor, row: dict[str, Any], action: Action, key: str, lang: str) -> EventResult | None:
     """A retried request with the same Idempotency-Key answers the first result again."""
     previous = await (
-        DeviceEvent.select(*EVENT_COLUMNS)
+        DeviceEvent.select(*ledger.event_columns())
         .where((DeviceEvent.actor_organisation == actor.organisation_id) & (DeviceEvent.idempotency_key == key))
         .output(load_json=True)
         .first()

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ordi.donations import service, spreadsheet
-from ordi.jobs.registry import JobContext, job_kind
+from ordi.jobs.registry import JobContext
 
 
-@job_kind("donation_import")
 async def import_donation(context: JobContext) -> dict[str, Any]:
     items = spreadsheet.parse(context.params["csv"])
     await context.report(0, len(items))

@@ -7,24 +7,23 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
-import msgspec
 
 from ordi import scoping
 from ordi.clock import now
-from ordi.db import bulk_insert, write_transaction
-from ordi.devices import queries
-from ordi.devices.service import DEVICE_COLUMNS, device_out
+from ordi.db import write_transaction
+from ordi.devices import ledger
+from ordi.devices.service import device_out
 from ordi.devices.tables import Device
 from ordi.domain import asset_tags
 from ordi.domain.errors import InvalidImport, NotFound
-from ordi.domain.lifecycle import Action, Actor, OrgKind, State
+from ordi.domain.lifecycle import Actor, OrgKind
 from ordi.donations import spreadsheet
 from ordi.donations.schemas import DonationIn, DonationOut
 from ordi.donations.spreadsheet import DeviceItem
 from ordi.donations.tables import Donation
 from ordi.jobs import service as jobs
+from ordi.jobs.dispatch import dispatch
 from ordi.scoping import require_kind
-from workers.actors import enqueue_job
 
 MAX_ITEMS = spreadsheet.MAX_ROWS
 _TAG_ATTEMPTS = 3
@@ -117,68 +116,23 @@ async def _insert(
             Donation.id == donation_id
         )
         tags = _unique_tags(len(items))
-        declared = State.DECLARED.value
-        device_rows = [
-            (
-                tag,
-                donation_id,
-                actor.organisation_id,
-                i.category,
-                i.brand,
-                i.model,
-                i.serial_number,
-                i.has_storage,
-                i.weight_kg,
-                declared,
-                not i.has_storage,
-                actor.organisation_id,
-                1,
-                at,
-                at,
-            )
+        devices = [
+            {
+                "asset_tag": tag,
+                "donation": donation_id,
+                "donor": actor.organisation_id,
+                "category": i.category,
+                "brand": i.brand,
+                "model": i.model,
+                "serial_number": i.serial_number,
+                "has_storage": i.has_storage,
+                "weight_kg": i.weight_kg,
+                "data_cleared": not i.has_storage,
+                "custodian": actor.organisation_id,
+            }
             for tag, i in zip(tags, items, strict=True)
         ]
-        await bulk_insert(
-            tx,
-            "device",
-            [
-                "asset_tag",
-                "donation",
-                "donor",
-                "category",
-                "brand",
-                "model",
-                "serial_number",
-                "has_storage",
-                "weight_kg",
-                "state",
-                "data_cleared",
-                "custodian",
-                "event_count",
-                "state_changed_at",
-                "created_at",
-            ],
-            device_rows,
-        )
-        ids = await Device.select(Device.id).where(Device.donation == donation_id).order_by(Device.id)
-        payload = msgspec.json.encode({"donation_id": donation_id}).decode()
-        event_rows = [
-            (
-                d["id"],
-                1,
-                Action.DECLARE.value,
-                "done",
-                None,
-                declared,
-                actor.user_id,
-                actor.organisation_id,
-                at,
-                payload,
-                None,  # idempotency key
-            )
-            for d in ids
-        ]
-        await bulk_insert(tx, "device_event", queries.EVENT_COLUMNS, event_rows)
+        await ledger.declare(tx, devices, actor=actor, at=at, payload={"donation_id": donation_id})
     return int(donation_id)
 
 
@@ -200,7 +154,7 @@ async def import_spreadsheet(
     text = spreadsheet.decode(raw)
     if background:
         job_id = await jobs.create(actor, "donation_import", {"csv": text, **options})
-        enqueue_job(job_id)  # only now that the job's transaction has committed
+        dispatch(job_id)  # only now that the job's transaction has committed
         return job_id
     return await declare(
         actor,
@@ -220,7 +174,7 @@ async def get_donation(actor: Actor, donation_id: int, lang: str = "fr", with_de
     devices = None
     if with_devices:
         device_condition = scoping.combine(scoping.devices(actor), Device.donation == donation_id)
-        rows = await Device.select(*DEVICE_COLUMNS).where(device_condition).order_by(Device.id)
+        rows = await Device.select(*ledger.device_columns()).where(device_condition).order_by(Device.id)
         devices = [device_out(r, lang) for r in rows]
     return _donation_out(row, devices)
 

@@ -1,7 +1,8 @@
 """Which service function runs each kind of background job.
 
-Capabilities register their job kinds here (donation import, label batches, reports); the one
-dramatiq actor looks the kind up and calls the function, so actors hold no business rule.
+The wiring (`ordi.wiring`) registers each capability's job functions here (donation import,
+label batches, reports); the one dramatiq actor looks the kind up and calls the function, so
+actors hold no business rule.
 """
 
 from __future__ import annotations
@@ -28,13 +29,12 @@ JobFunction = Callable[[JobContext], Awaitable[dict[str, Any]]]
 _HANDLERS: dict[str, JobFunction] = {}
 
 
-def job_kind(kind: str) -> Callable[[JobFunction], JobFunction]:
-    def register(function: JobFunction) -> JobFunction:
-        _HANDLERS[kind] = function
-        return function
-
-    return register
+def register(kind: str, function: JobFunction) -> None:
+    _HANDLERS[kind] = function
 
 
 def handler(kind: str) -> JobFunction:
-    return _HANDLERS[kind]
+    try:
+        return _HANDLERS[kind]
+    except KeyError:
+        raise RuntimeError(f"tâche « {kind} » inconnue : appeler ordi.wiring.wire() au démarrage") from None

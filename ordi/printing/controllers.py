@@ -13,7 +13,6 @@ from ordi.jobs import service as jobs
 from ordi.jobs.service import JobOut
 from ordi.printing import service
 from ordi.printing.schemas import LabelFormatList, LabelJobIn
-from workers.actors import enqueue_job
 
 FormatParam = Annotated[
     str | None,
@@ -70,7 +69,6 @@ async def label_formats() -> LabelFormatList:
 )
 async def create_label_job(actor: Actor, data: LabelJobIn) -> JobOut:
     job_id = await service.create_job(actor, data)
-    enqueue_job(job_id)  # the job row is committed: a worker may pick it up at once
     return await jobs.get(actor, job_id)
 
 

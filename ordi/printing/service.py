@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from labels import (
     FORMATS,
     LabelContent,
@@ -38,8 +36,8 @@ from labels import (
 )
 from ordi import scoping
 from ordi.clock import now
-from ordi.db import bulk_insert, for_update, write_transaction
-from ordi.devices import queries
+from ordi.db import write_transaction
+from ordi.devices import ledger
 from ordi.devices.service import find_visible, normalise_tag, public_url
 from ordi.devices.tables import Device, DeviceEvent
 from ordi.domain.errors import Forbidden, InvalidRecord, NotFound
@@ -47,6 +45,7 @@ from ordi.domain.lifecycle import Action, Actor
 from ordi.donations.tables import Donation
 from ordi.i18n import category_name
 from ordi.jobs import service as jobs
+from ordi.jobs.dispatch import dispatch
 from ordi.jobs.registry import JobContext
 from ordi.printing.schemas import LabelFormatList, LabelJobIn
 
@@ -160,20 +159,15 @@ async def record_prints(
     One transaction per batch of devices, rows locked in id order (two jobs over the same
     devices queue instead of deadlocking), `seq` = the locked row's event_count + 1.
     """
-    payload_data: dict[str, Any] = {"format": fmt_name, "media": media}
+    payload: dict[str, Any] = {"format": fmt_name, "media": media}
     if job_id is not None:
-        payload_data["job_id"] = job_id
-    payload = msgspec.json.encode(payload_data).decode()
+        payload["job_id"] = job_id
     added = 0
     ordered = sorted(set(device_ids))
     for start in range(0, len(ordered), BATCH_SIZE):
         chunk = ordered[start : start + BATCH_SIZE]
         async with write_transaction() as tx:
-            rows = await for_update(
-                Device.select(Device.id, Device.state, Device.event_count)
-                .where(Device.id.is_in(chunk))
-                .order_by(Device.id)
-            )
+            rows = await ledger.devices_locked(chunk)
             done: set[str] = set()
             if job_id is not None:
                 keys = [_print_key(job_id, r["id"]) for r in rows]
@@ -182,30 +176,23 @@ async def record_prints(
                 )
                 done = {e["idempotency_key"] for e in existing}
             at = now()
-            events = [
-                (
+            entries = [
+                ledger.entry(
                     r["id"],
-                    r["event_count"] + 1,
-                    Action.LABEL_PRINTED.value,
-                    "done",
-                    r["state"],
-                    r["state"],
-                    actor.user_id or None,
-                    actor.organisation_id,
-                    at,
-                    payload,
-                    _print_key(job_id, r["id"]) if job_id is not None else None,
+                    ledger.next_seq(r),
+                    Action.LABEL_PRINTED,
+                    actor=actor,
+                    from_state=r["state"],
+                    to_state=r["state"],
+                    at=at,
+                    payload=payload,
+                    idempotency_key=_print_key(job_id, r["id"]) if job_id is not None else None,
                 )
                 for r in rows
                 if job_id is None or _print_key(job_id, r["id"]) not in done
             ]
-            if not events:
-                continue
-            await bulk_insert(tx, "device_event", queries.EVENT_COLUMNS, events)
-            await Device.update({Device.event_count: Device.event_count + 1}).where(
-                Device.id.is_in([e[0] for e in events])
-            )
-            added += len(events)
+            await ledger.record_entries(tx, entries)
+            added += len(entries)
     return added
 
 
@@ -229,7 +216,9 @@ async def create_job(actor: Actor, data: LabelJobIn) -> str:
         assert data.donation_id is not None
         total = await _donation_total(actor, data.donation_id)
         params["donation_id"] = data.donation_id
-    return await jobs.create(actor, JOB_KIND, params, total=total)
+    job_id = await jobs.create(actor, JOB_KIND, params, total=total)
+    dispatch(job_id)  # the job row is committed: a worker may pick it up at once
+    return job_id
 
 
 def _unique_tags(raw: list[str]) -> list[str]:

@@ -12,7 +12,8 @@ from typing import Any
 from ordi import scoping
 from ordi.clock import now, today
 from ordi.db import for_update, write_transaction
-from ordi.devices.service import DEVICE_COLUMNS, apply_locked, check_association
+from ordi.devices import ledger
+from ordi.devices.service import apply_locked, check_association
 from ordi.devices.tables import Device
 from ordi.domain.errors import Conflict, Forbidden, InvalidRecord, NotFound
 from ordi.domain.lifecycle import Action, Actor, OrgKind, State, label_valid
@@ -172,7 +173,7 @@ async def _candidates(category: str, region: str, wanted: int) -> list[dict[str,
         if exclude:
             condition &= Device.id.not_in(exclude)
         query = (
-            Device.select(*DEVICE_COLUMNS)
+            Device.select(*ledger.device_columns())
             .where(condition)
             .order_by(Device.state_changed_at)
             .order_by(Device.id)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from ordi import scoping
-from ordi.devices import queries
+from ordi.devices import ledger
 from ordi.devices.schemas import ScanResult
-from ordi.devices.service import DEVICE_COLUMNS, actions_for, device_out
+from ordi.devices.service import actions_for, device_out
 from ordi.devices.tables import Device
 from ordi.domain import asset_tags
 from ordi.domain.errors import NotFound
@@ -25,11 +25,13 @@ def candidate_tag(code: str) -> str:
 async def resolve(actor: Actor, code: str, lang: str = "fr") -> ScanResult:
     tag = asset_tags.normalise(candidate_tag(code))
     if tag is not None:
-        row = await queries.device_by_tag(tag)
+        row = await ledger.device_by_tag(tag)
     else:
         serial = code.strip().upper()
         condition = scoping.combine(scoping.devices(actor), Device.serial_number == serial)
-        row = await Device.select(*DEVICE_COLUMNS).where(condition).order_by(Device.id, ascending=False).first()
+        row = (
+            await Device.select(*ledger.device_columns()).where(condition).order_by(Device.id, ascending=False).first()
+        )
     if row is None or not scoping.device_row_visible(actor, row):
         looks_like_tag = len(candidate_tag(code).replace("-", "")) == asset_tags.TAG_LENGTH
         raise NotFound("tag_check_failed" if tag is None and looks_like_tag else "code_not_found", code=code)

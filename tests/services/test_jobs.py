@@ -9,9 +9,9 @@ async def test_a_job_delivered_twice_does_its_work_once(world: World) -> None:
     from ordi.devices.tables import Device
     from ordi.jobs import service as jobs
     from ordi.jobs.runner import run_job
-    from ordi.jobs_registered import register_all
+    from ordi.wiring import wire
 
-    register_all()
+    wire()
     job_id = await jobs.create(world.donor.actor, "donation_import", {"csv": "category\nlaptop\ntablet\n"})
     await run_job(job_id)
     await run_job(job_id)  # dramatiq delivers at least once
