@@ -27,6 +27,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check ordi workers labels
 	$(VENV)/bin/mypy ordi workers labels
+	$(VENV)/bin/lint-imports
 
 ## Throughput, latency and memory figures (PostgreSQL + Redis on 127.0.0.1).
 bench: $(STAMP)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ordi.certificates.tables import WipeCertificate
 from ordi.devices.tables import Device
 from ordi.domain.errors import Forbidden
 from ordi.domain.lifecycle import Actor, OrgKind, State
@@ -94,8 +95,6 @@ def certificates(actor: Actor) -> Any | None:
     A donor sees the certificates of its donations' devices, a workshop those it issued; the
     committee reads figures, never per-device proof, and associations have no use for it.
     """
-    from ordi.certificates.tables import WipeCertificate
-
     org = actor.organisation_id
     if actor.kind is OrgKind.OPERATOR:
         return None
