@@ -17,6 +17,7 @@ from ordi.config import get_settings
 from ordi.db import close_pool, start_pool
 from ordi.devices.controllers import DeviceController
 from ordi.donations.controllers import DonationController
+from ordi.donations.report_controllers import ROUTES as DONATION_REPORT_ROUTES
 from ordi.health import health
 from ordi.http.params import provide_lang
 from ordi.http.problems import EXCEPTION_HANDLERS
@@ -71,6 +72,7 @@ def create_app() -> Litestar:
             *LABEL_ROUTES,
             *STATION_ROUTES,
             *CERTIFICATE_ROUTES,
+            *DONATION_REPORT_ROUTES,
         ],
         dependencies={"actor": Provide(provide_actor), "lang": Provide(provide_lang)},
         exception_handlers=EXCEPTION_HANDLERS,

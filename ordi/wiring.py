@@ -9,7 +9,6 @@ under `ordi/` that imports `workers` (an import-linter contract says so).
 
 from __future__ import annotations
 
-from ordi.certificates import jobs as certificate_jobs
 from ordi.certificates import service as certificates
 from ordi.devices import hooks
 from ordi.domain.lifecycle import Action
@@ -23,7 +22,7 @@ from workers.embedded import EmbeddedWorker
 
 JOB_KINDS: dict[str, JobFunction] = {
     "donation_import": donation_jobs.import_donation,
-    "donation_report": certificate_jobs.donation_report,
+    "donation_report": donation_jobs.donation_report,
     printing.JOB_KIND: printing_jobs.print_labels,
 }
 

@@ -1,4 +1,4 @@
-"""Proof documents: signed wipe certificates, donor traceability reports, nwipe log import.
+"""Proof of erasure: signed wipe certificates, their PDF, nwipe log import.
 
 Pure code only (no database, no web framework): the API and workers wire it in.
 

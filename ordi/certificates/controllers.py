@@ -1,5 +1,5 @@
-"""Proof documents over HTTP: certificates (JSON, PDF), the public key, the public verification page,
-the nwipe report import and the donor's traceability report. Thin: the rules live in the services.
+"""Wipe certificates over HTTP: certificates (JSON, PDF), the public key, the public verification page
+and the nwipe report import. Thin: the rules live in the services.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from litestar import MediaType, Request, Response, get, post
 from litestar.exceptions import HTTPException
 from litestar.params import Parameter
 
-from ordi.certificates import imports, reports
+from ordi.certificates import imports
 from ordi.certificates import service as certificates
 from ordi.certificates.imports import WipeImportResult
 from ordi.certificates.model import (
@@ -23,7 +23,6 @@ from ordi.certificates.model import (
 )
 from ordi.domain.lifecycle import Actor
 from ordi.http.params import IdempotencyKey, Limit, Offset, page
-from ordi.jobs import service as jobs
 
 TEXT_TYPES = {"text/plain", "application/octet-stream", "text/x-log"}
 
@@ -196,62 +195,10 @@ async def verify_page(ref: str) -> Response[Any]:
     return _html(f"Vérification du certificat {result.number}", body, status)
 
 
-# --------------------------------------------------------------------------- donation report
-
-
-async def _donation_report(actor: Actor, donation_id: int, fmt: str) -> Response[Any]:
-    result = await reports.request_report(actor, donation_id, fmt)
-    if isinstance(result, str):
-        return Response(await jobs.get(actor, result), status_code=202)
-    body, filename = result
-    return Response(
-        body, media_type=reports.FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
-
-
-_REPORT_DOC = (
-    "Le devenir de chaque appareil du don (sans aucune personne), les totaux et l'impact. Au-delà de "
-    f"{reports.INLINE_MAX_DEVICES} appareils : 202 et une tâche de fond (`GET /api/v1/jobs/{{id}}`)."
-)
-
-
-@get(
-    "/api/v1/donations/{donation_id:int}/report.pdf",
-    tags=["donations"],
-    summary="Rapport de traçabilité (PDF)",
-    description=_REPORT_DOC,
-)
-async def donation_report_pdf(actor: Actor, donation_id: int) -> Response[Any]:
-    return await _donation_report(actor, donation_id, "pdf")
-
-
-@get(
-    "/api/v1/donations/{donation_id:int}/report.csv",
-    tags=["donations"],
-    summary="Rapport de traçabilité (CSV)",
-    description=_REPORT_DOC,
-)
-async def donation_report_csv(actor: Actor, donation_id: int) -> Response[Any]:
-    return await _donation_report(actor, donation_id, "csv")
-
-
-@get(
-    "/api/v1/donations/{donation_id:int}/report.json",
-    tags=["donations"],
-    summary="Rapport de traçabilité (JSON)",
-    description=_REPORT_DOC,
-)
-async def donation_report_json(actor: Actor, donation_id: int) -> Response[Any]:
-    return await _donation_report(actor, donation_id, "json")
-
-
 ROUTES = [
     certificate_public_key,
     get_certificate,
     device_certificates,
     upload_wipe_report,
     verify_page,
-    donation_report_pdf,
-    donation_report_csv,
-    donation_report_json,
 ]

@@ -1,10 +1,12 @@
-"""The background import of a large spreadsheet, with progress."""
+"""The donations' background jobs, with progress: a large spreadsheet's import, a large donation's report."""
 
 from __future__ import annotations
 
-from typing import Any
+import tempfile
+from typing import Any, BinaryIO, cast
 
-from ordi.donations import service, spreadsheet
+from ordi.donations import report, service, spreadsheet
+from ordi.jobs import service as jobs
 from ordi.jobs.registry import JobContext
 
 
@@ -20,3 +22,16 @@ async def import_donation(context: JobContext) -> dict[str, Any]:
         notes=context.params.get("notes", ""),
     )
     return {"donation_id": donation.id, "reference": donation.reference, "device_count": donation.device_count}
+
+
+async def donation_report(context: JobContext) -> dict[str, Any]:
+    """The traceability report of a large donation, rendered to a temporary file, then stored."""
+    fmt = report.check_format(str(context.params["format"]))
+    donation = await report.donation_for_report(context.actor, int(context.params["donation_id"]))
+    with tempfile.NamedTemporaryFile(prefix="ordi-report-", suffix=f".{fmt}") as out:
+        devices = await report.render(donation, fmt, cast(BinaryIO, out), context.report)
+        out.flush()
+        size = await jobs.store_file(
+            context.job_id, jobs.read_chunks(out.name), report.FORMATS[fmt], report.filename(donation, fmt)
+        )
+    return {"donation_id": donation["id"], "format": fmt, "devices": devices, "size": size}

@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
+from ordi.donations.report import INLINE_MAX_DEVICES
 from tests.certificates.helpers import at_bench, certificates_of, give_siret, pdf_text
 from tests.fixtures import HAND_OVER, REFURBISH, WIPE_FAILED, WIPE_OK, Api, World, wait_for
 
@@ -126,9 +127,7 @@ async def test_only_the_donor_and_the_operator_read_a_report(
 
 
 async def test_a_large_donation_is_rendered_by_a_job(client: AsyncTestClient[Any], api: Api, world: World) -> None:
-    from ordi.certificates import reports
-
-    n = reports.INLINE_MAX_DEVICES + 50
+    n = INLINE_MAX_DEVICES + 50
     items = [
         {"category": "desktop", "brand": "HP", "model": "EliteDesk", "serial_number": f"B-{i:05d}"} for i in range(n)
     ]

@@ -7,7 +7,7 @@ with their events and certificate numbers fetched per batch; they are spooled to
 by one batch plus what the PDF library keeps of finished pages, whatever the donation's size.
 
 Small donations (`INLINE_MAX_DEVICES` devices or fewer) are answered in the request; larger ones
-by a background job with progress (`ordi.certificates.jobs`). The report never names a person:
+by a background job with progress (`ordi.donations.jobs.donation_report`). The report never names a person:
 beneficiaries appear as a département and a category only.
 """
 
