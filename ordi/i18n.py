@@ -245,6 +245,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "L'étiquette de {tag} ne tient pas sur le format « {format} ».",
         "The label of {tag} does not fit the '{format}' format.",
     ),
+    # lists and their pages
+    "cursor_invalid": (
+        "Curseur de page invalide : reprenez la liste depuis le début ou utilisez la valeur « next » reçue.",
+        "Invalid page cursor: start the list again or use the « next » value you received.",
+    ),
+    "page_limit_invalid": ("Taille de page invalide ({max} au plus).", "Invalid page size ({max} at most)."),
+    "page_offset_too_large": (
+        "Décalage trop grand ({max} au plus) : suivez le curseur « next » des pages.",
+        "Offset too large ({max} at most): follow the pages' « next » cursor.",
+    ),
+    "page_cursor_and_offset": (
+        "Donnez un curseur ou un décalage, pas les deux.",
+        "Give a cursor or an offset, not both.",
+    ),
     # generic HTTP
     "validation_failed": ("Requête invalide : {message}", "Invalid request: {message}"),
     "method_not_allowed": ("Méthode non autorisée.", "Method not allowed."),
