@@ -36,6 +36,7 @@ from ordi.certificates.model import (
     parse_certificate_number,
 )
 from ordi.certificates.model import certificate_number as format_number
+from ordi.certificates.pdf import render_certificate_pdf
 from ordi.certificates.tables import CertificateCounter, WipeToolReport
 from ordi.certificates.tables import WipeCertificate as CertificateRow
 from ordi.clock import PARIS, now
@@ -346,8 +347,6 @@ def certificate_from_content(content: dict[str, Any]) -> WipeCertificate:
 
 
 async def certificate_pdf(actor: Actor, number: str) -> tuple[str, bytes]:
-    from ordi.certificates.documents import render_certificate_pdf
-
     row = await _visible_row(actor, number)
     if not _intact(row):  # never print an altered content under the original signature
         raise Conflict("certificate_unreadable", number=row["number"])

@@ -2,13 +2,13 @@
 
 Rows come from the database in batches of `BATCH` devices (keyset pagination on the device id),
 with their events and certificate numbers fetched per batch; they are spooled to a temporary file
-(kept in memory while small) while the totals are summed, then rendered by
-`ordi.certificates.documents` from that spool in a worker thread. Memory therefore stays bounded
+(kept in memory while small) while the totals are summed, then rendered from that spool in a worker
+thread (`ordi.donations.report_pdf`, `ordi.donations.report_export`). Memory therefore stays bounded
 by one batch plus what the PDF library keeps of finished pages, whatever the donation's size.
 
 Small donations (`INLINE_MAX_DEVICES` devices or fewer) are answered in the request; larger ones
-by a background job with progress (`ordi.donations.jobs.donation_report`). The report never names a person:
-beneficiaries appear as a département and a category only.
+by a background job with progress (`ordi.donations.jobs.donation_report`). The report never names a
+person: beneficiaries appear as a département and a category only.
 """
 
 from __future__ import annotations
@@ -26,16 +26,6 @@ from typing import IO, Any, BinaryIO
 import msgspec
 
 from ordi import scoping
-from ordi.certificates.documents import (
-    DeviceFateRow,
-    DonationReportHeader,
-    DonationTotals,
-    ImpactFactor,
-    ImpactSummary,
-    iter_donation_report_json,
-    render_donation_report_pdf,
-    write_donation_report_csv,
-)
 from ordi.certificates.tables import WipeCertificate
 from ordi.clock import now
 from ordi.config import impact_factors
@@ -43,6 +33,15 @@ from ordi.devices.tables import Device, DeviceEvent
 from ordi.domain import impact
 from ordi.domain.errors import InvalidRecord, NotFound
 from ordi.domain.lifecycle import Actor
+from ordi.donations.report_export import iter_donation_report_json, write_donation_report_csv
+from ordi.donations.report_model import (
+    DeviceFateRow,
+    DonationReportHeader,
+    DonationTotals,
+    ImpactFactor,
+    ImpactSummary,
+)
+from ordi.donations.report_pdf import render_donation_report_pdf
 from ordi.donations.tables import Donation
 from ordi.i18n import category_name
 from ordi.jobs import service as jobs

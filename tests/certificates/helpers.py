@@ -41,8 +41,13 @@ async def certificates_of(api: Api, member: Member, tag: str) -> list[dict[str, 
     return list(response.json()["items"])
 
 
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page (pypdf's extraction)."""
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
 def pdf_text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return "\n".join(pdf_pages(pdf))
 
 
 def pdf_qr_codes(pdf: bytes) -> list[str]:

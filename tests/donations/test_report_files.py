@@ -1,4 +1,4 @@
-"""PDF and CSV renderings: QR decodes to the verification URL, text is there, big reports stream."""
+"""The donation report's files: the PDF streams 2,000 rows, the CSV suits French spreadsheets, the JSON streams."""
 
 from __future__ import annotations
 
@@ -9,104 +9,19 @@ import tracemalloc
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
-import pypdfium2 as pdfium
 import pytest
-import zxingcpp
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from pypdf import PdfReader
 
-from ordi.certificates.documents import (
+from ordi.donations.report_export import iter_donation_report_json, write_donation_report_csv
+from ordi.donations.report_model import (
     BENEFICIARY_LABELS_FR,
     STATE_LABELS_FR,
     DeviceFateRow,
     DonationReportHeader,
     DonationTotals,
     ImpactSummary,
-    iter_donation_report_json,
-    render_certificate_pdf,
-    render_donation_report_pdf,
-    write_donation_report_csv,
 )
-from ordi.certificates.model import MediumRecord
-from ordi.certificates.signing import key_id, sign
-
-from .conftest import make_certificate, make_media
-
-VERIFY_URL = "HTTPS://ORDI2.EXAMPLE.FR/V/CE-2026-000123"
-
-
-def _text(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def _certificate_pdf(
-    dev_key: Ed25519PrivateKey, media: tuple[MediumRecord, ...] | None = None, **overrides: object
-) -> bytes:
-    cert = make_certificate(media, **overrides)
-    out = io.BytesIO()
-    render_certificate_pdf(cert, VERIFY_URL, sign(cert.canonical_content(), dev_key), key_id(dev_key), out)
-    return out.getvalue()
-
-
-def test_certificate_pdf_qr_decodes_to_the_verification_url(dev_key: Ed25519PrivateKey) -> None:
-    pdf = _certificate_pdf(dev_key)
-    document = pdfium.PdfDocument(pdf)
-    page = document[0]
-    width, height = page.get_size()
-    assert (round(width), round(height)) == (595, 842)  # A4 portrait
-    image = page.render(scale=150 / 72).to_pil()
-    codes = zxingcpp.read_barcodes(image)
-    assert [c.text for c in codes] == [VERIFY_URL]
-    assert codes[0].format == zxingcpp.BarcodeFormat.QRCode
-    assert codes[0].ec_level in ("M", "Q")
-
-
-def test_certificate_pdf_text(dev_key: Ed25519PrivateKey) -> None:
-    pages = _text(_certificate_pdf(dev_key, source_report_sha256="ab" * 32, source_report_tool="nwipe 0.38"))
-    text = "\n".join(pages)
-    for expected in (
-        "Certificat d'effacement des données",
-        "CE-2026-000123",
-        "K7M2Q9",
-        "7XK2Q52",
-        "123 456 789 01234",
-        "O2-2025-042",
-        "Technicien T-07",
-        "Nettoyage (Clear)",
-        "DoD Short",
-        "nwipe 0.38",
-        "SER00001",
-        "Données effacées",
-        "ab" * 32,
-        "Ed25519",
-        key_id(dev_key),
-        "openssl pkeyutl",
-    ):
-        assert expected in text, expected
-    assert "■" not in text
-
-
-def test_certificate_with_many_media_paginates(dev_key: Ed25519PrivateKey) -> None:
-    media = make_media(60, failed=3)
-    pages = _text(_certificate_pdf(dev_key, media=media, overall_result="erased_with_exceptions"))
-    assert len(pages) >= 2
-    text = "\n".join(pages)
-    assert "SER00059" in text and "Effacé avec exceptions" in text
-    assert all("Type" in p for p in pages[1:-1])  # media table header repeated on continuation pages
-    assert f"page {len(pages)}" in pages[-1]
-
-
-def test_non_latin_text_degrades_to_question_marks_not_boxes(dev_key: Ed25519PrivateKey) -> None:
-    from ordi.certificates.model import CertificateDevice
-
-    device = CertificateDevice(asset_tag="K7M2Q9", category="portable", model="Łódź 联想 T480", serial_number="S")
-    text = "\n".join(_text(_certificate_pdf(dev_key, device=device)))
-    # ó is in Windows-1252; ź loses its accent; Ł and the CJK characters have no Latin form.
-    assert "?ódz ?? T480" in text
-    assert "■" not in text
-
-
-# --------------------------------------------------------------------------- donation report
+from ordi.donations.report_pdf import render_donation_report_pdf
+from tests.certificates.helpers import pdf_pages
 
 HEADER = DonationReportHeader(
     donation_id="7f9c2d4e",
@@ -186,7 +101,7 @@ def test_report_pdf_streams_2000_rows() -> None:
     assert done == sorted(done) and done[-1] == 2000
     assert len(calls) > 10
     assert calls[0][1] < 100
-    pages = _text(out.getvalue())
+    pages = pdf_pages(out.getvalue())
     assert 25 <= len(pages) <= 80
     assert "T000000" in pages[0] and "Rapport de traçabilité du don" in pages[0]
     assert "T001999" in pages[-1]
@@ -205,7 +120,7 @@ def test_report_pdf_never_cuts_a_tag_of_wide_letters() -> None:
     wide = [replace(_row(i), asset_tag=tag) for i, tag in enumerate(["WWWWWWWWWW", "MWMWMWMWMW", "0000000000"])]
     out = io.BytesIO()
     render_donation_report_pdf(HEADER, wide, TOTALS, IMPACT, out)
-    text = "\n".join(_text(out.getvalue()))
+    text = "\n".join(pdf_pages(out.getvalue()))
     for row in wide:
         assert row.asset_tag in text
 
@@ -214,7 +129,7 @@ def test_report_pdf_empty_donation() -> None:
     out = io.BytesIO()
     progress: list[int] = []
     render_donation_report_pdf(HEADER, [], DonationTotals(devices=0), ImpactSummary(0, 0), out, progress.append)
-    assert "Aucun appareil" in _text(out.getvalue())[0]
+    assert "Aucun appareil" in pdf_pages(out.getvalue())[0]
     assert progress == [0]
 
 
@@ -264,7 +179,7 @@ def test_report_with_many_impact_factors_stays_on_the_page() -> None:
     factors = [(f"catégorie {i}", 1.0, 10.0, "Source " + "très longue " * 12) for i in range(40)]
     out = io.BytesIO()
     render_donation_report_pdf(HEADER, (_row(i) for i in range(5)), TOTALS, ImpactSummary(1, 2, factors), out)
-    pages = _text(out.getvalue())
+    pages = pdf_pages(out.getvalue())
     assert len(pages) >= 2
     text = "\n".join(pages)
     assert "catégorie 39" in text and "T000004" in text

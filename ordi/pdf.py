@@ -1,0 +1,177 @@
+"""What the service's PDF documents share: fonts, text that the fonts can draw, a paginating cursor,
+the page footer and French dates and numbers.
+
+Why these choices:
+
+- reportlab's canvas with manual pagination (:class:`Page`), not platypus: a document may be
+  rendered from a row *iterator* (a database cursor) in a background job, one row at a time, so
+  nothing holds every row; platypus would build the whole story first.
+- the 14 standard PDF fonts (Helvetica, Courier): nothing to embed, identical on every machine. Their
+  encoding (Windows-1252) covers French; any other character is written as ``?`` rather than as an
+  invisible box (see :func:`pdf_text`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, date, datetime, tzinfo
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+__all__ = [
+    "BOLD",
+    "FONT",
+    "GREY",
+    "LIGHT",
+    "MARGIN",
+    "MONO",
+    "NBSP",
+    "Page",
+    "draw_footer",
+    "fit",
+    "fr_date",
+    "fr_datetime",
+    "fr_number",
+    "pdf_text",
+    "wrap",
+    "zone_label",
+]
+
+FONT = "Helvetica"
+BOLD = "Helvetica-Bold"
+MONO = "Courier"
+GREY = colors.HexColor("#555555")
+LIGHT = colors.HexColor("#EEEEEE")
+NBSP = "\u00a0"
+MARGIN = 18 * mm
+
+
+def pdf_text(text: object) -> str:
+    """Keep what Helvetica/Courier can draw (Windows-1252); decompose accents, else ``?``."""
+    s = "" if text is None else str(text)
+    if s.isascii() and s.isprintable():  # fast path: most cells of a 2,000-row report
+        return s
+    out: list[str] = []
+    for ch in s:
+        if ch in "\r\n\t":
+            out.append(" ")
+            continue
+        try:
+            ch.encode("cp1252")
+            out.append(ch)
+            continue
+        except UnicodeEncodeError:
+            pass
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        try:
+            base.encode("cp1252")
+            out.append(base or "?")
+        except UnicodeEncodeError:
+            out.append("?")
+    return "".join(out)
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """Truncate with an ellipsis so a cell never overflows into its neighbour."""
+    text = pdf_text(text)
+    if stringWidth(text, font, size) <= width:
+        return text
+    ell = "…"
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if stringWidth(text[:mid] + ell, font, size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo] + ell
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of at most ``width`` points; a word longer than a line (a hash, a signature) is cut."""
+    lines = simpleSplit(pdf_text(text), font, size, width)
+    out: list[str] = []
+    for line in lines or [""]:
+        while stringWidth(line, font, size) > width and len(line) > 1:
+            cut = len(line)
+            while cut > 1 and stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            out.append(line[:cut])
+            line = line[cut:]
+        out.append(line)
+    return out
+
+
+class Page:
+    """Minimal manual pagination: a cursor ``y`` going down, new page when space runs out."""
+
+    def __init__(self, c: Canvas, width: float, height: float, footer: Callable[[Canvas, int], None]):
+        self.c, self.width, self.height, self.footer = c, width, height, footer
+        self.number = 1
+        self.y = height - MARGIN
+        self.on_new_page: Callable[[], None] | None = None
+
+    def ensure(self, needed: float, bottom: float = MARGIN + 14) -> None:
+        if self.y - needed < bottom:
+            self.break_page()
+
+    def break_page(self) -> None:
+        self.footer(self.c, self.number)
+        self.c.showPage()
+        self.number += 1
+        self.y = self.height - MARGIN
+        if self.on_new_page is not None:
+            self.on_new_page()
+
+    def finish(self) -> None:
+        self.footer(self.c, self.number)
+        self.c.showPage()
+
+
+def draw_footer(c: Canvas, text: str, page_label: str, left: float, right: float, y: float, size: float) -> None:
+    """A grey footer line: ``text`` on the left, the page label (``page 3``) on the right."""
+    c.setFont(FONT, size)
+    c.setFillColor(GREY)
+    c.drawString(left, y, pdf_text(text))
+    c.drawRightString(right, y, pdf_text(page_label))
+    c.setFillColor(colors.black)
+
+
+# --------------------------------------------------------------------------- French dates and numbers
+
+
+def zone_label(zone: tzinfo) -> str:
+    return "heure de Paris" if zone is not UTC else "UTC"
+
+
+def _local(value: date | datetime | None, zone: tzinfo) -> date | datetime | None:
+    if isinstance(value, datetime):
+        return value.astimezone(zone) if value.tzinfo else value
+    return value
+
+
+def fr_datetime(value: datetime | None, zone: tzinfo) -> str:
+    if value is None:
+        return "—"
+    local = value.astimezone(zone) if value.tzinfo else value
+    return local.strftime("%d/%m/%Y à %H:%M:%S")
+
+
+def fr_date(value: date | datetime | None, zone: tzinfo, short: bool = False) -> str:
+    v = _local(value, zone)
+    if v is None:
+        return ""
+    return v.strftime("%d/%m/%y" if short else "%d/%m/%Y")
+
+
+def fr_number(value: float | int | None, decimals: int = 1) -> str:
+    """French number: non-breaking space for thousands, decimal comma."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}" if decimals else f"{round(value):,d}"
+    return text.replace(",", NBSP).replace(".", ",")
