@@ -19,7 +19,7 @@ from ordi.devices.controllers import DeviceController
 from ordi.donations.controllers import DonationController
 from ordi.donations.report_controllers import ROUTES as DONATION_REPORT_ROUTES
 from ordi.health import health
-from ordi.http.params import provide_lang
+from ordi.http.params import provide_lang, provide_paging
 from ordi.http.problems import EXCEPTION_HANDLERS
 from ordi.jobs.controllers import get_job, get_job_result
 from ordi.organisations.controllers import OrganisationController, directory
@@ -39,18 +39,17 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     settings = get_settings()
     settings.check()
     wire()
+    # This loop's pool; an in-process worker's threads each start their own (workers.runtime).
+    await start_pool()
     worker = None
     if settings.embedded_worker:
         worker = embedded_worker()
         worker.start()
-    else:
-        # A pool belongs to one event loop: only when no in-process worker shares the engine.
-        await start_pool()
     try:
         yield
     finally:
         if worker is not None:
-            worker.stop()
+            worker.stop()  # its threads finish their job and close their loops' pools
         await close_pool()
 
 
@@ -74,7 +73,11 @@ def create_app() -> Litestar:
             *CERTIFICATE_ROUTES,
             *DONATION_REPORT_ROUTES,
         ],
-        dependencies={"actor": Provide(provide_actor), "lang": Provide(provide_lang)},
+        dependencies={
+            "actor": Provide(provide_actor),
+            "lang": Provide(provide_lang),
+            "paging": Provide(provide_paging),
+        },
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(

@@ -10,7 +10,8 @@ from litestar.params import Parameter
 from ordi.devices import service
 from ordi.devices.schemas import DeviceOut, EventRequest, EventResult, StateName
 from ordi.domain.lifecycle import Actor
-from ordi.http.params import IdempotencyKey, Limit, Offset, page
+from ordi.http.params import IdempotencyKey
+from ordi.paging import PageRequest
 
 
 class DeviceController(Controller):
@@ -22,25 +23,23 @@ class DeviceController(Controller):
         self,
         actor: Actor,
         lang: str,
+        paging: PageRequest,
         device_state: Annotated[StateName | None, Parameter(query="state")] = None,
         category: str | None = None,
-        donation: int | None = None,
-        limit: Limit = 50,
-        offset: Offset = 0,
+        donation: Annotated[int | None, Parameter(ge=1, le=2**31 - 1)] = None,
     ) -> dict[str, Any]:
-        items, total = await service.list_devices(
-            actor, state=device_state, category=category, donation=donation, limit=limit, offset=offset, lang=lang
+        found = await service.list_devices(
+            actor, state=device_state, category=category, donation=donation, request=paging, lang=lang
         )
-        return page(items, total, limit, offset)
+        return found.to_dict()
 
     @get("/{tag:str}", summary="Un appareil")
     async def get_device(self, actor: Actor, lang: str, tag: str) -> DeviceOut:
         return await service.get_device(actor, tag, lang)
 
     @get("/{tag:str}/events", summary="Historique d'un appareil")
-    async def history(self, actor: Actor, tag: str, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
-        items, total = await service.history(actor, tag, limit, offset)
-        return page(items, total, limit, offset)
+    async def history(self, actor: Actor, tag: str, paging: PageRequest) -> dict[str, Any]:
+        return (await service.history(actor, tag, paging)).to_dict()
 
     @post("/{tag:str}/events", summary="Enregistrer une étape (collecte, effacement, remise…)")
     async def perform(

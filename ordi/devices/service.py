@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from ordi import scoping
+from ordi import paging, scoping
 from ordi.clock import now, today
 from ordi.config import get_settings
 from ordi.db import write_transaction
@@ -38,6 +38,7 @@ from ordi.domain.lifecycle import (
 from ordi.domain.records import Record, RefurbishRecord, ReserveRecord
 from ordi.i18n import state_name
 from ordi.organisations.tables import Organisation
+from ordi.paging import Page, PageRequest
 
 
 def public_url(tag: str) -> str:
@@ -122,34 +123,38 @@ async def list_devices(
     state: str | None,
     category: str | None,
     donation: int | None,
-    limit: int,
-    offset: int,
+    request: PageRequest,
     lang: str = "fr",
-) -> tuple[list[DeviceOut], int]:
+) -> Page:
+    """The caller's devices, by id, a keyset page at a time (`ordi.paging`)."""
     condition = scoping.devices(actor)
     for column, value in ((Device.state, state), (Device.category, category), (Device.donation, donation)):
         if value is not None:
             condition = scoping.combine(condition, column == value)
-    query = Device.select(*ledger.device_columns()).order_by(Device.id).limit(limit).offset(offset)
-    count = Device.count()
-    if condition is not None:
-        query = query.where(condition)
-        count = count.where(condition)
-    rows = await query
-    return [device_out(r, lang) for r in rows], await count
-
-
-async def history(actor: Actor, tag: str, limit: int, offset: int) -> tuple[list[EventOut], int]:
-    device = await find_visible(actor, tag)
-    rows = await (
-        DeviceEvent.select(*ledger.event_columns())
-        .where(DeviceEvent.device == device["id"])
-        .order_by(DeviceEvent.seq)
-        .limit(limit)
-        .offset(offset)
-        .output(load_json=True)
+    return await paging.keyset(
+        Device,
+        ledger.device_columns(),
+        condition,
+        request,
+        key=Device.id,
+        list_name="devices",
+        out=lambda row: device_out(row, lang),
     )
-    return [event_out(r) for r in rows], device["event_count"]
+
+
+async def history(actor: Actor, tag: str, request: PageRequest) -> Page:
+    """A device's history in order; its event count is the total, for free."""
+    device = await find_visible(actor, tag)
+    return await paging.keyset(
+        DeviceEvent,
+        ledger.event_columns(),
+        DeviceEvent.device == device["id"],
+        request,
+        key=DeviceEvent.seq,
+        list_name=f"events-{device['id']}",
+        out=event_out,
+        total=device["event_count"],
+    )
 
 
 def to_record(request: EventRequest) -> tuple[Action, Record | None, dict[str, Any]]:

@@ -11,8 +11,8 @@ from litestar.params import Parameter
 from ordi.domain.lifecycle import Actor
 from ordi.donations import service
 from ordi.donations.schemas import DonationIn, DonationOut
-from ordi.http.params import Limit, Offset, page
 from ordi.jobs import service as jobs
+from ordi.paging import PageRequest
 
 CSV_TYPES = {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel", "text/comma-separated-values"}
 
@@ -57,10 +57,13 @@ class DonationController(Controller):
         return Response(result, status_code=201)
 
     @get("/", summary="Lister les dons visibles")
-    async def list_donations(self, actor: Actor, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-        items, total = await service.list_donations(actor, limit, offset)
-        return page(items, total, limit, offset)
+    async def list_donations(self, actor: Actor, paging: PageRequest) -> dict[str, Any]:
+        return (await service.list_donations(actor, paging)).to_dict()
 
-    @get("/{donation_id:int}", summary="Un don et ses appareils")
+    @get(
+        "/{donation_id:int}",
+        summary="Un don, ses premiers appareils et leurs effectifs par état",
+        description="`devices` : les 100 premiers ; la suite par `devices_url` et le curseur `devices_next`.",
+    )
     async def get_donation(self, actor: Actor, lang: str, donation_id: int) -> DonationOut:
         return await service.get_donation(actor, donation_id, lang, with_devices=True)

@@ -38,4 +38,10 @@ class DonationOut(msgspec.Struct):
     pickup_postcode: str
     notes: str
     created_at: datetime
+    #: The first devices (at most `DEVICES_SHOWN`) in tag-creation order; the rest by `devices_next`.
     devices: list[DeviceOut] | None = None
+    #: Devices per state (those the caller may see), on the donation's own answers.
+    state_counts: dict[str, int] | None = None
+    #: The paged list of all its devices, and the cursor that follows `devices`.
+    devices_url: str = ""
+    devices_next: str | None = None

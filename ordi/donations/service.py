@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
+from piccolo.query.functions.aggregate import Count
 
-from ordi import scoping
+from ordi import paging, scoping
 from ordi.clock import now
 from ordi.db import write_transaction
 from ordi.devices import ledger
@@ -23,6 +24,7 @@ from ordi.donations.spreadsheet import DeviceItem
 from ordi.donations.tables import Donation
 from ordi.jobs import service as jobs
 from ordi.jobs.dispatch import dispatch
+from ordi.paging import Page, PageRequest
 from ordi.scoping import require_kind
 
 MAX_ITEMS = spreadsheet.MAX_ROWS
@@ -51,6 +53,7 @@ def _donation_out(row: dict[str, Any], devices: list[Any] | None = None) -> Dona
         notes=row["notes"],
         created_at=row["created_at"],
         devices=devices,
+        devices_url=f"/api/v1/devices?donation={row['id']}",
     )
 
 
@@ -166,23 +169,49 @@ async def import_spreadsheet(
     )
 
 
+#: How many devices a donation's answer lists; the others are paged (`devices_url`, `devices_next`).
+DEVICES_SHOWN = 100
+
+
 async def get_donation(actor: Actor, donation_id: int, lang: str = "fr", with_devices: bool = False) -> DonationOut:
+    """A donation; `with_devices`: its first devices, its counts per state and the way to the rest."""
     condition = scoping.combine(scoping.donations(actor), Donation.id == donation_id)
     row = await Donation.select(*DONATION_COLUMNS).where(condition).first()
     if row is None:
         raise NotFound("donation_not_found")
-    devices = None
+    out = _donation_out(row)
     if with_devices:
         device_condition = scoping.combine(scoping.devices(actor), Device.donation == donation_id)
-        rows = await Device.select(*ledger.device_columns()).where(device_condition).order_by(Device.id)
-        devices = [device_out(r, lang) for r in rows]
-    return _donation_out(row, devices)
+        first = await paging.keyset(
+            Device,
+            ledger.device_columns(),
+            device_condition,
+            PageRequest(limit=DEVICES_SHOWN),
+            key=Device.id,
+            list_name="devices",
+            out=lambda r: device_out(r, lang),
+            total=row["device_count"],
+        )
+        counts = (
+            await Device.select(Device.state, Count(Device.id, alias="n"))
+            .where(device_condition)
+            .group_by(Device.state)
+        )
+        out.devices = first.items
+        out.devices_next = first.next
+        out.state_counts = {r["state"]: int(r["n"]) for r in counts}
+    return out
 
 
-async def list_donations(actor: Actor, limit: int, offset: int) -> tuple[list[DonationOut], int]:
-    condition = scoping.donations(actor)
-    query = Donation.select(*DONATION_COLUMNS).order_by(Donation.id, ascending=False).limit(limit).offset(offset)
-    count = Donation.count()
-    if condition is not None:
-        query, count = query.where(condition), count.where(condition)
-    return [_donation_out(r) for r in await query], await count
+async def list_donations(actor: Actor, request: PageRequest) -> Page:
+    """The caller's donations, newest first."""
+    return await paging.keyset(
+        Donation,
+        DONATION_COLUMNS,
+        scoping.donations(actor),
+        request,
+        key=Donation.id,
+        list_name="donations",
+        out=_donation_out,
+        descending=True,
+    )

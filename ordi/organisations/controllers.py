@@ -7,9 +7,10 @@ from typing import Any
 from litestar import Controller, get, post, put
 
 from ordi.domain.lifecycle import Actor
-from ordi.http.params import Limit, Offset, page
+from ordi.http.params import page
 from ordi.organisations import service
 from ordi.organisations.schemas import LabelIn, OrganisationIn, OrganisationOut, UserIn, UserOut
+from ordi.paging import PageRequest
 
 
 class OrganisationController(Controller):
@@ -21,11 +22,8 @@ class OrganisationController(Controller):
         return await service.create_organisation(actor, data)
 
     @get("/", summary="Lister les organisations (opérateur)")
-    async def list_all(
-        self, actor: Actor, kind: str | None = None, limit: Limit = 50, offset: Offset = 0
-    ) -> dict[str, Any]:
-        items, total = await service.list_organisations(actor, kind, limit, offset)
-        return page(items, total, limit, offset)
+    async def list_all(self, actor: Actor, paging: PageRequest, kind: str | None = None) -> dict[str, Any]:
+        return (await service.list_organisations(actor, kind, paging)).to_dict()
 
     @get("/{organisation_id:int}", summary="Une organisation")
     async def get_one(self, actor: Actor, organisation_id: int) -> OrganisationOut:
@@ -42,16 +40,14 @@ class OrganisationController(Controller):
     @get("/{organisation_id:int}/users", summary="Les personnes d'une organisation")
     async def list_users(self, actor: Actor, organisation_id: int) -> dict[str, Any]:
         items = await service.list_users(actor, organisation_id)
-        return {"items": items, "total": len(items)}
+        return page(items, len(items), len(items), 0)
 
 
 @get("/api/v1/directory", tags=["directory"], summary="Annuaire public des lieux labellisés")
 async def directory(
+    paging: PageRequest,
     kind: str | None = None,
     region: str | None = None,
     departement: str | None = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
 ) -> dict[str, Any]:
-    items, total = await service.directory(kind, region, departement, limit, offset)
-    return page(items, total, limit, offset)
+    return (await service.directory(kind, region, departement, paging)).to_dict()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ordi import paging
 from ordi.auth.passwords import hash_password
 from ordi.clock import today
 from ordi.db import write_transaction
@@ -19,6 +20,7 @@ from ordi.organisations.schemas import (
     UserOut,
 )
 from ordi.organisations.tables import Organisation, User
+from ordi.paging import Page, PageRequest
 from ordi.scoping import require_kind
 
 LABELLED_KINDS = (OrgKind.REFURBISHER.value, OrgKind.ASSOCIATION.value)
@@ -105,15 +107,17 @@ async def get_organisation(actor: Actor, organisation_id: int) -> OrganisationOu
     return organisation_out(row)
 
 
-async def list_organisations(
-    actor: Actor, kind: str | None, limit: int, offset: int
-) -> tuple[list[OrganisationOut], int]:
+async def list_organisations(actor: Actor, kind: str | None, request: PageRequest) -> Page:
     require_kind(actor, OrgKind.OPERATOR)
-    query = Organisation.select().order_by(Organisation.id).limit(limit).offset(offset)
-    count = Organisation.count()
-    if kind:
-        query, count = query.where(Organisation.kind == kind), count.where(Organisation.kind == kind)
-    return [organisation_out(r) for r in await query], await count
+    return await paging.keyset(
+        Organisation,
+        Organisation.all_columns(),
+        Organisation.kind == kind if kind else None,
+        request,
+        key=Organisation.id,
+        list_name="organisations",
+        out=organisation_out,
+    )
 
 
 async def set_label(actor: Actor, organisation_id: int, data: LabelIn) -> OrganisationOut:
@@ -134,7 +138,16 @@ async def set_label(actor: Actor, organisation_id: int, data: LabelIn) -> Organi
     return await get_organisation(actor, organisation_id)
 
 
-async def directory(
+async def directory(kind: str | None, region: str | None, departement: str | None, request: PageRequest) -> Page:
+    """Public: labelled workshops and associations whose label is valid today, with their location."""
+
+    async def fetch(limit: int, offset: int) -> tuple[list[DirectoryEntry], int]:
+        return await _directory(kind, region, departement, limit, offset)
+
+    return await paging.by_offset(request, "directory", fetch)
+
+
+async def _directory(
     kind: str | None, region: str | None, departement: str | None, limit: int, offset: int
 ) -> tuple[list[DirectoryEntry], int]:
     """Public: labelled workshops and associations whose label is valid today, with their location."""

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, get, post
 
 from ordi.domain.lifecycle import Actor
-from ordi.http.params import Limit, Offset, page
+from ordi.paging import PageRequest
 from ordi.requests import service
 from ordi.requests.schemas import AllocationOut, DecisionIn, RequestIn, RequestOut
 
@@ -21,11 +21,8 @@ class RequestController(Controller):
         return await service.create(actor, data)
 
     @get("/", summary="Lister les demandes")
-    async def list_requests(
-        self, actor: Actor, status: str | None = None, limit: Limit = 50, offset: Offset = 0
-    ) -> dict[str, Any]:
-        items, total = await service.list_requests(actor, status, limit, offset)
-        return page(items, total, limit, offset)
+    async def list_requests(self, actor: Actor, paging: PageRequest, status: str | None = None) -> dict[str, Any]:
+        return (await service.list_requests(actor, status, paging)).to_dict()
 
     @get("/{request_id:int}", summary="Une demande")
     async def get_one(self, actor: Actor, request_id: int) -> RequestOut:

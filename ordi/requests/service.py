@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ordi import scoping
+from ordi import paging, scoping
 from ordi.clock import now, today
 from ordi.db import for_update, write_transaction
 from ordi.devices import ledger
@@ -19,6 +19,7 @@ from ordi.domain.errors import Conflict, Forbidden, InvalidRecord, NotFound
 from ordi.domain.lifecycle import Action, Actor, OrgKind, State, label_valid
 from ordi.domain.records import ReserveRecord
 from ordi.organisations.tables import Organisation
+from ordi.paging import Page, PageRequest
 from ordi.requests.schemas import AllocationOut, DecisionIn, RequestIn, RequestItemOut, RequestOut
 from ordi.requests.tables import EquipmentRequest, RequestItem
 from ordi.scoping import require_kind
@@ -98,15 +99,19 @@ async def get(actor: Actor, request_id: int) -> RequestOut:
     return (await _outs([await _find(actor, request_id)]))[0]
 
 
-async def list_requests(actor: Actor, status: str | None, limit: int, offset: int) -> tuple[list[RequestOut], int]:
+async def list_requests(actor: Actor, status: str | None, request: PageRequest) -> Page:
     condition = scoping.requests(actor)
     if status:
         condition = scoping.combine(condition, EquipmentRequest.status == status)
-    query = EquipmentRequest.select(*REQUEST_COLUMNS).order_by(EquipmentRequest.id).limit(limit).offset(offset)
-    count = EquipmentRequest.count()
-    if condition is not None:
-        query, count = query.where(condition), count.where(condition)
-    return await _outs(await query), await count
+    return await paging.keyset(
+        EquipmentRequest,
+        REQUEST_COLUMNS,
+        condition,
+        request,
+        key=EquipmentRequest.id,
+        list_name="requests",
+        out_all=_outs,
+    )
 
 
 async def decide(actor: Actor, request_id: int, approve: bool, data: DecisionIn) -> RequestOut:

@@ -24,7 +24,7 @@ async def test_other_donor_does_not_see_the_device_in_lists(
     mine = await client.get("/api/v1/devices", headers=world.donor.headers)
     theirs = await client.get("/api/v1/devices", headers=world.other_donor.headers)
     assert mine.json()["total"] == 2
-    assert theirs.json() == {"items": [], "total": 0, "limit": 50, "offset": 0}
+    assert theirs.json() == {"items": [], "total": 0, "total_estimated": False, "next": None, "limit": 50, "offset": 0}
 
 
 async def test_other_donor_cannot_read_the_donation(client: AsyncTestClient[Any], api: Api, world: World) -> None:
