@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from ordi.auth.passwords import hash_password
+from ordi.domain import geography
 from ordi.domain.lifecycle import Actor, OrgKind
 from ordi.donations import service as donations
 from ordi.donations.spreadsheet import DeviceItem
@@ -44,8 +45,6 @@ _COORDS = {
 
 async def seed() -> bool:
     """Create the demo data once; returns False when it was already there."""
-    from ordi.domain import geography
-
     if await User.exists().where(User.email == ACCOUNTS[0][0]):
         return False
     ids: dict[str, int] = {}
