@@ -16,19 +16,19 @@ from ordi.auth.tokens import issue_token
 from ordi.domain.lifecycle import Actor, OrgKind
 
 PASSWORD = "mot-de-passe-de-test-2026"
-_TABLES = [
-    "job_file_chunk",
-    "job",
-    "request_item",
-    "equipment_request",
-    "beneficiary_contact",
-    "device_event",
-    "device",
-    "donation",
-    "api_key",
-    "app_user",
-    "organisation",
-]
+
+
+def _tables_children_first() -> list[str]:
+    """Every table of the Piccolo app, each before those it refers to: the order DELETE needs
+    once the history's keys restrict deletes (a new table cannot be forgotten)."""
+    from piccolo.table import sort_table_classes
+
+    from ordi.piccolo_app import TABLES
+
+    return [table._meta.tablename for table in reversed(sort_table_classes(list(TABLES)))]
+
+
+_TABLES = _tables_children_first()
 
 
 @pytest.fixture(scope="session")
@@ -45,14 +45,16 @@ async def schema() -> None:
 @pytest.fixture
 async def db(schema: None) -> AsyncIterator[None]:
     """Every database test starts from empty tables."""
-    from ordi.db import engine, is_postgres
+    from ordi.db import engine, is_postgres, write_transaction
     from ordi.organisations.tables import Organisation
 
     if is_postgres():
         await Organisation.raw(f"TRUNCATE {', '.join(_TABLES)} RESTART IDENTITY CASCADE")
     else:
-        for table in _TABLES:
-            await Organisation.raw(f"DELETE FROM {table}")  # noqa: S608
+        # One IMMEDIATE transaction: a job a previous test left running cannot write in between.
+        async with write_transaction():
+            for table in _TABLES:
+                await Organisation.raw(f"DELETE FROM {table}")  # noqa: S608
     assert engine() is not None
     yield
 

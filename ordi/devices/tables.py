@@ -13,6 +13,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -21,12 +22,16 @@ from ordi.organisations.tables import Organisation, User
 
 
 class Device(Table, tablename="device"):
-    """The projection of a device's events: what the hot paths (scan, lists) read."""
+    """The projection of a device's events: what the hot paths (scan, lists) read.
+
+    Its history and certificates refer to it, and it refers to the organisations that hold or held
+    it: none of these rows may disappear as a side effect of a delete (every key: restrict).
+    """
 
     id: Serial  # the implicit primary key, named for type checkers only
     asset_tag = Varchar(length=12, unique=True)
-    donation = ForeignKey(Donation, index=True)
-    donor = ForeignKey(Organisation, index=True)
+    donation = ForeignKey(Donation, index=True, on_delete=OnDelete.restrict)
+    donor = ForeignKey(Organisation, index=True, on_delete=OnDelete.restrict)
     category = Varchar(length=20, index=True)
     brand = Varchar(length=100, default="")
     model = Varchar(length=150, default="")
@@ -35,9 +40,9 @@ class Device(Table, tablename="device"):
     weight_kg = DoublePrecision(null=True, default=None)
     state = Varchar(length=20)  # indexed with category and age: see the composite-index migration
     data_cleared = Boolean(default=False)
-    custodian = ForeignKey(Organisation, index=True)
-    refurbisher = ForeignKey(Organisation, null=True, default=None, index=True)
-    association = ForeignKey(Organisation, null=True, default=None, index=True)
+    custodian = ForeignKey(Organisation, index=True, on_delete=OnDelete.restrict)
+    refurbisher = ForeignKey(Organisation, null=True, default=None, index=True, on_delete=OnDelete.restrict)
+    association = ForeignKey(Organisation, null=True, default=None, index=True, on_delete=OnDelete.restrict)
     request = Integer(null=True, default=None)
     grade = Varchar(length=1, null=True, default=None)
     event_count = Integer(default=0)
@@ -46,22 +51,23 @@ class Device(Table, tablename="device"):
 
 
 class DeviceEvent(Table, tablename="device_event"):
-    """One step of a device's journey. Never updated, never deleted.
+    """One step of a device's journey. Never updated, never deleted: every key restricts deletes.
 
-    Unique (device, seq) and (actor_organisation, idempotency_key) are unique indexes: see the
-    "constraints and composite indexes" migration.
+    Raw-SQL indexes (see the migrations): unique (device, seq), and unique (actor_organisation,
+    idempotency_key) WHERE idempotency_key IS NOT NULL, which holds only the keyed rows.
     """
 
     id = BigSerial(primary_key=True)
-    device = ForeignKey(Device)  # indexed by the unique (device, seq) index
+    device = ForeignKey(Device, on_delete=OnDelete.restrict)  # indexed by the unique (device, seq) index
     seq = Integer()
-    action = Varchar(length=20)  # indexed with occurred_at
+    action = Varchar(length=20)  # the committee's figures filter it after the occurred_at range
     outcome = Varchar(length=10, default="done")
     from_state = Varchar(length=20, null=True, default=None)
     to_state = Varchar(length=20)
-    actor_user = ForeignKey(User, null=True, default=None)
-    actor_organisation = ForeignKey(Organisation, index=True)
-    occurred_at = Timestamptz(default=TimestamptzNow(), index=True)
+    # Indexed for the check a delete of a person or an organisation makes (and refuses).
+    actor_user = ForeignKey(User, null=True, default=None, index=True, on_delete=OnDelete.restrict)
+    actor_organisation = ForeignKey(Organisation, index=True, on_delete=OnDelete.restrict)
+    occurred_at = Timestamptz(default=TimestamptzNow(), index=True)  # the committee's period
     payload = JSONB(default="{}")
     idempotency_key = Varchar(length=100, null=True, default=None)
 

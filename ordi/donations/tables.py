@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -12,8 +13,9 @@ from ordi.organisations.tables import Organisation, User
 class Donation(Table, tablename="donation"):
     id: Serial  # the implicit primary key, named for type checkers only
     reference = Varchar(length=40, unique=True)
-    donor = ForeignKey(Organisation, index=True)
-    declared_by = ForeignKey(User)
+    # Devices and their history refer to the donation: its donor and declarer stay (restrict).
+    donor = ForeignKey(Organisation, index=True, on_delete=OnDelete.restrict)
+    declared_by = ForeignKey(User, index=True, on_delete=OnDelete.restrict)
     pickup_address = Varchar(length=300, default="")
     pickup_postcode = Varchar(length=5, default="")
     notes = Text(default="")

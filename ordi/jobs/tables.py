@@ -1,4 +1,8 @@
-"""Background jobs and their result files, kept in the database so every process can serve them."""
+"""Background jobs and their result files, kept in the database so every process can serve them.
+
+Both are temporary: a job's input (an uploaded spreadsheet) is dropped when the job ends, and its
+file when the retention (ORDI_JOB_RETENTION_DAYS) has passed; see `ordi.jobs.service.purge_expired`.
+"""
 
 from __future__ import annotations
 
@@ -23,8 +27,8 @@ class Job(Table, tablename="job"):
     id = UUID(primary_key=True)
     kind = Varchar(length=40)
     organisation = ForeignKey(Organisation, index=True)
-    created_by = ForeignKey(User, null=True, default=None)
-    status = Varchar(length=12, default="queued", index=True)  # queued, running, succeeded, failed
+    created_by = ForeignKey(User, null=True, default=None, index=True)
+    status = Varchar(length=12, default="queued")  # queued, running, succeeded, failed
     progress_done = Integer(default=0)
     progress_total = Integer(default=0)
     params = JSONB(default="{}")
@@ -37,12 +41,14 @@ class Job(Table, tablename="job"):
     created_at = Timestamptz(default=TimestamptzNow())
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
+    # When the retention purge removed the file and input; indexed with created_at WHERE NULL (raw SQL).
+    purged_at = Timestamptz(null=True, default=None)
 
 
 class JobFileChunk(Table, tablename="job_file_chunk"):
     """A result file in 1 MiB pieces: written while rendering, streamed back on download."""
 
     id: Serial  # the implicit primary key, named for type checkers only
-    job = ForeignKey(Job, index=True)
+    job = ForeignKey(Job)  # indexed by the unique (job, seq) index
     seq = Integer()
     data = Bytea()

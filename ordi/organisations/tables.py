@@ -11,6 +11,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -36,7 +37,8 @@ class Organisation(Table, tablename="organisation"):
 
 class User(Table, tablename="app_user"):
     id: Serial  # the implicit primary key, named for type checkers only
-    organisation = ForeignKey(Organisation, index=True)
+    # A person leaves only by an explicit deletion, never as a side effect of their organisation's.
+    organisation = ForeignKey(Organisation, index=True, on_delete=OnDelete.restrict)
     email = Varchar(length=254, unique=True)
     full_name = Varchar(length=200, default="")
     role = Varchar(length=20, default="member")  # "manager" manages people and keys of its organisation
@@ -50,7 +52,7 @@ class ApiKey(Table, tablename="api_key"):
 
     id: Serial  # the implicit primary key, named for type checkers only
     organisation = ForeignKey(Organisation, index=True)
-    user = ForeignKey(User)
+    user = ForeignKey(User, index=True)  # a credential goes with its person (cascade)
     name = Varchar(length=100)
     prefix = Varchar(length=16)
     key_hash = Varchar(length=64, unique=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -11,12 +12,13 @@ from ordi.organisations.tables import Organisation, User
 
 class EquipmentRequest(Table, tablename="equipment_request"):
     id: Serial  # the implicit primary key, named for type checkers only
-    association = ForeignKey(Organisation, index=True)
-    requested_by = ForeignKey(User)
+    # Requests feed the committee's fulfilment figures and devices point at them: restrict.
+    association = ForeignKey(Organisation, index=True, on_delete=OnDelete.restrict)
+    requested_by = ForeignKey(User, index=True, on_delete=OnDelete.restrict)
     status = Varchar(length=20, default="pending", index=True)  # pending, approved, rejected, fulfilled
     reason = Text()
     decision_reason = Text(default="")
-    decided_by = ForeignKey(User, null=True, default=None)
+    decided_by = ForeignKey(User, null=True, default=None, index=True, on_delete=OnDelete.restrict)
     decided_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
 
