@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench migrate worker clean
+.PHONY: run test lint bench bench-scale migrate worker clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: $(STAMP)
 ## Throughput, latency and memory figures (PostgreSQL + Redis on 127.0.0.1).
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+## List pages and storage at national scale (1 M devices, ~9.7 M events; local PostgreSQL, never in CI).
+bench-scale: $(STAMP)
+	$(PY) bench/scale.py $(ARGS)
 
 migrate: $(STAMP)
 	$(VENV)/bin/ordi migrate
