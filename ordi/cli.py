@@ -1,4 +1,4 @@
-"""`ordi`: migrate, seed demo data, serve, purge personal data."""
+"""`ordi`: migrate, seed demo data, serve, purge what has outlived its retention."""
 
 from __future__ import annotations
 
@@ -41,10 +41,14 @@ def _serve(host: str, port: int, workers: int) -> None:
     )
 
 
-def _purge() -> int:
-    from ordi.privacy import purge_expired_contacts
+def _purge() -> str:
+    from ordi.privacy import purge_expired
 
-    return asyncio.run(purge_expired_contacts())
+    purged = asyncio.run(purge_expired())
+    return (
+        f"{purged.contacts} contact(s) purgé(s), "
+        f"{purged.jobs} tâche(s) expirée(s) (fichiers et données envoyées supprimés)."
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -57,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--host", default=os.environ.get("ORDI_HOST", "127.0.0.1"))
         p.add_argument("--port", type=int, default=int(os.environ.get("ORDI_PORT", "8000")))
         p.add_argument("--workers", type=int, default=1)
-    sub.add_parser("purge", help="purger les données personnelles arrivées à échéance")
+    sub.add_parser("purge", help="purger les contacts et les fichiers de tâches arrivés à échéance")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -79,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
         print(flush=True)
         _serve(args.host, args.port, args.workers)
     elif args.command == "purge":
-        print(f"{_purge()} contact(s) purgé(s).")
+        print(_purge())
     sys.exit(0)
 
 

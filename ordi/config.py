@@ -30,6 +30,7 @@ class Settings:
     signing_key: str | None
     impact_factors_path: str | None
     beneficiary_contact_retention_days: int
+    job_retention_days: int  # a job's result file is kept this long after the job ended
     embedded_worker: bool
     redis_namespace: str
 
@@ -69,6 +70,17 @@ def load() -> Settings:
     redis_url = os.environ.get("ORDI_REDIS_URL") or None
     return Settings(
         env=env,
+def _positive_days(name: str, default: int) -> int:
+    raw = os.environ.get(name) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"{name} doit être un nombre entier de jours, 1 au moins (reçu : {raw!r}).")
+    return value
+
+
         database_url=os.environ.get("ORDI_DATABASE_URL", DEFAULT_DATABASE_URL),
         redis_url=redis_url,
         secret_key=os.environ.get("ORDI_SECRET_KEY", DEFAULT_SECRET),
@@ -82,6 +94,7 @@ def load() -> Settings:
     )
 
 
+        job_retention_days=_positive_days("ORDI_JOB_RETENTION_DAYS", 7),
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return load()

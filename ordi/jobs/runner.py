@@ -11,9 +11,13 @@ from ordi.jobs.registry import JobContext, handler
 
 log = logging.getLogger("ordi.jobs")
 
+#: Runs a job gets in all: the first and dramatiq's retries (`workers.actors.run_job`'s
+#: max_retries=3). After the last one a failure is final and the job's input is dropped.
+MAX_ATTEMPTS = 4
+
 
 async def run_job(job_id: str) -> None:
-    """Idempotent: a job that already succeeded is skipped; a retried one starts over cleanly."""
+    """Idempotent: a job that already ended is skipped; a retried one starts over cleanly."""
     row = await service.load_for_run(job_id)
     if row is None:
         return
@@ -27,10 +31,10 @@ async def run_job(job_id: str) -> None:
         result = await handler(row["kind"])(context)
     except DomainError as exc:
         # The input is wrong: retrying would fail the same way.
-        await service.fail(job_id, exc)
+        await service.fail(job_id, exc, final=True)
         return
     except Exception as exc:
-        log.exception("job %s (%s) failed", job_id, row["kind"])
-        await service.fail(job_id, exc)
+        log.exception("job %s (%s) failed, attempt %s of %s", job_id, row["kind"], row["attempt"], MAX_ATTEMPTS)
+        await service.fail(job_id, exc, final=row["attempt"] >= MAX_ATTEMPTS)
         raise
     await service.succeed(job_id, result)

@@ -1,15 +1,23 @@
-"""Job records: created with the request, run by a worker, read by whoever started them."""
+"""Job records: created with the request, run by a worker, read by whoever started them.
+
+A job's input (an uploaded spreadsheet) serves only its runs: it is dropped once the job has ended
+(succeeded, or failed for good). Its result file is kept `ORDI_JOB_RETENTION_DAYS` after the end,
+then `purge_expired` deletes it; the job's row stays, marked `purged_at`, so that a late download
+says the file expired instead of "not found".
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
 
 from ordi import scoping
 from ordi.clock import now
+from ordi.config import get_settings
 from ordi.db import write_transaction
 from ordi.domain.errors import Conflict, DomainError, NotFound
 from ordi.domain.lifecycle import Actor
@@ -33,6 +41,7 @@ JOB_COLUMNS = (
     Job.started_at,
     Job.finished_at,
     Job.attempts,
+    Job.purged_at,
 )
 
 
@@ -47,13 +56,24 @@ class JobOut(msgspec.Struct):
     created_at: Any
     started_at: Any
     finished_at: Any
+    expires_at: Any  # when the file and the input are (or were) deleted; null until the job ends
+
+
+def _retention() -> timedelta:
+    return timedelta(days=get_settings().job_retention_days)
+
+
+def _expires_at(row: dict[str, Any]) -> datetime | None:
+    if row["purged_at"] is not None:
+        return row["purged_at"]
+    return row["finished_at"] + _retention() if row["finished_at"] is not None else None
 
 
 def _out(row: dict[str, Any]) -> JobOut:
     result = row["result"]
     if isinstance(result, str):
         result = msgspec.json.decode(result)
-    has_file = row["status"] == "succeeded" and row["result_size"] > 0
+    has_file = row["status"] == "succeeded" and row["result_size"] > 0 and row["purged_at"] is None
     return JobOut(
         id=str(row["id"]),
         kind=row["kind"],
@@ -65,6 +85,7 @@ def _out(row: dict[str, Any]) -> JobOut:
         created_at=row["created_at"],
         started_at=row["started_at"],
         finished_at=row["finished_at"],
+        expires_at=_expires_at(row),
     )
 
 
@@ -102,18 +123,24 @@ async def _row(actor: Actor, job_id: str) -> dict[str, Any]:
 
 
 async def load_for_run(job_id: str) -> dict[str, Any] | None:
-    """A worker's view (no caller scope): the job, unless it already finished successfully."""
+    """A worker's view (no caller scope): the job, unless it has ended (its input is gone then).
+
+    `attempt` is this run's number, 1 for the first.
+    """
     row = (
-        await Job.select(Job.id, Job.kind, Job.status, Job.params, Job.created_by, Job.organisation)
+        await Job.select(
+            Job.id, Job.kind, Job.status, Job.params, Job.created_by, Job.organisation, Job.attempts, Job.purged_at
+        )
         .where(Job.id == uuid.UUID(job_id))
         .output(load_json=True)
         .first()
     )
-    if row is None or row["status"] == "succeeded":
+    if row is None or row["status"] in ("succeeded", "failed") or row["purged_at"] is not None:
         return None
     await Job.update(
         {Job.status: "running", Job.started_at: now(), Job.attempts: Job.attempts + 1, Job.error: ""}
     ).where(Job.id == row["id"])
+    row["attempt"] = row["attempts"] + 1
     return row
 
 
@@ -122,13 +149,24 @@ async def report(job_id: str, done: int, total: int) -> None:
 
 
 async def succeed(job_id: str, result: dict[str, Any]) -> None:
+    """The job has ended: its input (an uploaded spreadsheet) is no longer needed."""
     await Job.update(
-        {Job.status: "succeeded", Job.result: result, Job.finished_at: now(), Job.progress_done: Job.progress_total}
+        {
+            Job.status: "succeeded",
+            Job.result: result,
+            Job.finished_at: now(),
+            Job.progress_done: Job.progress_total,
+            Job.params: {},
+        }
     ).where(Job.id == uuid.UUID(job_id))
 
 
-async def fail(job_id: str, error: BaseException) -> None:
-    """Say why in words a person can act on; details beyond that stay in the worker's log."""
+async def fail(job_id: str, error: BaseException, final: bool = True) -> None:
+    """Say why in words a person can act on; details beyond that stay in the worker's log.
+
+    A final failure ends the job and drops its input; otherwise the job is queued again, with its
+    input, for the worker's next attempt.
+    """
     lang = "fr"  # job records are read by French users; the API's answers follow Accept-Language
     if isinstance(error, DomainError):
         text = message(error.key, lang, **error.params)
@@ -137,7 +175,9 @@ async def fail(job_id: str, error: BaseException) -> None:
     else:
         text = message("internal_error", lang) + f" ({type(error).__name__})"
         result = {}
-    await Job.update({Job.status: "failed", Job.error: text, Job.result: result, Job.finished_at: now()}).where(
+    ended: dict[Any, Any] = {Job.status: "failed", Job.finished_at: now(), Job.params: {}}
+    retried: dict[Any, Any] = {Job.status: "queued", Job.finished_at: None}
+    await Job.update({Job.error: text, Job.result: result, **(ended if final else retried)}).where(
         Job.id == uuid.UUID(job_id)
     )
 
@@ -165,6 +205,9 @@ def read_chunks(path: str) -> Iterable[bytes]:
 
 async def result_file(actor: Actor, job_id: str) -> tuple[dict[str, Any], AsyncIterator[bytes]]:
     row = await _row(actor, job_id)
+    if row["purged_at"] is not None:
+        # 404 (the file is no more) with its own code and words, not the "unknown job" ones.
+        raise NotFound("job_expired", days=get_settings().job_retention_days)
     if row["status"] != "succeeded" or row["result_size"] == 0:
         raise Conflict("job_not_finished", status=row["status"])
 
@@ -182,3 +225,34 @@ async def result_file(actor: Actor, job_id: str) -> tuple[dict[str, Any], AsyncI
             seq += 1
 
     return row, stream()
+
+
+async def purge_expired(batch_size: int = 100) -> int:
+    """Delete the files and inputs of jobs ended more than the retention ago; return how many jobs.
+
+    A job that never ended (its worker lost) counts from its creation and is marked failed. Each
+    batch is one short transaction over at most `batch_size` jobs, oldest first, read through the
+    partial index of jobs not yet purged: the table is never loaded whole.
+    """
+    days = get_settings().job_retention_days
+    cutoff = now() - _retention()
+    due = Job.purged_at.is_null() & (Job.created_at < cutoff) & (Job.finished_at.is_null() | (Job.finished_at < cutoff))
+    purged = 0
+    while True:
+        async with write_transaction():
+            rows = await Job.select(Job.id, Job.finished_at).where(due).order_by(Job.created_at).limit(batch_size)
+            ids = [r["id"] for r in rows]
+            if ids:
+                at = now()
+                await JobFileChunk.delete().where(JobFileChunk.job.is_in(ids))
+                await Job.update({Job.params: {}, Job.purged_at: at}).where(Job.id.is_in(ids))
+                # A failure's details may quote the uploaded cells: they go with the upload.
+                await Job.update({Job.result: {}}).where(Job.id.is_in(ids) & (Job.status == "failed"))
+                lost = [r["id"] for r in rows if r["finished_at"] is None]
+                if lost:
+                    await Job.update(
+                        {Job.status: "failed", Job.error: message("job_expired", "fr", days=days), Job.finished_at: at}
+                    ).where(Job.id.is_in(lost))
+        purged += len(ids)
+        if len(ids) < batch_size:
+            return purged
