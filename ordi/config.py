@@ -33,6 +33,11 @@ class Settings:
     job_retention_days: int  # a job's result file is kept this long after the job ended
     embedded_worker: bool
     redis_namespace: str
+    # PostgreSQL pools: one per event loop (API process, each worker thread), so per process
+    # at most db_pool_size + worker threads × db_worker_pool_size connections.
+    db_pool_size: int
+    db_worker_pool_size: int
+    db_pool_timeout_s: float  # longest wait for a free pooled connection before the request fails
 
     @property
     def is_sqlite(self) -> bool:
@@ -91,7 +96,21 @@ def _positive_days(name: str, default: int) -> int:
         beneficiary_contact_retention_days=int(os.environ.get("ORDI_CONTACT_RETENTION_DAYS", "730")),
         embedded_worker=_bool(os.environ.get("ORDI_EMBEDDED_WORKER"), default=redis_url is None),
         redis_namespace=os.environ.get("ORDI_REDIS_NAMESPACE", "ordi"),
+        db_pool_size=_positive_int("ORDI_DB_POOL_SIZE", 10),
+        db_worker_pool_size=_positive_int("ORDI_DB_WORKER_POOL_SIZE", 2),
+        db_pool_timeout_s=float(os.environ.get("ORDI_DB_POOL_TIMEOUT", "10")),
     )
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    try:
+        value = int(raw) if raw.strip() else default
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"{name} doit être un nombre entier, 1 au moins (reçu : {raw!r}).")
+    return value
 
 
         job_retention_days=_positive_days("ORDI_JOB_RETENTION_DAYS", 7),

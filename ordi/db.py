@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
 
+import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
@@ -27,7 +30,106 @@ def make_engine(url: str | None = None) -> Engine:
     parsed = urlparse(url)
     if parsed.scheme not in {"postgres", "postgresql"}:
         raise ValueError(f"ORDI_DATABASE_URL non pris en charge : {parsed.scheme}")
-    return PostgresEngine(config={"dsn": url.replace("postgres://", "postgresql://", 1)})
+    return LoopPoolEngine(config={"dsn": url.replace("postgres://", "postgresql://", 1)})
+
+
+class BoundedPool(asyncpg.Pool):
+    """An asyncpg pool whose `acquire()` waits at most `acquire_timeout` seconds by default.
+
+    Piccolo acquires without a timeout; under overload a request then fails with
+    `asyncio.TimeoutError` instead of queueing without end.
+    """
+
+    __slots__ = ("acquire_timeout",)
+
+    def __init__(self, *args: Any, acquire_timeout: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.acquire_timeout = acquire_timeout
+
+    def acquire(self, *, timeout: float | None = None) -> Any:
+        return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
+
+
+class LoopPoolEngine(PostgresEngine):
+    """A PostgresEngine whose `pool` is the running event loop's own.
+
+    An asyncpg pool (its connections, their futures) belongs to the loop it was created on; the
+    API process runs one loop, and every dramatiq worker thread another (`workers.runtime`).
+    Piccolo's queries and transactions and this module's raw helpers all read `engine.pool`, so
+    looking it up per running loop gives each loop its pool: `start_pool()` on a loop creates
+    that loop's, `close_pool()` closes it (after as many calls as `start_pool()` had: two apps
+    served by one loop, as in the tests, share its pool). A loop without one (a CLI command's
+    `asyncio.run`) opens a connection per query, as Piccolo does without a pool.
+    """
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopPool] = weakref.WeakKeyDictionary()
+        super().__init__(config=config)
+
+    @property
+    def pool(self) -> BoundedPool | None:
+        try:
+            held = self._pools.get(asyncio.get_running_loop())
+        except RuntimeError:  # no running loop
+            return None
+        return held.pool if held is not None else None
+
+    @pool.setter
+    def pool(self, value: BoundedPool | None) -> None:
+        """Ignored: Piccolo's __init__ sets `pool = None`; pools come and go by loop, below."""
+
+    def pool_count(self) -> int:
+        """How many event loops hold a pool now (tests and diagnostics)."""
+        return len(self._pools)
+
+    async def start_connection_pool(self, **kwargs: Any) -> None:
+        """This loop's pool: created on the first call, shared by the later ones."""
+        loop = asyncio.get_running_loop()
+        held = self._pools.get(loop)
+        if held is None:
+            settings = get_settings()
+            options: dict[str, Any] = {
+                "min_size": min(2, settings.db_pool_size),
+                "max_size": settings.db_pool_size,
+                "acquire_timeout": settings.db_pool_timeout_s,
+                "reset": _keep_session,
+                **kwargs,
+            }
+            pool = BoundedPool(
+                **self.config,
+                max_queries=50_000,
+                max_inactive_connection_lifetime=300.0,
+                loop=loop,
+                connection_class=asyncpg.Connection,
+                record_class=asyncpg.Record,
+                **options,
+            )
+            await pool
+            held = self._pools.get(loop)  # another task of this loop may have started one meanwhile
+            if held is not None:
+                await pool.close()
+            else:
+                held = self._pools[loop] = _LoopPool(pool)
+        held.users += 1
+
+    async def close_connection_pool(self) -> None:
+        """One user of this loop's pool is done; the last one closes it."""
+        loop = asyncio.get_running_loop()
+        held = self._pools.get(loop)
+        if held is None:
+            return
+        held.users -= 1
+        if held.users <= 0:
+            del self._pools[loop]
+            await held.pool.close()
+
+
+class _LoopPool:
+    __slots__ = ("pool", "users")
+
+    def __init__(self, pool: BoundedPool) -> None:
+        self.pool = pool
+        self.users = 0
 
 
 def _prepare_sqlite(path: str) -> None:
@@ -84,15 +186,22 @@ async def _keep_session(connection: Any) -> None:
     """
 
 
-async def start_pool(max_size: int = 20) -> None:
+async def start_pool(max_size: int | None = None) -> None:
+    """Give the running event loop its PostgreSQL pool (`ORDI_DB_POOL_SIZE` connections at most).
+
+    Every loop that talks to PostgreSQL for long calls this once: the API's at start-up, each
+    worker thread's before its first job. Nothing to do on SQLite.
+    """
     db = engine()
-    if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(min_size=2, max_size=max_size, reset=_keep_session)
+    if isinstance(db, LoopPoolEngine):
+        options = {} if max_size is None else {"max_size": max_size, "min_size": min(2, max_size)}
+        await db.start_connection_pool(**options)
 
 
 async def close_pool() -> None:
+    """Close the running loop's pool (before the loop ends)."""
     db = engine()
-    if isinstance(db, PostgresEngine) and db.pool is not None:
+    if isinstance(db, LoopPoolEngine):
         await db.close_connection_pool()
 
 
