@@ -70,11 +70,6 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
 
 
-def load() -> Settings:
-    env = os.environ.get("ORDI_ENV", "development")
-    redis_url = os.environ.get("ORDI_REDIS_URL") or None
-    return Settings(
-        env=env,
 def _positive_days(name: str, default: int) -> int:
     raw = os.environ.get(name) or str(default)
     try:
@@ -86,6 +81,11 @@ def _positive_days(name: str, default: int) -> int:
     return value
 
 
+def load() -> Settings:
+    env = os.environ.get("ORDI_ENV", "development")
+    redis_url = os.environ.get("ORDI_REDIS_URL") or None
+    return Settings(
+        env=env,
         database_url=os.environ.get("ORDI_DATABASE_URL", DEFAULT_DATABASE_URL),
         redis_url=redis_url,
         secret_key=os.environ.get("ORDI_SECRET_KEY", DEFAULT_SECRET),
@@ -94,6 +94,7 @@ def _positive_days(name: str, default: int) -> int:
         signing_key=os.environ.get("ORDI_SIGNING_KEY") or None,
         impact_factors_path=os.environ.get("ORDI_IMPACT_FACTORS") or None,
         beneficiary_contact_retention_days=int(os.environ.get("ORDI_CONTACT_RETENTION_DAYS", "730")),
+        job_retention_days=_positive_days("ORDI_JOB_RETENTION_DAYS", 7),
         embedded_worker=_bool(os.environ.get("ORDI_EMBEDDED_WORKER"), default=redis_url is None),
         redis_namespace=os.environ.get("ORDI_REDIS_NAMESPACE", "ordi"),
         db_pool_size=_positive_int("ORDI_DB_POOL_SIZE", 10),
@@ -113,7 +114,6 @@ def _positive_int(name: str, default: int) -> int:
     return value
 
 
-        job_retention_days=_positive_days("ORDI_JOB_RETENTION_DAYS", 7),
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return load()
