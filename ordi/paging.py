@@ -29,10 +29,12 @@ from ordi.domain.errors import InvalidRecord
 T = TypeVar("T")
 
 MAX_LIMIT = 500
-#: Above this offset a list must be followed by its cursor (an offset reads every skipped row).
-MAX_OFFSET = 10_000
+#: Above this offset a list must be followed by its cursor (an offset reads every skipped row:
+#: at 1 M devices a workshop's offset of 10,000 took 100 ms, its cursor page 11 ms).
+MAX_OFFSET = 1_000
 #: Up to this many matching rows the total is counted; beyond, it is estimated (and said so).
-EXACT_TOTAL_UP_TO = 1_000
+#: Counting up to 1,000 cost a workshop's donation list 40 ms at national scale.
+EXACT_TOTAL_UP_TO = 200
 _MAX_KEY = 2**63 - 1
 
 
@@ -129,7 +131,7 @@ async def keyset(
     if total is not None:
         counted, estimated = total, False
     else:
-        counted, estimated = await count(table, condition, exact=request.exact_total)
+        counted, estimated = await count(table, condition, exact=request.exact_total, key=key, descending=descending)
     if out_all is not None:
         items: list[Any] = await out_all(rows)
     else:
@@ -162,13 +164,24 @@ async def by_offset(
     return Page(items, total, False, next_cursor, request.limit, offset)
 
 
-async def count(table: type[Table], condition: Any | None, *, exact: bool = False) -> tuple[int, bool]:
-    """How many rows match: (the number, whether it is an estimate)."""
+async def count(
+    table: type[Table],
+    condition: Any | None,
+    *,
+    exact: bool = False,
+    key: Column | None = None,
+    descending: bool = False,
+) -> tuple[int, bool]:
+    """How many rows match: (the number, whether it is an estimate).
+
+    The capped count reads at most `EXACT_TOTAL_UP_TO + 1` rows in the list's own order, so the
+    planner walks the same index as the page does.
+    """
     if exact or not is_postgres():
         query = table.count()
         return int(await (query.where(condition) if condition is not None else query)), False
-    pk = table._meta.primary_key
-    probe = table.select(pk).limit(EXACT_TOTAL_UP_TO + 1)
+    order = key if key is not None else table._meta.primary_key
+    probe = table.select(order).order_by(order, ascending=not descending).limit(EXACT_TOTAL_UP_TO + 1)
     if condition is not None:
         probe = probe.where(condition)
     inner = probe.querystrings[0]

@@ -26,7 +26,7 @@ Cursor = Annotated[
 ]
 ExactTotal = Annotated[
     bool,
-    Parameter(description="Compter exactement le total (sinon estimé au-delà de 1 000, et dit)", required=False),
+    Parameter(description="Compter exactement le total (sinon estimé au-delà de 200 lignes, et dit)", required=False),
 ]
 IdempotencyKey = Annotated[
     str | None,

@@ -55,9 +55,9 @@ async def test_a_forged_or_foreign_cursor_is_a_french_422(api: Api, world: World
 
 
 async def test_offsets_are_for_the_first_pages_only(api: Api, world: World) -> None:
-    ok = await api.client.get("/api/v1/devices?offset=10000", headers=world.donor.headers)
+    ok = await api.client.get("/api/v1/devices?offset=1000", headers=world.donor.headers)
     assert ok.status_code == 200
-    refused = await api.client.get("/api/v1/devices?offset=10001", headers=world.donor.headers)
+    refused = await api.client.get("/api/v1/devices?offset=1001", headers=world.donor.headers)
     assert refused.status_code == 400
     assert refused.headers["content-type"].startswith("application/problem+json")
 
