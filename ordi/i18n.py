@@ -1,11 +1,18 @@
-"""Texts people read, in French first and English second.
+"""Texts people read, in French first and English second: the one place for them.
 
-Every error carries a key of `MESSAGES`; the problem handler renders it in the language the
-client asked for (`Accept-Language`), French by default.
+- the names of codes: device states, actions, categories, beneficiary categories, recycling
+  channels, and the wipe certificate's levels, media kinds and results (`state_name`,
+  `level_name`, ...): the API, the pages, the PDFs and the CSV all say the same word;
+- `MESSAGES` and `TITLES`: every error carries a key of `MESSAGES`; the problem handler renders it
+  in the language the client asked for (`Accept-Language`), French by default;
+- `WORDS`: the wording of the documents (certificate and report PDFs, the report's CSV, the public
+  verification page), by key (`word`);
+- dates and numbers as each language writes them (`date_text`, `number_text`).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 Lang = str  # "fr" | "en"
@@ -13,13 +20,13 @@ Lang = str  # "fr" | "en"
 STATE_NAMES: dict[str, tuple[str, str]] = {
     "declared": ("déclaré", "declared"),
     "collected": ("collecté", "collected"),
-    "received": ("réceptionné à l'atelier", "received"),
+    "received": ("réceptionné", "received"),
     "wiped": ("effacé", "wiped"),
     "ready": ("prêt", "ready"),
     "reserved": ("réservé", "reserved"),
     "shipped": ("expédié", "shipped"),
     "delivered": ("livré", "delivered"),
-    "handed_over": ("remis à un bénéficiaire", "handed over"),
+    "handed_over": ("remis au bénéficiaire", "handed over"),
     "returned": ("retourné", "returned"),
     "recycled": ("recyclé", "recycled"),
     "lost": ("perdu", "lost"),
@@ -50,6 +57,52 @@ CATEGORY_NAMES: dict[str, tuple[str, str]] = {
     "monitor": ("Écran", "Monitor"),
     "printer": ("Imprimante", "Printer"),
     "other": ("Autre équipement", "Other equipment"),
+}
+
+BENEFICIARY_NAMES: dict[str, tuple[str, str]] = {
+    "job_seeker": ("demandeur d'emploi", "job seeker"),
+    "student": ("étudiant", "student"),
+    "senior": ("senior", "senior"),
+    "disability": ("situation de handicap", "disability"),
+    "low_income": ("faibles revenus", "low income"),
+    "asylum_refugee": ("demandeur d'asile ou réfugié", "asylum seeker or refugee"),
+    "other": ("autre", "other"),
+}
+
+RECYCLE_CHANNEL_NAMES: dict[str, tuple[str, str]] = {
+    "weee_collector": ("collecteur DEEE", "WEEE collector"),
+    "eco_organism": ("éco-organisme", "producer compliance scheme"),
+    "manufacturer_take_back": ("reprise par le fabricant", "manufacturer take-back"),
+    "other": ("autre filière", "other channel"),
+}
+
+# Wipe certificates (NIST SP 800-88): the level keeps NIST's English term in brackets.
+LEVEL_NAMES: dict[str, tuple[str, str]] = {
+    "clear": ("Nettoyage (Clear)", "Clear"),
+    "purge": ("Purge (Purge)", "Purge"),
+    "destroy": ("Destruction (Destroy)", "Destroy"),
+}
+
+MEDIUM_KIND_NAMES: dict[str, tuple[str, str]] = {
+    "hdd": ("Disque dur (HDD)", "Hard disk (HDD)"),
+    "ssd": ("SSD SATA", "SATA SSD"),
+    "nvme": ("SSD NVMe", "NVMe SSD"),
+    "emmc": ("Mémoire eMMC", "eMMC memory"),
+    "usb": ("Support USB", "USB medium"),
+    "other": ("Autre support", "Other medium"),
+}
+
+# "Effacé" is the word of the device state `wiped` too.
+MEDIUM_RESULT_NAMES: dict[str, tuple[str, str]] = {
+    "erased": ("Effacé", "Erased"),
+    "failed": ("Échec", "Failed"),
+    "destroyed": ("Détruit", "Destroyed"),
+}
+
+OVERALL_RESULT_NAMES: dict[str, tuple[str, str]] = {
+    "erased": ("Données effacées", "Data erased"),
+    "erased_with_exceptions": ("Données effacées avec exceptions", "Data erased with exceptions"),
+    "not_erased": ("Données non effacées", "Data not erased"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -273,6 +326,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Certificate {number} cannot be read back: its stored content is altered.",
     ),
     "wipe_report_empty": ("Le rapport de l'outil d'effacement est vide.", "The wiping tool's report is empty."),
+    "wipe_report_content_type": (
+        "Envoyez le journal nwipe en text/plain.",
+        "Send the nwipe log as text/plain.",
+    ),
     "wipe_report_too_large": (
         "Le rapport de l'outil d'effacement dépasse {max} Mo.",
         "The wiping tool's report exceeds {max} MB.",
@@ -306,6 +363,201 @@ TITLES: dict[int, tuple[str, str]] = {
     422: ("Données invalides", "Unprocessable content"),
     500: ("Erreur interne", "Internal server error"),
     503: ("Service indisponible", "Service unavailable"),
+}
+
+# --------------------------------------------------------------------------- words of the documents
+#
+# The wording of the PDFs (certificate, donation report), the report's CSV and the public
+# verification page, by key. `{name}` marks what `word(key, lang, name=...)` fills in.
+
+WORDS: dict[str, tuple[str, str]] = {
+    # shared by the documents
+    "page": ("page {number}", "page {number}"),
+    "zone.paris": ("heure de Paris", "Paris time"),
+    "at": ("{date} à {time}", "{date} at {time}"),
+    "programme": ("Programme national Ordi 2.0", "Ordi 2.0 national programme"),
+    "none": ("—", "—"),
+    "pair": ("{name} : {value}", "{name}: {value}"),
+    "field.name": ("Nom", "Name"),
+    "field.siret": ("SIRET", "SIRET"),
+    "field.label_number": ("N° de label Ordi 2.0", "Ordi 2.0 label no."),
+    "field.operator": ("Opérateur", "Operator"),
+    "field.asset_tag": ("N° d'inventaire", "Asset tag"),
+    "field.category": ("Catégorie", "Category"),
+    "field.model": ("Modèle", "Model"),
+    "field.serial_number": ("N° de série", "Serial number"),
+    "field.state": ("État", "State"),
+    "field.level": ("Niveau (NIST SP 800-88)", "Level (NIST SP 800-88)"),
+    "field.method": ("Méthode", "Method"),
+    "field.tool": ("Outil", "Tool"),
+    "field.tool_version": ("Outil et version", "Tool and version"),
+    "field.start": ("Début", "Start"),
+    "field.end": ("Fin", "End"),
+    "field.verification": ("Vérification", "Verification"),
+    "field.result": ("Résultat", "Result"),
+    "field.issued": ("Émis le", "Issued on"),
+    "field.source_report": ("Rapport d'origine", "Original report"),
+    "field.source_report_sha256": ("SHA-256 du rapport", "SHA-256 of the report"),
+    "unit.gb": ("{value} Go", "{value} GB"),
+    # the wipe certificate
+    "certificate.title": ("Certificat d'effacement des données", "Data erasure certificate"),
+    "certificate.document_title": (
+        "Certificat d'effacement des données {number}",
+        "Data erasure certificate {number}",
+    ),
+    "certificate.subject": ("Appareil {tag}", "Device {tag}"),
+    "certificate.kicker": (
+        "Programme national Ordi 2.0 — preuve d'effacement des supports de stockage",
+        "Ordi 2.0 national programme — proof of erasure of storage media",
+    ),
+    "certificate.number": ("N° {number}", "No. {number}"),
+    "certificate.issued": ("Émis le {at} ({zone})", "Issued on {at} ({zone})"),
+    "certificate.footer": ("Certificat {number} — {url}", "Certificate {number} — {url}"),
+    "certificate.scan_to_verify": ("Scannez pour vérifier", "Scan to verify"),
+    "certificate.result": ("Résultat : {result}", "Result: {result}"),
+    "certificate.result_detail": (
+        "{ok} support(s) sur {total} effacé(s) ou détruit(s) — niveau NIST SP 800-88 : {level}",
+        "{ok} of {total} medium(s) erased or destroyed — NIST SP 800-88 level: {level}",
+    ),
+    "certificate.workshop": ("Atelier de reconditionnement", "Refurbishing workshop"),
+    "certificate.device": ("Appareil", "Device"),
+    "certificate.procedure": ("Procédure", "Procedure"),
+    "certificate.media": ("Supports de stockage ({count})", "Storage media ({count})"),
+    "certificate.column.kind": ("Type", "Kind"),
+    "certificate.column.capacity": ("Capacité", "Capacity"),
+    "certificate.column.period": ("Début / fin", "Start / end"),
+    "certificate.signature": ("Signature électronique", "Electronic signature"),
+    "certificate.algorithm": (
+        "Algorithme : Ed25519 — identifiant de clé : {key_id}",
+        "Algorithm: Ed25519 — key identifier: {key_id}",
+    ),
+    "certificate.verify_note": (
+        "Vérifier ce certificat : scannez le code QR ou ouvrez {url}. Vérification hors ligne : la signature "
+        "Ed25519 porte sur le contenu du certificat au format JSON canonique (RFC 8785), téléchargeable à cette "
+        "adresse. Elle se vérifie avec la clé publique publiée par le service Ordi 2.0 dont l'identifiant figure "
+        "ci-dessus (16 premiers caractères hexadécimaux de l'empreinte SHA-256 de la clé), par exemple : "
+        "openssl pkeyutl -verify -pubin -inkey cle.pem -rawin -in contenu.json -sigfile signature.bin "
+        "(signature décodée du base64url). Ce document imprimé n'est qu'une représentation : seul le contenu "
+        "signé fait foi.",
+        "To verify this certificate, scan the QR code or open {url}. Offline verification: the Ed25519 "
+        "signature covers the certificate's content as canonical JSON (RFC 8785), downloadable at that address. "
+        "It is verified with the public key published by the Ordi 2.0 service whose identifier is given above "
+        "(the first 16 hexadecimal characters of the key's SHA-256 fingerprint), for example: "
+        "openssl pkeyutl -verify -pubin -inkey key.pem -rawin -in content.json -sigfile signature.bin "
+        "(signature decoded from base64url). This printed document is a rendering only: the signed content "
+        "alone is authoritative.",
+    ),
+    # the public verification page
+    "verify.kicker": (
+        "Programme Ordi 2.0 — vérification d'un certificat d'effacement des données",
+        "Ordi 2.0 programme — verification of a data erasure certificate",
+    ),
+    "verify.title": ("Vérification du certificat {number}", "Verification of certificate {number}"),
+    "verify.heading": ("Certificat", "Certificate"),
+    "verify.unknown": ("Aucun certificat ne porte ce numéro.", "No certificate has this number."),
+    "verify.altered": ("Certificat non intègre", "Certificate altered"),
+    "verify.altered_detail": (
+        "son contenu ne correspond plus à la signature apposée à son émission. Ne vous y fiez pas et contactez "
+        "l'atelier ou l'opérateur du programme.",
+        "its content no longer matches the signature made when it was issued. Do not rely on it and contact "
+        "the workshop or the programme operator.",
+    ),
+    "verify.intact": ("Certificat authentique et intègre", "Authentic and intact certificate"),
+    "verify.intact_detail": (
+        "émis par le service Ordi 2.0, son contenu n'a pas été modifié depuis sa signature.",
+        "issued by the Ordi 2.0 service, its content has not changed since it was signed.",
+    ),
+    "verify.key": ("Signature Ed25519, clé {key_id}", "Ed25519 signature, key {key_id}"),
+    "verify.public_key": ("clé publique", "public key"),
+    "verify.privacy": (
+        "Cette page ne montre aucune donnée personnelle ni numéro de série ; le certificat complet est remis "
+        "au donateur.",
+        "This page shows no personal data and no serial number; the full certificate is given to the donor.",
+    ),
+    # the donation traceability report
+    "report.title": ("Rapport de traçabilité du don", "Donation traceability report"),
+    "report.document_title": (
+        "Rapport de traçabilité du don {reference}",
+        "Traceability report of donation {reference}",
+    ),
+    "report.kicker": (
+        "Programme national Ordi 2.0 — traçabilité des équipements donnés",
+        "Ordi 2.0 national programme — traceability of donated equipment",
+    ),
+    "report.running_title": ("Rapport de traçabilité — don {reference}", "Traceability report — donation {reference}"),
+    "report.generated": ("Généré le {at} ({zone})", "Generated on {at} ({zone})"),
+    "report.footer": ("Don {reference} — {donor} — {generated}", "Donation {reference} — {donor} — {generated}"),
+    "report.reference": (
+        "Référence du don : {reference}   (identifiant {id})",
+        "Donation reference: {reference}   (identifier {id})",
+    ),
+    "report.donor": ("Donateur : {donor}", "Donor: {donor}"),
+    "report.declared": ("Don déclaré le {date} — {generated}", "Donation declared on {date} — {generated}"),
+    "report.summary": ("Bilan du don", "Donation summary"),
+    "report.devices": ("Appareils donnés : {count}", "Devices donated: {count}"),
+    "report.redistributed": (
+        "Redistribués (remis à des bénéficiaires) : {count}",
+        "Redistributed (handed over to beneficiaries): {count}",
+    ),
+    "report.recycled": ("Recyclés (filière DEEE) : {count} — {kg} kg", "Recycled (WEEE channel): {count} — {kg} kg"),
+    "report.lost": ("Perdus : {count}", "Lost: {count}"),
+    "report.certificates": ("Certificats d'effacement émis : {count}", "Wipe certificates issued: {count}"),
+    "report.reuse_rate": ("Taux de réemploi : {rate}", "Reuse rate: {rate}"),
+    "report.by_state": ("Répartition par état actuel — {parts}", "By current state — {parts}"),
+    "report.impact": ("Impact environnemental estimé", "Estimated environmental impact"),
+    "report.impact_totals": (
+        "Déchets électroniques évités : {kg} kg — émissions évitées : {co2e} kg CO2e",
+        "Electronic waste avoided: {kg} kg — emissions avoided: {co2e} kg CO2e",
+    ),
+    "report.impact_method": (
+        "Méthode : pour chaque appareil remis à un bénéficiaire, les déchets d'équipements électriques et "
+        "électroniques évités valent sa masse typique et les émissions évitées celles de l'achat d'un appareil "
+        "neuf équivalent, selon les facteurs par catégorie ci-dessous (configurables, source citée).",
+        "Method: for each device handed over to a beneficiary, the electrical and electronic waste avoided is "
+        "its typical mass and the emissions avoided are those of buying an equivalent new device, by the "
+        "per-category factors below (configurable, source cited).",
+    ),
+    "report.factor_source": ("Masse : {weight}. CO2e : {co2e}.", "Mass: {weight}. CO2e: {co2e}."),
+    "report.factor.kg": ("kg par appareil", "kg per device"),
+    "report.factor.co2e": ("kg CO2e par appareil", "kg CO2e per device"),
+    "report.factor.source": ("Source", "Source"),
+    "report.privacy": (
+        "Protection des données : ce rapport ne contient aucune donnée personnelle. Pour un appareil remis, "
+        "seuls le département et la catégorie de bénéficiaire sont indiqués. Chaque certificat d'effacement "
+        "se vérifie en ligne à partir de son numéro.",
+        "Data protection: this report holds no personal data. For a device handed over, only the département "
+        "and the beneficiary category are given. Each wipe certificate can be verified online from its number.",
+    ),
+    "report.details": ("Détail par appareil", "Device by device"),
+    "report.no_device": ("Aucun appareil dans ce don.", "No device in this donation."),
+    "report.file_name": ("rapport-tracabilite-{reference}", "traceability-report-{reference}"),
+    # The report's columns, by field of the row: the CSV heading (else the `field.` word); `.short`,
+    # where there is one, heads the narrow PDF column.
+    "report.column.declared_at": ("Déclaré le", "Declared on"),
+    "report.column.declared_at.short": ("Déclaré", "Declared"),
+    "report.column.collected_at": ("Collecté le", "Collected on"),
+    "report.column.collected_at.short": ("Collecté", "Collected"),
+    "report.column.received_at": ("Réceptionné le", "Received on"),
+    "report.column.received_at.short": ("Réceptionné", "Received"),
+    "report.column.wiped_at": ("Effacé le", "Wiped on"),
+    "report.column.wiped_at.short": ("Effacé", "Wiped"),
+    "report.column.ready_at": ("Prêt le", "Ready on"),
+    "report.column.ready_at.short": ("Prêt", "Ready"),
+    "report.column.handed_over_at": ("Remis le", "Handed over on"),
+    "report.column.handed_over_at.short": ("Remis", "Handed"),
+    "report.column.recycled_at": ("Recyclé le", "Recycled on"),
+    "report.column.recycled_at.short": ("Recyclé", "Recycled"),
+    "report.column.certificate_number": ("N° certificat d'effacement", "Wipe certificate no."),
+    "report.column.certificate_number.short": ("N° certificat", "Certificate no."),
+    "report.column.grade": ("Grade", "Grade"),
+    "report.column.recycle_channel": ("Filière de recyclage", "Recycling channel"),
+    "report.column.recycle_channel.short": ("Filière", "Channel"),
+    "report.column.recycle_weight_kg": ("Poids recyclé (kg)", "Recycled weight (kg)"),
+    "report.column.recycle_weight_kg.short": ("Poids kg", "Weight"),
+    "report.column.departement": ("Département", "Département"),
+    "report.column.departement.short": ("Dépt", "Dept."),
+    "report.column.beneficiary_category": ("Catégorie de bénéficiaire", "Beneficiary category"),
+    "report.column.beneficiary_category.short": ("Bénéficiaire", "Beneficiary"),
 }
 
 
@@ -364,3 +616,88 @@ def action_name(action: str, lang: Lang = "fr") -> str:
 
 def category_name(category: str, lang: Lang = "fr") -> str:
     return _pick(CATEGORY_NAMES.get(category, (category, category)), lang)
+
+
+def _name(table: dict[str, tuple[str, str]], code: str, lang: Lang) -> str:
+    return _pick(table.get(code, (code, code)), lang)
+
+
+def beneficiary_name(category: str | None, lang: Lang = "fr") -> str:
+    """A beneficiary category's name; empty when there is none."""
+    return _name(BENEFICIARY_NAMES, category, lang) if category else ""
+
+
+def recycle_channel_name(channel: str | None, lang: Lang = "fr") -> str:
+    return _name(RECYCLE_CHANNEL_NAMES, channel, lang) if channel else ""
+
+
+def level_name(level: str, lang: Lang = "fr") -> str:
+    return _name(LEVEL_NAMES, level, lang)
+
+
+def medium_kind_name(kind: str, lang: Lang = "fr") -> str:
+    return _name(MEDIUM_KIND_NAMES, kind, lang)
+
+
+def medium_result_name(result: str, lang: Lang = "fr") -> str:
+    return _name(MEDIUM_RESULT_NAMES, result, lang)
+
+
+def overall_result_name(result: str, lang: Lang = "fr") -> str:
+    return _name(OVERALL_RESULT_NAMES, result, lang)
+
+
+def word(key: str, lang: Lang = "fr", **params: Any) -> str:
+    """A word of the documents (`WORDS`), with its `{params}` filled in. An unknown key is a bug: KeyError."""
+    text = _pick(WORDS[key], lang)
+    return text.format(**params) if params else text
+
+
+def column_heading(field: str, lang: Lang = "fr", short: bool = False) -> str:
+    """The heading of the report's column for a row field: the CSV's, or the narrow PDF column's."""
+    if short and f"report.column.{field}.short" in WORDS:
+        return word(f"report.column.{field}.short", lang)
+    return word(f"report.column.{field}" if f"report.column.{field}" in WORDS else f"field.{field}", lang)
+
+
+# --------------------------------------------------------------------------- dates and numbers
+
+NBSP = "\u00a0"
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def zone_label(zone: tzinfo, lang: Lang = "fr") -> str:
+    return word("zone.paris", lang) if zone is not UTC else "UTC"
+
+
+def _local(value: date | datetime | None, zone: tzinfo) -> date | datetime | None:
+    if isinstance(value, datetime):
+        return value.astimezone(zone) if value.tzinfo else value
+    return value
+
+
+def date_text(value: date | datetime | None, zone: tzinfo, short: bool = False, lang: Lang = "fr") -> str:
+    """French ``11/01/2026`` (short ``11/01/26``); English ``2026-01-11`` (short ``11 Jan 26``, never
+    ambiguous); empty when unknown."""
+    v = _local(value, zone)
+    if v is None:
+        return ""
+    if lang == "en":
+        return f"{v.day:02d} {_MONTHS_EN[v.month - 1]} {v:%y}" if short else v.strftime("%Y-%m-%d")
+    return v.strftime("%d/%m/%y" if short else "%d/%m/%Y")
+
+
+def datetime_text(value: datetime | None, zone: tzinfo, lang: Lang = "fr") -> str:
+    """``12/03/2026 à 09:14:02`` in ``zone``; a dash when unknown."""
+    if value is None:
+        return word("none", lang)
+    local = value.astimezone(zone) if value.tzinfo else value
+    return word("at", lang, date=date_text(local, zone, lang=lang), time=local.strftime("%H:%M:%S"))
+
+
+def number_text(value: float | int | None, decimals: int = 1, lang: Lang = "fr") -> str:
+    """French: non-breaking space for thousands, decimal comma; English: ``1,234.5``."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}" if decimals else f"{round(value):,d}"
+    return text if lang == "en" else text.replace(",", NBSP).replace(".", ",")

@@ -1,5 +1,5 @@
 """What the service's PDF documents share: fonts, text that the fonts can draw, a paginating cursor,
-the page footer and French dates and numbers.
+the page footer. Their words, dates and numbers come from :mod:`ordi.i18n`.
 
 Why these choices:
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from datetime import UTC, date, datetime, tzinfo
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -30,16 +29,11 @@ __all__ = [
     "LIGHT",
     "MARGIN",
     "MONO",
-    "NBSP",
     "Page",
     "draw_footer",
     "fit",
-    "fr_date",
-    "fr_datetime",
-    "fr_number",
     "pdf_text",
     "wrap",
-    "zone_label",
 ]
 
 FONT = "Helvetica"
@@ -47,7 +41,6 @@ BOLD = "Helvetica-Bold"
 MONO = "Courier"
 GREY = colors.HexColor("#555555")
 LIGHT = colors.HexColor("#EEEEEE")
-NBSP = "\u00a0"
 MARGIN = 18 * mm
 
 
@@ -140,38 +133,3 @@ def draw_footer(c: Canvas, text: str, page_label: str, left: float, right: float
     c.drawString(left, y, pdf_text(text))
     c.drawRightString(right, y, pdf_text(page_label))
     c.setFillColor(colors.black)
-
-
-# --------------------------------------------------------------------------- French dates and numbers
-
-
-def zone_label(zone: tzinfo) -> str:
-    return "heure de Paris" if zone is not UTC else "UTC"
-
-
-def _local(value: date | datetime | None, zone: tzinfo) -> date | datetime | None:
-    if isinstance(value, datetime):
-        return value.astimezone(zone) if value.tzinfo else value
-    return value
-
-
-def fr_datetime(value: datetime | None, zone: tzinfo) -> str:
-    if value is None:
-        return "—"
-    local = value.astimezone(zone) if value.tzinfo else value
-    return local.strftime("%d/%m/%Y à %H:%M:%S")
-
-
-def fr_date(value: date | datetime | None, zone: tzinfo, short: bool = False) -> str:
-    v = _local(value, zone)
-    if v is None:
-        return ""
-    return v.strftime("%d/%m/%y" if short else "%d/%m/%Y")
-
-
-def fr_number(value: float | int | None, decimals: int = 1) -> str:
-    """French number: non-breaking space for thousands, decimal comma."""
-    if value is None:
-        return ""
-    text = f"{value:,.{decimals}f}" if decimals else f"{round(value):,d}"
-    return text.replace(",", NBSP).replace(".", ",")

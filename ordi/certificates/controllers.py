@@ -4,6 +4,7 @@ and the nwipe report import. Thin: the rules live in the services.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html import escape
 from typing import Annotated, Any, Literal
 
@@ -15,14 +16,18 @@ from litestar.params import Parameter
 from ordi.certificates import imports
 from ordi.certificates import service as certificates
 from ordi.certificates.imports import WipeImportResult
-from ordi.certificates.model import (
-    LEVEL_LABELS_FR,
-    MEDIUM_KIND_LABELS_FR,
-    MEDIUM_RESULT_LABELS_FR,
-    OVERALL_RESULT_LABELS_FR,
-)
 from ordi.domain.lifecycle import Actor
 from ordi.http.params import IdempotencyKey, Limit, Offset, page
+from ordi.i18n import (
+    Lang,
+    date_text,
+    level_name,
+    medium_kind_name,
+    medium_result_name,
+    message,
+    overall_result_name,
+    word,
+)
 
 TEXT_TYPES = {"text/plain", "application/octet-stream", "text/x-log"}
 
@@ -87,7 +92,7 @@ async def upload_wipe_report(
 ) -> Response[WipeImportResult]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in TEXT_TYPES:
-        raise HTTPException(status_code=415, detail="Envoyez le journal nwipe en text/plain.")
+        raise HTTPException(status_code=415, detail=message("wipe_report_content_type", lang))
     result = await imports.record_nwipe(
         actor,
         tag,
@@ -104,7 +109,7 @@ async def upload_wipe_report(
 # --------------------------------------------------------------------------- public verification
 
 _PAGE = """<!doctype html>
-<html lang="fr"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>{title}</title>
@@ -114,67 +119,74 @@ dl{{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem}} dt{{colo
 .ok{{padding:.6rem 1rem;border-radius:.4rem;background:#e3f0e8;color:#1b5e20}}
 .ko{{padding:.6rem 1rem;border-radius:.4rem;background:#fde7e9;color:#8e0015}}
 small{{color:#555}}</style></head>
-<body><p>Programme Ordi 2.0 — vérification d'un certificat d'effacement des données</p>{body}</body></html>"""
+<body><p>{kicker}</p>{body}</body></html>"""
 
 
-def _html(title: str, body: str, status: int = 200) -> Response[str]:
-    return Response(_PAGE.format(title=escape(title), body=body), media_type=MediaType.HTML, status_code=status)
+def _html(title: str, body: str, lang: Lang, status: int = 200) -> Response[str]:
+    page = _PAGE.format(
+        lang="en" if lang == "en" else "fr", title=escape(title), kicker=_w("verify.kicker", lang), body=body
+    )
+    return Response(page, media_type=MediaType.HTML, status_code=status)
 
 
-def _fr_instant(value: Any) -> str:
+def _w(key: str, lang: Lang, **params: Any) -> str:
+    """A word of the page, escaped for HTML."""
+    return escape(word(key, lang, **params))
+
+
+def _instant(value: Any, lang: Lang) -> str:
+    """``2026-03-12T08:14:02Z`` as ``12/03/2026 08:14 UTC`` (French) or ``2026-03-12 08:14 UTC``."""
     text = str(value or "")
-    # "2026-03-12T08:14:02Z" -> "12/03/2026 08:14 UTC"
-    if len(text) >= 16 and text[4] == "-" and text[10] == "T":
-        return f"{text[8:10]}/{text[5:7]}/{text[0:4]} {text[11:16]} UTC"
-    return text or "—"
+    try:
+        instant = datetime.strptime(text[:16], "%Y-%m-%dT%H:%M").replace(tzinfo=UTC)
+    except ValueError:
+        return text or word("none", lang)
+    return f"{date_text(instant, UTC, lang=lang)} {text[11:16]} UTC"
 
 
-def _verify_body(result: certificates.Verification) -> tuple[str, int]:
-    number = escape(result.number)
+def _verify_body(result: certificates.Verification, lang: Lang) -> tuple[str, int]:
+    heading = f"<h1>{_w('verify.heading', lang)} <span class=num>{escape(result.number)}</span></h1>"
+
+    def verdict(key: str) -> str:  # "<strong>Certificat …</strong> : son contenu …"
+        return word("pair", lang, name=f"<strong>{_w(key, lang)}</strong>", value=_w(f"{key}_detail", lang))
+
     if not result.exists:
-        return (
-            f"<h1>Certificat <span class=num>{number}</span></h1><p class=ko>Aucun certificat ne porte ce numéro.</p>",
-            404,
-        )
+        return f"{heading}<p class=ko>{_w('verify.unknown', lang)}</p>", 404
     if not result.intact or result.certifies is None:
-        return (
-            f"<h1>Certificat <span class=num>{number}</span></h1>"
-            "<p class=ko><strong>Certificat non intègre</strong> : son contenu ne correspond plus à la signature "
-            "apposée à son émission. Ne vous y fiez pas et contactez l'atelier ou l'opérateur du programme.</p>",
-            200,
-        )
+        return f"{heading}<p class=ko>{verdict('verify.altered')}</p>", 200
     c = result.certifies
+    none = word("none", lang)
     media = c.get("media") or []
     media_text = ", ".join(
-        f"{MEDIUM_KIND_LABELS_FR.get(m['kind'], m['kind'])} : {MEDIUM_RESULT_LABELS_FR.get(m['result'], m['result'])}"
+        word("pair", lang, name=medium_kind_name(m["kind"], lang), value=medium_result_name(m["result"], lang))
         for m in media
     )
     rows = [
-        ("Émis le", _fr_instant(c.get("issued_at"))),
-        ("Appareil", c.get("asset_tag") or "—"),
-        ("Catégorie", c.get("category") or "—"),
-        ("Modèle", c.get("model") or "—"),
-        ("Atelier", c["workshop"].get("name") or "—"),
-        ("N° de label Ordi 2.0", c["workshop"].get("label_number") or "—"),
-        ("Niveau (NIST SP 800-88)", LEVEL_LABELS_FR.get(c.get("level") or "", c.get("level") or "—")),
-        ("Méthode", c.get("method") or "—"),
-        ("Outil", c.get("tool") or "—"),
-        ("Début", _fr_instant(c.get("started_at"))),
-        ("Fin", _fr_instant(c.get("ended_at"))),
-        (f"Supports ({len(media)})", media_text or "—"),
-        ("Résultat", OVERALL_RESULT_LABELS_FR.get(c.get("overall_result") or "", c.get("overall_result") or "—")),
+        (word("field.issued", lang), _instant(c.get("issued_at"), lang)),
+        (word("field.asset_tag", lang), c.get("asset_tag") or none),
+        (word("field.category", lang), c.get("category") or none),
+        (word("field.model", lang), c.get("model") or none),
+        (word("certificate.workshop", lang), c["workshop"].get("name") or none),
+        (word("field.label_number", lang), c["workshop"].get("label_number") or none),
+        (word("field.level", lang), level_name(c["level"], lang) if c.get("level") else none),
+        (word("field.method", lang), c.get("method") or none),
+        (word("field.tool", lang), c.get("tool") or none),
+        (word("field.start", lang), _instant(c.get("started_at"), lang)),
+        (word("field.end", lang), _instant(c.get("ended_at"), lang)),
+        (word("certificate.media", lang, count=len(media)), media_text or none),
+        (
+            word("field.result", lang),
+            overall_result_name(c["overall_result"], lang) if c.get("overall_result") else none,
+        ),
     ]
     if c.get("source_report_sha256"):
-        rows.append(("Empreinte SHA-256 du rapport de l'outil", c["source_report_sha256"]))
+        rows.append((word("field.source_report_sha256", lang), c["source_report_sha256"]))
     cells = "".join(f"<dt>{escape(label)}</dt><dd>{escape(str(value))}</dd>" for label, value in rows)
+    public_key = f'<a href="/api/v1/certificates/public-key">{_w("verify.public_key", lang)}</a>'
+    key = f"{_w('verify.key', lang, key_id=result.key_id or '')} ({public_key})"
     return (
-        f"<h1>Certificat <span class=num>{number}</span></h1>"
-        "<p class=ok><strong>Certificat authentique et intègre</strong> : émis par le service Ordi 2.0, "
-        "son contenu n'a pas été modifié depuis sa signature.</p>"
-        f"<dl>{cells}</dl>"
-        f"<p><small>Signature Ed25519, clé {escape(result.key_id or '')} "
-        '(<a href="/api/v1/certificates/public-key">clé publique</a>). Cette page ne montre aucune donnée '
-        "personnelle ni numéro de série ; le certificat complet est remis au donateur.</small></p>",
+        f"{heading}<p class=ok>{verdict('verify.intact')}</p><dl>{cells}</dl>"
+        f"<p><small>{key}. {_w('verify.privacy', lang)}</small></p>",
         200,
     )
 
@@ -186,13 +198,13 @@ def _verify_json(result: certificates.Verification) -> Response[Any]:
 
 
 @get(["/verify/{ref:str}", "/VERIFY/{ref:str}"], include_in_schema=False)
-async def verify_page(ref: str) -> Response[Any]:
+async def verify_page(ref: str, lang: str) -> Response[Any]:
     """Public, no login: does the certificate exist, is it intact, what does it certify."""
     if ref.lower().endswith(".json"):
         return _verify_json(await certificates.verify(ref[:-5]))
     result = await certificates.verify(ref)
-    body, status = _verify_body(result)
-    return _html(f"Vérification du certificat {result.number}", body, status)
+    body, status = _verify_body(result, lang)
+    return _html(word("verify.title", lang, number=result.number), body, lang, status)
 
 
 ROUTES = [

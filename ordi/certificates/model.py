@@ -22,10 +22,6 @@ from msgspec.structs import force_setattr
 
 __all__ = [
     "CERTIFICATE_SCHEMA",
-    "LEVEL_LABELS_FR",
-    "MEDIUM_KIND_LABELS_FR",
-    "MEDIUM_RESULT_LABELS_FR",
-    "OVERALL_RESULT_LABELS_FR",
     "CertificateDevice",
     "Level",
     "MediumKind",
@@ -51,30 +47,6 @@ OverallResult = Literal["erased", "erased_with_exceptions", "not_erased"]
 LEVELS: frozenset[str] = frozenset({"clear", "purge", "destroy"})
 MEDIUM_KINDS: frozenset[str] = frozenset({"hdd", "ssd", "nvme", "emmc", "usb", "other"})
 MEDIUM_RESULTS: frozenset[str] = frozenset({"erased", "failed", "destroyed"})
-
-LEVEL_LABELS_FR: dict[str, str] = {
-    "clear": "Nettoyage (Clear)",
-    "purge": "Purge (Purge)",
-    "destroy": "Destruction (Destroy)",
-}
-MEDIUM_KIND_LABELS_FR: dict[str, str] = {
-    "hdd": "Disque dur (HDD)",
-    "ssd": "SSD SATA",
-    "nvme": "SSD NVMe",
-    "emmc": "Mémoire eMMC",
-    "usb": "Support USB",
-    "other": "Autre support",
-}
-MEDIUM_RESULT_LABELS_FR: dict[str, str] = {
-    "erased": "Effacé",
-    "failed": "Échec",
-    "destroyed": "Détruit",
-}
-OVERALL_RESULT_LABELS_FR: dict[str, str] = {
-    "erased": "Données effacées",
-    "erased_with_exceptions": "Effacé avec exceptions",
-    "not_erased": "Données non effacées",
-}
 
 _NUMBER_RE = re.compile(r"^CE-(\d{4})-(\d{6,})$")
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")

@@ -1,4 +1,4 @@
-"""The A4 PDF of a signed wipe certificate, in French.
+"""The A4 PDF of a signed wipe certificate, in French (or English); its words are in :mod:`ordi.i18n`.
 
 The QR code is drawn as vector modules (one filled path), error correction M, quiet zone of 4
 modules, so it stays sharp at any print resolution. Fonts, text sanitising and pagination come
@@ -19,6 +19,18 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from ordi.clock import PARIS
+from ordi.i18n import (
+    Lang,
+    date_text,
+    datetime_text,
+    level_name,
+    medium_kind_name,
+    medium_result_name,
+    number_text,
+    overall_result_name,
+    word,
+    zone_label,
+)
 from ordi.pdf import (
     BOLD,
     FONT,
@@ -29,21 +41,11 @@ from ordi.pdf import (
     Page,
     draw_footer,
     fit,
-    fr_date,
-    fr_datetime,
-    fr_number,
     pdf_text,
     wrap,
-    zone_label,
 )
 
-from .model import (
-    LEVEL_LABELS_FR,
-    MEDIUM_KIND_LABELS_FR,
-    MEDIUM_RESULT_LABELS_FR,
-    OVERALL_RESULT_LABELS_FR,
-    WipeCertificate,
-)
+from .model import WipeCertificate
 
 __all__ = ["render_certificate_pdf"]
 
@@ -91,8 +93,10 @@ def _draw_qr(c: Canvas, data: str, x: float, y: float, size: float) -> None:
     c.restoreState()
 
 
-def render_certificate_pdf(cert: WipeCertificate, verify_url: str, signature: str, key_id: str, out: BinaryIO) -> None:
-    """Write the French A4 PDF of a signed wipe certificate to ``out``.
+def render_certificate_pdf(
+    cert: WipeCertificate, verify_url: str, signature: str, key_id: str, out: BinaryIO, lang: Lang = "fr"
+) -> None:
+    """Write the A4 PDF of a signed wipe certificate to ``out``, in French unless ``lang`` says otherwise.
 
     The PDF is a readable rendering only: what is proven is the signed canonical content, which the
     QR code's verification page serves as JSON.
@@ -100,14 +104,15 @@ def render_certificate_pdf(cert: WipeCertificate, verify_url: str, signature: st
     zone = PARIS
     width, height = A4
     c = Canvas(out, pagesize=A4, pageCompression=1)
-    c.setTitle(f"Certificat d'effacement des données {cert.number}")
+    c.setTitle(word("certificate.document_title", lang, number=cert.number))
     c.setAuthor("Ordi 2.0")
-    c.setSubject(f"Appareil {cert.device.asset_tag}")
+    c.setSubject(word("certificate.subject", lang, tag=cert.device.asset_tag))
     left, right = MARGIN, width - MARGIN
     content_w = right - left
 
     def footer(canvas: Canvas, number: int) -> None:
-        draw_footer(canvas, f"Certificat {cert.number} — {verify_url}", f"page {number}", left, right, MARGIN - 8, 7.5)
+        text = word("certificate.footer", lang, number=cert.number, url=verify_url)
+        draw_footer(canvas, text, word("page", lang, number=number), left, right, MARGIN - 8, 7.5)
 
     page = Page(c, width, height, footer)
 
@@ -116,22 +121,23 @@ def render_certificate_pdf(cert: WipeCertificate, verify_url: str, signature: st
     qr_x, qr_y = right - qr_size, height - MARGIN - qr_size
     _draw_qr(c, verify_url, qr_x, qr_y, qr_size)
     c.setFont(FONT, 7)
-    c.drawCentredString(qr_x + qr_size / 2, qr_y - 8, "Scannez pour vérifier")
+    c.drawCentredString(qr_x + qr_size / 2, qr_y - 8, word("certificate.scan_to_verify", lang))
 
     c.setFont(FONT, 8.5)
     c.setFillColor(GREY)
-    c.drawString(left, page.y - 2, "Programme national Ordi 2.0 — preuve d'effacement des supports de stockage")
+    c.drawString(left, page.y - 2, pdf_text(word("certificate.kicker", lang)))
     c.setFillColor(colors.black)
     title_w = content_w - qr_size - 8
     c.setFont(BOLD, 19)
     y = page.y - 26
-    for line in wrap("Certificat d'effacement des données", BOLD, 19, title_w):
+    for line in wrap(word("certificate.title", lang), BOLD, 19, title_w):
         c.drawString(left, y, line)
         y -= 22
     c.setFont(BOLD, 13)
-    c.drawString(left, y - 2, pdf_text(f"N° {cert.number}"))
+    c.drawString(left, y - 2, pdf_text(word("certificate.number", lang, number=cert.number)))
     c.setFont(FONT, 9.5)
-    c.drawString(left, y - 17, pdf_text(f"Émis le {fr_datetime(cert.issued_at, zone)} ({zone_label(zone)})"))
+    issued = word("certificate.issued", lang, at=datetime_text(cert.issued_at, zone, lang), zone=zone_label(zone, lang))
+    c.drawString(left, y - 17, pdf_text(issued))
     page.y = min(y - 30, qr_y - 18)
 
     # Overall result, prominent.
@@ -141,16 +147,12 @@ def render_certificate_pdf(cert: WipeCertificate, verify_url: str, signature: st
     c.roundRect(left, page.y - box_h, content_w, box_h, 4, stroke=0, fill=1)
     c.setFillColor(colors.white)
     c.setFont(BOLD, 16)
-    c.drawString(left + 12, page.y - 20, pdf_text(f"Résultat : {OVERALL_RESULT_LABELS_FR[cert.overall_result]}"))
+    result = overall_result_name(cert.overall_result, lang)
+    c.drawString(left + 12, page.y - 20, pdf_text(word("certificate.result", lang, result=result)))
     c.setFont(FONT, 9.5)
-    c.drawString(
-        left + 12,
-        page.y - 34,
-        pdf_text(
-            f"{media_ok} support(s) sur {len(cert.media)} effacé(s) ou détruit(s) — "
-            f"niveau NIST SP 800-88 : {LEVEL_LABELS_FR[cert.level]}"
-        ),
-    )
+    level = level_name(cert.level, lang)
+    detail = word("certificate.result_detail", lang, ok=media_ok, total=len(cert.media), level=level)
+    c.drawString(left + 12, page.y - 34, pdf_text(detail))
     c.setFillColor(colors.black)
     page.y -= box_h + 14
 
@@ -165,7 +167,7 @@ def render_certificate_pdf(cert: WipeCertificate, verify_url: str, signature: st
         page.y -= 15
         for label, value, font in fields:
             size = 7.5 if font == MONO else 9
-            lines = wrap(value or "—", font, size, content_w - label_w)
+            lines = wrap(value or word("none", lang), font, size, content_w - label_w)
             page.ensure(11 * len(lines))
             c.setFont(FONT, 8.5)
             c.setFillColor(GREY)
@@ -177,52 +179,60 @@ def render_certificate_pdf(cert: WipeCertificate, verify_url: str, signature: st
                 page.y -= 11
         page.y -= 6
 
+    def field(key: str, value: str, font: str = FONT) -> tuple[str, str, str]:
+        return word(f"field.{key}", lang), value, font
+
+    def instant(value: datetime) -> str:
+        return f"{datetime_text(value, zone, lang)} ({zone_label(zone, lang)})"
+
     section(
-        "Atelier de reconditionnement",
+        word("certificate.workshop", lang),
         [
-            ("Nom", cert.workshop.name, FONT),
-            ("SIRET", _siret(cert.workshop.siret), FONT),
-            ("N° de label Ordi 2.0", cert.workshop.label_number, FONT),
-            ("Opérateur", cert.operator, FONT),
+            field("name", cert.workshop.name),
+            field("siret", _siret(cert.workshop.siret)),
+            field("label_number", cert.workshop.label_number),
+            field("operator", cert.operator),
         ],
     )
     section(
-        "Appareil",
+        word("certificate.device", lang),
         [
-            ("N° d'inventaire (étiquette)", cert.device.asset_tag, BOLD),
-            ("Catégorie", cert.device.category, FONT),
-            ("Modèle", cert.device.model, FONT),
-            ("N° de série", cert.device.serial_number, FONT),
+            field("asset_tag", cert.device.asset_tag, BOLD),
+            field("category", cert.device.category),
+            field("model", cert.device.model),
+            field("serial_number", cert.device.serial_number),
         ],
     )
     procedure = [
-        ("Niveau (NIST SP 800-88)", LEVEL_LABELS_FR[cert.level], FONT),
-        ("Méthode", cert.method, FONT),
-        ("Outil et version", f"{cert.tool} {cert.tool_version}".strip(), FONT),
-        ("Début", f"{fr_datetime(cert.started_at, zone)} ({zone_label(zone)})", FONT),
-        ("Fin", f"{fr_datetime(cert.ended_at, zone)} ({zone_label(zone)})", FONT),
-        ("Vérification", cert.verification, FONT),
+        field("level", level),
+        field("method", cert.method),
+        field("tool_version", f"{cert.tool} {cert.tool_version}".strip()),
+        field("start", instant(cert.started_at)),
+        field("end", instant(cert.ended_at)),
+        field("verification", cert.verification),
     ]
     if cert.source_report_sha256:
-        procedure.append(("Rapport d'origine", cert.source_report_tool or "—", FONT))
-        procedure.append(("SHA-256 du rapport", cert.source_report_sha256, MONO))
-    section("Procédure", procedure)
+        procedure.append(field("source_report", cert.source_report_tool or word("none", lang)))
+        procedure.append(field("source_report_sha256", cert.source_report_sha256, MONO))
+    section(word("certificate.procedure", lang), procedure)
 
-    _media_table(c, page, cert, zone, left, content_w)
-    _signature_block(c, page, verify_url, signature, key_id, left, content_w)
+    _media_table(c, page, cert, zone, left, content_w, lang)
+    _signature_block(c, page, verify_url, signature, key_id, left, content_w, lang)
     page.finish()
     c.save()
 
 
-def _media_table(c: Canvas, page: Page, cert: WipeCertificate, zone: tzinfo, left: float, width: float) -> None:
+def _media_table(
+    c: Canvas, page: Page, cert: WipeCertificate, zone: tzinfo, left: float, width: float, lang: Lang
+) -> None:
     cols = [
-        ("Type", 0.12),
-        ("Modèle", 0.19),
-        ("N° de série", 0.17),
-        ("Capacité", 0.08),
-        ("Début / fin", 0.12),
-        ("Résultat", 0.09),
-        ("Vérification", 0.23),
+        (word("certificate.column.kind", lang), 0.12),
+        (word("field.model", lang), 0.19),
+        (word("field.serial_number", lang), 0.17),
+        (word("certificate.column.capacity", lang), 0.08),
+        (word("certificate.column.period", lang), 0.12),
+        (word("field.result", lang), 0.09),
+        (word("field.verification", lang), 0.23),
     ]
     widths = [width * f for _, f in cols]
     size = 7.5
@@ -240,22 +250,27 @@ def _media_table(c: Canvas, page: Page, cert: WipeCertificate, zone: tzinfo, lef
 
     page.ensure(60)
     c.setFont(BOLD, 10.5)
-    c.drawString(left, page.y, pdf_text(f"Supports de stockage ({len(cert.media)})"))
+    c.drawString(left, page.y, pdf_text(word("certificate.media", lang, count=len(cert.media))))
     page.y -= 16
     header()
     for medium in cert.media:
         period = ""
         if medium.started_at or medium.ended_at:
-            period = f"{fr_date(medium.started_at, zone, True)} {_hm(medium.started_at, zone)} " + (
-                f"{fr_date(medium.ended_at, zone, True)} {_hm(medium.ended_at, zone)}"
+            period = " ".join(
+                (
+                    date_text(medium.started_at, zone, True, lang),
+                    _hm(medium.started_at, zone),
+                    date_text(medium.ended_at, zone, True, lang),
+                    _hm(medium.ended_at, zone),
+                )
             )
         cells = [
-            MEDIUM_KIND_LABELS_FR.get(medium.kind, medium.kind),
+            medium_kind_name(medium.kind, lang),
             medium.model,
             medium.serial,
-            f"{fr_number(medium.capacity_gb, 0)} Go",
+            word("unit.gb", lang, value=number_text(medium.capacity_gb, 0, lang)),
             period,
-            MEDIUM_RESULT_LABELS_FR.get(medium.result, medium.result),
+            medium_result_name(medium.result, lang),
             medium.verification,
         ]
         wrapped = [wrap(text, FONT, size, w - 4) for text, w in zip(cells, widths, strict=True)]
@@ -282,27 +297,19 @@ def _hm(value: datetime | None, zone: tzinfo) -> str:
 
 
 def _signature_block(
-    c: Canvas, page: Page, verify_url: str, signature: str, key_id: str, left: float, width: float
+    c: Canvas, page: Page, verify_url: str, signature: str, key_id: str, left: float, width: float, lang: Lang
 ) -> None:
-    note = (
-        f"Vérifier ce certificat : scannez le code QR ou ouvrez {verify_url}. "
-        "Vérification hors ligne : la signature Ed25519 porte sur le contenu du certificat au format JSON "
-        "canonique (RFC 8785), téléchargeable à cette adresse. Elle se vérifie avec la clé publique publiée "
-        "par le service Ordi 2.0 dont l'identifiant figure ci-dessus (16 premiers caractères hexadécimaux "
-        "de l'empreinte SHA-256 de la clé), par exemple : openssl pkeyutl -verify -pubin -inkey cle.pem "
-        "-rawin -in contenu.json -sigfile signature.bin (signature décodée du base64url). "
-        "Ce document imprimé n'est qu'une représentation : seul le contenu signé fait foi."
-    )
+    note = word("certificate.verify_note", lang, url=verify_url)
     sig_lines = wrap(signature, MONO, 7.5, width)
     note_lines = wrap(note, FONT, 7.5, width)
     page.ensure(40 + 9 * (len(sig_lines) + len(note_lines)))
     c.setFont(BOLD, 10.5)
-    c.drawString(left, page.y, "Signature électronique")
+    c.drawString(left, page.y, pdf_text(word("certificate.signature", lang)))
     c.setStrokeColor(LIGHT)
     c.line(left, page.y - 3, left + width, page.y - 3)
     page.y -= 15
     c.setFont(FONT, 8.5)
-    c.drawString(left, page.y, pdf_text(f"Algorithme : Ed25519 — identifiant de clé : {key_id}"))
+    c.drawString(left, page.y, pdf_text(word("certificate.algorithm", lang, key_id=key_id)))
     page.y -= 12
     c.setFont(MONO, 7.5)
     for line in sig_lines:

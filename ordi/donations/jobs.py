@@ -27,11 +27,12 @@ async def import_donation(context: JobContext) -> dict[str, Any]:
 async def donation_report(context: JobContext) -> dict[str, Any]:
     """The traceability report of a large donation, rendered to a temporary file, then stored."""
     fmt = report.check_format(str(context.params["format"]))
+    lang = str(context.params.get("lang", "fr"))
     donation = await report.donation_for_report(context.actor, int(context.params["donation_id"]))
     with tempfile.NamedTemporaryFile(prefix="ordi-report-", suffix=f".{fmt}") as out:
-        devices = await report.render(donation, fmt, cast(BinaryIO, out), context.report)
+        devices = await report.render(donation, fmt, cast(BinaryIO, out), context.report, lang)
         out.flush()
         size = await jobs.store_file(
-            context.job_id, jobs.read_chunks(out.name), report.FORMATS[fmt], report.filename(donation, fmt)
+            context.job_id, jobs.read_chunks(out.name), report.FORMATS[fmt], report.filename(donation, fmt, lang)
         )
     return {"donation_id": donation["id"], "format": fmt, "devices": devices, "size": size}

@@ -43,7 +43,7 @@ from ordi.donations.report_model import (
 )
 from ordi.donations.report_pdf import render_donation_report_pdf
 from ordi.donations.tables import Donation
-from ordi.i18n import category_name
+from ordi.i18n import Lang, category_name, word
 from ordi.jobs import service as jobs
 from ordi.jobs.dispatch import dispatch
 
@@ -60,15 +60,9 @@ FORMATS: dict[str, str] = {
 
 Progress = Callable[[int, int], Awaitable[None]]
 
-METHOD_NOTE = (
-    "Méthode : pour chaque appareil remis à un bénéficiaire, les déchets d'équipements électriques et "
-    "électroniques évités valent sa masse typique et les émissions évitées celles de l'achat d'un appareil "
-    "neuf équivalent, selon les facteurs par catégorie ci-dessous (configurables, source citée)."
-)
-
 
 class _Fate(msgspec.Struct, array_like=True):
-    """One row of the report as spooled (codes, not labels; instants in UTC)."""
+    """One row of the report as spooled (codes, not words; instants in UTC)."""
 
     asset_tag: str
     category: str
@@ -89,11 +83,8 @@ class _Fate(msgspec.Struct, array_like=True):
     departement: str | None = None
     beneficiary_category: str | None = None
 
-    def row(self, labels: bool) -> DeviceFateRow:
-        values = msgspec.structs.asdict(self)
-        if labels:
-            values["category"] = category_name(self.category)
-        return DeviceFateRow(**values)
+    def row(self) -> DeviceFateRow:
+        return DeviceFateRow(**msgspec.structs.asdict(self))
 
 
 _STEP_FIELDS = {
@@ -212,12 +203,12 @@ async def _batches(donation_id: int) -> AsyncIterator[list[tuple[_Fate, int]]]:
 _LEN = struct.Struct(">I")
 
 
-def _spool_rows(spool: IO[bytes], labels: bool) -> Iterator[DeviceFateRow]:
+def _spool_rows(spool: IO[bytes]) -> Iterator[DeviceFateRow]:
     decoder = msgspec.msgpack.Decoder(_Fate)
     spool.seek(0)
     while header := spool.read(_LEN.size):
         (size,) = _LEN.unpack(header)
-        yield decoder.decode(spool.read(size)).row(labels)
+        yield decoder.decode(spool.read(size)).row()
 
 
 # --------------------------------------------------------------------------- impact
@@ -229,7 +220,7 @@ def _source(source: impact.FactorSource) -> str:
     return f"{text} — {source.note}" if source.note else text
 
 
-def _impact(sums: _Sums) -> ImpactSummary:
+def _impact(sums: _Sums, lang: Lang) -> ImpactSummary:
     factors = impact_factors()
     totals = impact.impact_of(dict(sums.redistributed_by_category), factors)
     listed = sorted({c if c in factors else impact.FALLBACK_CATEGORY for c in sums.categories})
@@ -238,14 +229,19 @@ def _impact(sums: _Sums) -> ImpactSummary:
         kg_co2e_avoided=round(totals.kg_co2e_avoided, 3),
         factors=[
             ImpactFactor(
-                category=category_name(c),
+                category=category_name(c, lang),
                 kg_per_device=factors[c].weight_kg,
                 co2e_per_device=factors[c].co2e_kg_avoided,
-                source=f"Masse : {_source(factors[c].source_weight)}. CO2e : {_source(factors[c].source_co2e)}.",
+                source=word(
+                    "report.factor_source",
+                    lang,
+                    weight=_source(factors[c].source_weight),
+                    co2e=_source(factors[c].source_co2e),
+                ),
             )
             for c in listed
         ],
-        method_note=METHOD_NOTE,
+        method_note=word("report.impact_method", lang),
     )
 
 
@@ -277,13 +273,15 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def filename(donation: dict[str, Any], fmt: str) -> str:
+def filename(donation: dict[str, Any], fmt: str, lang: Lang = "fr") -> str:
     reference = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in donation["reference"])
-    return f"rapport-tracabilite-{reference}.{fmt}"
+    return f"{word('report.file_name', lang, reference=reference)}.{fmt}"
 
 
-async def render(donation: dict[str, Any], fmt: str, out: BinaryIO, progress: Progress | None = None) -> int:
-    """Write the report of `donation` in `fmt` to `out`; returns the number of devices."""
+async def render(
+    donation: dict[str, Any], fmt: str, out: BinaryIO, progress: Progress | None = None, lang: Lang = "fr"
+) -> int:
+    """Write the report of `donation` in `fmt` to `out`, in French unless `lang`; returns the number of devices."""
     total_steps = 2 * max(donation["device_count"], 1)
     sums = _Sums()
     encoder = msgspec.msgpack.Encoder()
@@ -318,7 +316,7 @@ async def render(donation: dict[str, Any], fmt: str, out: BinaryIO, progress: Pr
             wipe_certificates=sums.certificates,
             recycled_weight_kg=round(sums.recycled_weight_kg, 3),
         )
-        summary = _impact(sums)
+        summary = _impact(sums, lang)
         loop = asyncio.get_running_loop()
         done_reading = sums.devices
 
@@ -329,7 +327,7 @@ async def render(donation: dict[str, Any], fmt: str, out: BinaryIO, progress: Pr
         def rendered(count: int) -> None:  # called from the rendering thread
             asyncio.run_coroutine_threadsafe(report_rendered(count), loop).result()
 
-        await asyncio.to_thread(_write, fmt, header, _spool_rows(spool, fmt != "json"), totals, summary, out, rendered)
+        await asyncio.to_thread(_write, fmt, header, _spool_rows(spool), totals, summary, out, rendered, lang)
     return sums.devices
 
 
@@ -351,12 +349,13 @@ def _write(
     summary: ImpactSummary,
     out: BinaryIO,
     progress: Callable[[int], None],
+    lang: Lang,
 ) -> None:
     if fmt == "pdf":
-        render_donation_report_pdf(header, rows, totals, summary, out, progress)
+        render_donation_report_pdf(header, rows, totals, summary, out, progress, lang)
     elif fmt == "csv":
         text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-        write_donation_report_csv(_counted(rows, progress), text)
+        write_donation_report_csv(_counted(rows, progress), text, lang)
         text.flush()
         text.detach()
     else:
@@ -364,14 +363,14 @@ def _write(
             out.write(chunk)
 
 
-async def request_report(actor: Actor, donation_id: int, fmt: str) -> tuple[bytes, str] | str:
+async def request_report(actor: Actor, donation_id: int, fmt: str, lang: Lang = "fr") -> tuple[bytes, str] | str:
     """A small donation's report at once (bytes, file name); a large one queued (the job id)."""
     donation = await donation_for_report(actor, donation_id)
     if donation["device_count"] > INLINE_MAX_DEVICES:
-        params = {"donation_id": donation_id, "format": fmt}
+        params = {"donation_id": donation_id, "format": fmt, "lang": lang}
         job_id = await jobs.create(actor, "donation_report", params, total=2 * donation["device_count"])
         dispatch(job_id)  # only now that the job's transaction has committed
         return job_id
     out = io.BytesIO()
-    await render(donation, fmt, out)
-    return out.getvalue(), filename(donation, fmt)
+    await render(donation, fmt, out, lang=lang)
+    return out.getvalue(), filename(donation, fmt, lang)

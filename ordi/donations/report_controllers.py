@@ -15,8 +15,8 @@ from ordi.donations import report
 from ordi.jobs import service as jobs
 
 
-async def _donation_report(actor: Actor, donation_id: int, fmt: str) -> Response[Any]:
-    result = await report.request_report(actor, donation_id, fmt)
+async def _donation_report(actor: Actor, lang: str, donation_id: int, fmt: str) -> Response[Any]:
+    result = await report.request_report(actor, donation_id, fmt, lang)
     if isinstance(result, str):
         return Response(await jobs.get(actor, result), status_code=202)
     body, filename = result
@@ -26,7 +26,8 @@ async def _donation_report(actor: Actor, donation_id: int, fmt: str) -> Response
 
 
 _REPORT_DOC = (
-    "Le devenir de chaque appareil du don (sans aucune personne), les totaux et l'impact. Au-delà de "
+    "Le devenir de chaque appareil du don (sans aucune personne), les totaux et l'impact, en français "
+    "(en anglais avec `Accept-Language: en`). Au-delà de "
     f"{report.INLINE_MAX_DEVICES} appareils : 202 et une tâche de fond (`GET /api/v1/jobs/{{id}}`)."
 )
 
@@ -37,8 +38,8 @@ _REPORT_DOC = (
     summary="Rapport de traçabilité (PDF)",
     description=_REPORT_DOC,
 )
-async def donation_report_pdf(actor: Actor, donation_id: int) -> Response[Any]:
-    return await _donation_report(actor, donation_id, "pdf")
+async def donation_report_pdf(actor: Actor, lang: str, donation_id: int) -> Response[Any]:
+    return await _donation_report(actor, lang, donation_id, "pdf")
 
 
 @get(
@@ -47,8 +48,8 @@ async def donation_report_pdf(actor: Actor, donation_id: int) -> Response[Any]:
     summary="Rapport de traçabilité (CSV)",
     description=_REPORT_DOC,
 )
-async def donation_report_csv(actor: Actor, donation_id: int) -> Response[Any]:
-    return await _donation_report(actor, donation_id, "csv")
+async def donation_report_csv(actor: Actor, lang: str, donation_id: int) -> Response[Any]:
+    return await _donation_report(actor, lang, donation_id, "csv")
 
 
 @get(
@@ -57,8 +58,8 @@ async def donation_report_csv(actor: Actor, donation_id: int) -> Response[Any]:
     summary="Rapport de traçabilité (JSON)",
     description=_REPORT_DOC,
 )
-async def donation_report_json(actor: Actor, donation_id: int) -> Response[Any]:
-    return await _donation_report(actor, donation_id, "json")
+async def donation_report_json(actor: Actor, lang: str, donation_id: int) -> Response[Any]:
+    return await _donation_report(actor, lang, donation_id, "json")
 
 
 ROUTES = [donation_report_pdf, donation_report_csv, donation_report_json]

@@ -1,8 +1,8 @@
 """The donation traceability report as CSV for French spreadsheets, and as a JSON stream.
 
-CSV: ``;`` separator, decimal comma, UTF-8 with BOM (so Excel detects the encoding), dates
-``JJ/MM/AAAA``, and cells that a spreadsheet would run as a formula are defused. JSON: codes, not
-French labels, and ISO 8601 dates. Both write one row at a time.
+CSV: ``;`` separator, the words of :mod:`ordi.i18n` (French: decimal comma, dates ``JJ/MM/AAAA``),
+UTF-8 with BOM (so Excel detects the encoding), and cells that a spreadsheet would run as a formula
+are defused. JSON: codes, not words, and ISO 8601 dates. Both write one row at a time.
 """
 
 from __future__ import annotations
@@ -15,75 +15,37 @@ import msgspec
 
 from ordi.clock import PARIS
 from ordi.donations.report_model import (
+    COLUMNS,
     DeviceFateRow,
     DonationReportHeader,
     DonationTotals,
     ImpactSummary,
-    beneficiary_fr,
-    state_fr,
+    row_texts,
 )
-from ordi.pdf import fr_date
+from ordi.i18n import Lang, column_heading
 
 __all__ = ["iter_donation_report_json", "write_donation_report_csv"]
 
-_CSV_HEADER = [
-    "N° inventaire",
-    "Catégorie",
-    "Modèle",
-    "N° de série",
-    "État",
-    "Déclaré le",
-    "Collecté le",
-    "Réceptionné le",
-    "Effacé le",
-    "Prêt le",
-    "Remis le",
-    "Recyclé le",
-    "N° certificat d'effacement",
-    "Grade",
-    "Filière de recyclage",
-    "Poids recyclé (kg)",
-    "Département",
-    "Catégorie de bénéficiaire",
-]
-
 
 def _csv_safe(text: str) -> str:
-    """Defuse spreadsheet formulas (CSV injection): donor-typed models must not run as ``=HYPERLINK``."""
+    """Defuse spreadsheet formulas (CSV injection): a donor-typed model must not run as ``=HYPERLINK``."""
     if text and text[0] in "=+-@\t\r":
         return "'" + text
     return text
 
 
-def write_donation_report_csv(rows: Iterable[DeviceFateRow], out: TextIO) -> int:
-    """Stream the report rows as CSV for French spreadsheets; returns the number of rows written.
+def write_donation_report_csv(rows: Iterable[DeviceFateRow], out: TextIO, lang: Lang = "fr") -> int:
+    """Stream the report rows as CSV for spreadsheets (French words unless ``lang``); returns the row count.
 
     ``out`` must be a text stream opened with ``newline=""`` (the csv module writes ``\\r\\n``). A BOM
     is written first so spreadsheet software reads UTF-8.
     """
-    zone = PARIS
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(_CSV_HEADER)
+    writer.writerow([column_heading(name, lang) for name in COLUMNS])
     count = 0
     for row in rows:
-        dates = [fr_date(v, zone) for v in row.steps]
-        writer.writerow(
-            [
-                _csv_safe(row.asset_tag),
-                _csv_safe(row.category),
-                _csv_safe(row.model),
-                _csv_safe(row.serial_number),
-                state_fr(row.state),
-                *dates,
-                _csv_safe(row.certificate_number or ""),
-                _csv_safe(row.grade or ""),
-                _csv_safe(row.recycle_channel or ""),
-                "" if row.recycle_weight_kg is None else f"{row.recycle_weight_kg:.1f}".replace(".", ","),
-                _csv_safe(row.departement or ""),
-                beneficiary_fr(row.beneficiary_category),
-            ]
-        )
+        writer.writerow([_csv_safe(text) for text in row_texts(row, PARIS, lang)])
         count += 1
     return count
 

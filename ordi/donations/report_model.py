@@ -9,56 +9,46 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
+
+from ordi.i18n import Lang, beneficiary_name, category_name, date_text, number_text, recycle_channel_name, state_name
 
 __all__ = [
-    "BENEFICIARY_LABELS_FR",
-    "STATE_LABELS_FR",
+    "COLUMNS",
     "DeviceFateRow",
     "DonationReportHeader",
     "DonationTotals",
     "ImpactFactor",
     "ImpactSummary",
-    "beneficiary_fr",
-    "state_fr",
+    "row_texts",
 ]
 
-STATE_LABELS_FR: dict[str, str] = {
-    "declared": "déclaré",
-    "collected": "collecté",
-    "received": "réceptionné",
-    "wiped": "effacé",
-    "ready": "prêt",
-    "reserved": "réservé",
-    "shipped": "expédié",
-    "delivered": "livré",
-    "handed_over": "remis",
-    "returned": "retourné",
-    "recycled": "recyclé",
-    "lost": "perdu",
-}
-BENEFICIARY_LABELS_FR: dict[str, str] = {
-    "job_seeker": "demandeur d'emploi",
-    "student": "étudiant",
-    "senior": "senior",
-    "disability": "situation de handicap",
-    "low_income": "faibles revenus",
-    "asylum_refugee": "demandeur d'asile ou réfugié",
-    "other": "autre",
-}
-
-
-def state_fr(state: str) -> str:
-    return STATE_LABELS_FR.get(state, state)
-
-
-def beneficiary_fr(category: str | None) -> str:
-    return "" if not category else BENEFICIARY_LABELS_FR.get(category, category)
+#: The report's columns, in order: fields of :class:`DeviceFateRow` (headings: ``ordi.i18n.column_heading``).
+COLUMNS: tuple[str, ...] = (
+    "asset_tag",
+    "category",
+    "model",
+    "serial_number",
+    "state",
+    "declared_at",
+    "collected_at",
+    "received_at",
+    "wiped_at",
+    "ready_at",
+    "handed_over_at",
+    "recycled_at",
+    "certificate_number",
+    "grade",
+    "recycle_channel",
+    "recycle_weight_kg",
+    "departement",
+    "beneficiary_category",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class DeviceFateRow:
-    """One device of a donation and what became of it. No personal data by construction."""
+    """One device of a donation and what became of it, as codes. No personal data by construction."""
 
     asset_tag: str
     category: str
@@ -78,19 +68,6 @@ class DeviceFateRow:
     recycle_weight_kg: float | None = None
     departement: str | None = None
     beneficiary_category: str | None = None
-
-    @property
-    def steps(self) -> tuple[date | datetime | None, ...]:
-        """The dates of the journey's steps, in the order of the report's columns."""
-        return (
-            self.declared_at,
-            self.collected_at,
-            self.received_at,
-            self.wiped_at,
-            self.ready_at,
-            self.handed_over_at,
-            self.recycled_at,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,3 +122,31 @@ class ImpactSummary:
     def factor_list(self) -> list[ImpactFactor]:
         """Factors as :class:`ImpactFactor`, accepting plain 4-tuples from configuration."""
         return [f if isinstance(f, ImpactFactor) else ImpactFactor(*f) for f in self.factors]
+
+
+def row_texts(row: DeviceFateRow, zone: tzinfo, lang: Lang = "fr", short: bool = False) -> list[str]:
+    """The cells of one row as a person reads them, in the order of `COLUMNS` (dates in ``zone``;
+    ``short`` dates for the narrow PDF columns)."""
+    steps = (
+        row.declared_at,
+        row.collected_at,
+        row.received_at,
+        row.wiped_at,
+        row.ready_at,
+        row.handed_over_at,
+        row.recycled_at,
+    )
+    return [
+        row.asset_tag,
+        category_name(row.category, lang),
+        row.model,
+        row.serial_number,
+        state_name(row.state, lang),
+        *(date_text(at, zone, short, lang) for at in steps),
+        row.certificate_number or "",
+        row.grade or "",
+        recycle_channel_name(row.recycle_channel, lang),
+        number_text(row.recycle_weight_kg, 1, lang),
+        row.departement or "",
+        beneficiary_name(row.beneficiary_category, lang),
+    ]

@@ -1,4 +1,4 @@
-"""The donation traceability report as a landscape A4 PDF, in French, streamed row by row.
+"""The donation traceability report as a landscape A4 PDF, in French (or English), streamed row by row.
 
 A donation of 2,000+ devices is rendered from a row *iterator* (the report service's spool) in a
 background job, one row at a time: only the finished pages are kept by reportlab until ``save()``
@@ -19,13 +19,14 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ordi.clock import PARIS
 from ordi.donations.report_model import (
+    COLUMNS,
     DeviceFateRow,
     DonationReportHeader,
     DonationTotals,
     ImpactSummary,
-    beneficiary_fr,
-    state_fr,
+    row_texts,
 )
+from ordi.i18n import Lang, column_heading, date_text, datetime_text, number_text, state_name, word, zone_label
 from ordi.pdf import (
     BOLD,
     FONT,
@@ -36,54 +37,35 @@ from ordi.pdf import (
     Page,
     draw_footer,
     fit,
-    fr_date,
-    fr_datetime,
-    fr_number,
     pdf_text,
     wrap,
-    zone_label,
 )
 
 __all__ = ["render_donation_report_pdf"]
 
-_REPORT_COLUMNS: list[tuple[str, float]] = [
-    ("N° inventaire", 52),
-    ("Catégorie", 48),
-    ("Modèle", 74),
-    ("N° de série", 62),
-    ("État", 44),
-    ("Déclaré", 36),
-    ("Collecté", 36),
-    ("Reçu", 36),
-    ("Effacé", 36),
-    ("Prêt", 36),
-    ("Remis", 36),
-    ("Recyclé", 36),
-    ("N° certificat", 60),
-    ("Grade", 24),
-    ("Filière recyclage", 58),
-    ("Poids kg", 32),
-    ("Dépt", 24),
-    ("Bénéficiaire", 56),
-]
-
-
-def _report_cells(row: DeviceFateRow, zone: tzinfo) -> list[str]:
-    d = [fr_date(v, zone, short=True) for v in row.steps]
-    return [
-        row.asset_tag,
-        row.category,
-        row.model,
-        row.serial_number,
-        state_fr(row.state),
-        *d,
-        row.certificate_number or "",
-        row.grade or "",
-        row.recycle_channel or "",
-        fr_number(row.recycle_weight_kg, 1),
-        row.departement or "",
-        beneficiary_fr(row.beneficiary_category),
-    ]
+# Widths of the PDF columns in points, scaled to the page (780 for 785): each fits its French
+# heading, a 10-character tag, a category, a state, a certificate number and a date; a longer model,
+# recycling channel or beneficiary category is cut with "…".
+_WIDTHS: dict[str, float] = {
+    "asset_tag": 48,
+    "category": 59,
+    "model": 73,
+    "serial_number": 56,
+    "state": 66,
+    "declared_at": 34,
+    "collected_at": 34,
+    "received_at": 42,
+    "wiped_at": 34,
+    "ready_at": 34,
+    "handed_over_at": 34,
+    "recycled_at": 34,
+    "certificate_number": 53,
+    "grade": 22,
+    "recycle_channel": 48,
+    "recycle_weight_kg": 30,
+    "departement": 19,
+    "beneficiary_category": 60,
+}
 
 
 def render_donation_report_pdf(
@@ -93,8 +75,9 @@ def render_donation_report_pdf(
     impact: ImpactSummary,
     out: BinaryIO,
     progress: Callable[[int], None] | None = None,
+    lang: Lang = "fr",
 ) -> None:
-    """Write the French landscape-A4 traceability report of one donation to ``out``.
+    """Write the landscape-A4 traceability report of one donation to ``out``, in French unless ``lang``.
 
     ``rows`` is consumed once, lazily (pass a database cursor or generator). ``progress`` receives the
     number of rows written so far, at each page break and at the end.
@@ -104,21 +87,23 @@ def render_donation_report_pdf(
     margin = 10 * mm
     left, right = margin, width - margin
     c = Canvas(out, pagesize=(width, height), pageCompression=1)
-    c.setTitle(f"Rapport de traçabilité du don {header.reference}")
+    c.setTitle(word("report.document_title", lang, reference=header.reference))
     c.setAuthor("Ordi 2.0")
-    generated = f"Généré le {fr_datetime(header.generated_at, zone)} ({zone_label(zone)})"
+    at = datetime_text(header.generated_at, zone, lang)
+    generated = word("report.generated", lang, at=at, zone=zone_label(zone, lang))
 
     def footer(canvas: Canvas, number: int) -> None:
-        text = f"Don {header.reference} — {header.donor_name} — {generated}"
-        draw_footer(canvas, text, f"page {number}", left, right, margin - 4, 7)
+        text = word("report.footer", lang, reference=header.reference, donor=header.donor_name, generated=generated)
+        draw_footer(canvas, text, word("page", lang, number=number), left, right, margin - 4, 7)
 
     page = Page(c, width, height, footer)
     page.y = height - margin
     bottom = margin + 10
     row_h = 9.6
     size = 6.4
-    scale = (right - left) / sum(w for _, w in _REPORT_COLUMNS)
-    widths = [w * scale for _, w in _REPORT_COLUMNS]
+    scale = (right - left) / sum(_WIDTHS[name] for name in COLUMNS)
+    widths = [_WIDTHS[name] * scale for name in COLUMNS]
+    headings = [column_heading(name, lang, short=True) for name in COLUMNS]
 
     def table_header() -> None:
         c.setFillColor(LIGHT)
@@ -126,7 +111,7 @@ def render_donation_report_pdf(
         c.setFillColor(colors.black)
         c.setFont(BOLD, 6.4)
         x = left
-        for (label, _), w in zip(_REPORT_COLUMNS, widths, strict=True):
+        for label, w in zip(headings, widths, strict=True):
             c.drawString(x + 1.5, page.y, fit(label, BOLD, 6.4, w - 3))
             x += w
         page.y -= 13
@@ -134,17 +119,17 @@ def render_donation_report_pdf(
     def running_header() -> None:
         page.y = height - margin
         c.setFont(BOLD, 9)
-        c.drawString(left, page.y - 2, pdf_text(f"Rapport de traçabilité — don {header.reference}"))
+        c.drawString(left, page.y - 2, pdf_text(word("report.running_title", lang, reference=header.reference)))
         c.setFont(FONT, 8)
         c.drawRightString(right, page.y - 2, pdf_text(header.donor_name))
         page.y -= 18
         table_header()
 
-    _report_first_page(c, page, header, totals, impact, zone, left, right, generated)
+    _report_first_page(c, page, header, totals, impact, zone, left, right, generated, lang)
 
     page.ensure(40, bottom)
     c.setFont(BOLD, 11)
-    c.drawString(left, page.y, "Détail par appareil")
+    c.drawString(left, page.y, pdf_text(word("report.details", lang)))
     page.y -= 16
     table_header()
     page.on_new_page = running_header
@@ -160,7 +145,7 @@ def render_donation_report_pdf(
             c.rect(left, page.y - 3, right - left, row_h, stroke=0, fill=1)
             c.setFillColor(colors.black)
         x = left
-        for column, (text, w) in enumerate(zip(_report_cells(row, zone), widths, strict=True)):
+        for column, (text, w) in enumerate(zip(row_texts(row, zone, lang, short=True), widths, strict=True)):
             if text:
                 # The tag is never cut: monospace keeps any 10-character tag within its column.
                 font = MONO if column == 0 else FONT
@@ -171,7 +156,7 @@ def render_donation_report_pdf(
         count += 1
     if count == 0:
         c.setFont(FONT, 8)
-        c.drawString(left, page.y, "Aucun appareil dans ce don.")
+        c.drawString(left, page.y, pdf_text(word("report.no_device", lang)))
     page.finish()
     c.save()
     if progress is not None:
@@ -188,20 +173,25 @@ def _report_first_page(
     left: float,
     right: float,
     generated: str,
+    lang: Lang,
 ) -> None:
     width = right - left
+
+    def count(n: float | int) -> str:
+        return number_text(n, 0, lang)
+
     c.setFont(FONT, 8)
     c.setFillColor(GREY)
-    c.drawString(left, page.y - 2, "Programme national Ordi 2.0 — traçabilité des équipements donnés")
+    c.drawString(left, page.y - 2, pdf_text(word("report.kicker", lang)))
     c.setFillColor(colors.black)
     c.setFont(BOLD, 18)
-    c.drawString(left, page.y - 24, "Rapport de traçabilité du don")
+    c.drawString(left, page.y - 24, pdf_text(word("report.title", lang)))
     c.setFont(FONT, 9.5)
     y = page.y - 42
     for line in (
-        f"Référence du don : {header.reference}   (identifiant {header.donation_id})",
-        f"Donateur : {header.donor_name}",
-        f"Don déclaré le {fr_date(header.declared_on, zone)} — {generated}",
+        word("report.reference", lang, reference=header.reference, id=header.donation_id),
+        word("report.donor", lang, donor=header.donor_name),
+        word("report.declared", lang, date=date_text(header.declared_on, zone, lang=lang), generated=generated),
     ):
         c.drawString(left, y, pdf_text(line))
         y -= 13
@@ -209,41 +199,46 @@ def _report_first_page(
 
     # Totals
     c.setFont(BOLD, 11)
-    c.drawString(left, y, "Bilan du don")
+    c.drawString(left, y, pdf_text(word("report.summary", lang)))
     y -= 14
     c.setFont(FONT, 9)
     reuse = totals.reuse_rate
     summary = [
-        f"Appareils donnés : {fr_number(totals.devices, 0)}",
-        f"Redistribués (remis à des bénéficiaires) : {fr_number(totals.redistributed, 0)}",
-        f"Recyclés (filière DEEE) : {fr_number(totals.recycled, 0)} — {fr_number(totals.recycled_weight_kg, 1)} kg",
-        f"Perdus : {fr_number(totals.lost, 0)}",
-        f"Certificats d'effacement émis : {fr_number(totals.wipe_certificates, 0)}",
-        "Taux de réemploi : " + ("—" if reuse is None else f"{fr_number(reuse * 100, 1)} %"),
+        word("report.devices", lang, count=count(totals.devices)),
+        word("report.redistributed", lang, count=count(totals.redistributed)),
+        word(
+            "report.recycled",
+            lang,
+            count=count(totals.recycled),
+            kg=number_text(totals.recycled_weight_kg, 1, lang),
+        ),
+        word("report.lost", lang, count=count(totals.lost)),
+        word("report.certificates", lang, count=count(totals.wipe_certificates)),
+        word(
+            "report.reuse_rate",
+            lang,
+            rate=word("none", lang) if reuse is None else f"{number_text(reuse * 100, 1, lang)} %",
+        ),
     ]
     for line in summary:
         c.drawString(left, y, pdf_text(line))
         y -= 12
     if totals.by_state:
-        parts = [f"{state_fr(s)} : {fr_number(n, 0)}" for s, n in totals.by_state.items()]
-        for line in wrap("Répartition par état actuel — " + ", ".join(parts), FONT, 9, width):
+        parts = ", ".join(
+            word("pair", lang, name=state_name(s, lang), value=count(n)) for s, n in totals.by_state.items()
+        )
+        for line in wrap(word("report.by_state", lang, parts=parts), FONT, 9, width):
             c.drawString(left, y, line)
             y -= 12
     y -= 6
 
     # Impact with factors and sources
     c.setFont(BOLD, 11)
-    c.drawString(left, y, "Impact environnemental estimé")
+    c.drawString(left, y, pdf_text(word("report.impact", lang)))
     y -= 14
     c.setFont(FONT, 9)
-    c.drawString(
-        left,
-        y,
-        pdf_text(
-            f"Déchets électroniques évités : {fr_number(impact.kg_ewaste_avoided, 1)} kg — "
-            f"émissions évitées : {fr_number(impact.kg_co2e_avoided, 1)} kg CO2e"
-        ),
-    )
+    kg, co2e = number_text(impact.kg_ewaste_avoided, 1, lang), number_text(impact.kg_co2e_avoided, 1, lang)
+    c.drawString(left, y, pdf_text(word("report.impact_totals", lang, kg=kg, co2e=co2e)))
     y -= 13
     if impact.method_note:
         for line in wrap(impact.method_note, FONT, 8, width):
@@ -256,8 +251,9 @@ def _report_first_page(
         ws = [width * f for f in cols]
         c.setFont(BOLD, 8)
         x = left
-        for label, w in zip(("Catégorie", "kg par appareil", "kg CO2e par appareil", "Source"), ws, strict=True):
-            c.drawString(x, y, label)
+        labels = [word(key, lang) for key in ("field.category", "report.factor.kg", "report.factor.co2e")]
+        for label, w in zip([*labels, word("report.factor.source", lang)], ws, strict=True):
+            c.drawString(x, y, pdf_text(label))
             x += w
         y -= 11
         for f in factors:
@@ -267,8 +263,8 @@ def _report_first_page(
                 y = page.y
             c.setFont(FONT, 8)
             c.drawString(left, y, fit(f.category, FONT, 8, ws[0] - 4))
-            c.drawString(left + ws[0], y, fr_number(f.kg_per_device, 2))
-            c.drawString(left + ws[0] + ws[1], y, fr_number(f.co2e_per_device, 1))
+            c.drawString(left + ws[0], y, number_text(f.kg_per_device, 2, lang))
+            c.drawString(left + ws[0] + ws[1], y, number_text(f.co2e_per_device, 1, lang))
             for line in src:
                 c.drawString(left + ws[0] + ws[1] + ws[2], y, line)
                 y -= 10
@@ -276,12 +272,7 @@ def _report_first_page(
     y -= 4
     c.setFont(FONT, 7.5)
     c.setFillColor(GREY)
-    privacy = (
-        "Protection des données : ce rapport ne contient aucune donnée personnelle. Pour un appareil remis, "
-        "seuls le département et la catégorie de bénéficiaire sont indiqués. Chaque certificat d'effacement "
-        "se vérifie en ligne à partir de son numéro."
-    )
-    for line in wrap(privacy, FONT, 7.5, width):
+    for line in wrap(word("report.privacy", lang), FONT, 7.5, width):
         if y < MARGIN:
             page.break_page()
             y = page.y

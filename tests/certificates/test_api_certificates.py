@@ -151,6 +151,10 @@ async def test_public_verification_shows_no_personal_data(client: AsyncTestClien
     unknown = await client.get("/verify/CE-2026-999999")
     assert unknown.status_code == 404
     assert "Aucun certificat" in unknown.text
+
+    english = await client.get(f"/verify/{number}", headers={"Accept-Language": "en"})
+    assert '<html lang="en">' in english.text and "Authentic and intact certificate" in english.text
+    assert "Data erased" in english.text and "intègre" not in english.text
     garbage = await client.get("/verify/<script>.json")
     assert garbage.status_code == 404
     assert garbage.json()["exists"] is False

@@ -9,10 +9,6 @@ import pytest
 
 from ordi.certificates.model import (
     CERTIFICATE_SCHEMA,
-    LEVEL_LABELS_FR,
-    MEDIUM_KIND_LABELS_FR,
-    MEDIUM_RESULT_LABELS_FR,
-    OVERALL_RESULT_LABELS_FR,
     MediumRecord,
     WipeCertificate,
     certificate_number,
@@ -139,10 +135,3 @@ def test_siret_must_be_14_digits() -> None:
 
 def test_serial_normalisation() -> None:
     assert normalise_serial("  wd-wcc6 y7abcdef\t") == "WD-WCC6Y7ABCDEF"
-
-
-def test_french_labels_cover_every_code() -> None:
-    assert set(LEVEL_LABELS_FR) == {"clear", "purge", "destroy"}
-    assert set(MEDIUM_KIND_LABELS_FR) == {"hdd", "ssd", "nvme", "emmc", "usb", "other"}
-    assert set(MEDIUM_RESULT_LABELS_FR) == {"erased", "failed", "destroyed"}
-    assert set(OVERALL_RESULT_LABELS_FR) == {"erased", "erased_with_exceptions", "not_erased"}

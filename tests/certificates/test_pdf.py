@@ -70,7 +70,7 @@ def test_certificate_with_many_media_paginates(dev_key: Ed25519PrivateKey) -> No
     pages = pdf_pages(_certificate_pdf(dev_key, media=media, overall_result="erased_with_exceptions"))
     assert len(pages) >= 2
     text = "\n".join(pages)
-    assert "SER00059" in text and "Effacé avec exceptions" in text
+    assert "SER00059" in text and "Données effacées avec exceptions" in text
     assert all("Type" in p for p in pages[1:-1])  # media table header repeated on continuation pages
     assert f"page {len(pages)}" in pages[-1]
 
@@ -83,3 +83,14 @@ def test_non_latin_text_degrades_to_question_marks_not_boxes(dev_key: Ed25519Pri
     # ó is in Windows-1252; ź loses its accent; Ł and the CJK characters have no Latin form.
     assert "?ódz ?? T480" in text
     assert "■" not in text
+
+
+def test_certificate_pdf_in_english(dev_key: Ed25519PrivateKey) -> None:
+    cert = make_certificate()
+    out = io.BytesIO()
+    render_certificate_pdf(cert, VERIFY_URL, sign(cert.canonical_content(), dev_key), key_id(dev_key), out, lang="en")
+    text = "\n".join(pdf_pages(out.getvalue()))
+    for expected in ("Data erasure certificate", "Result: Data erased", "Storage media (2)", "SATA SSD", "Erased"):
+        assert expected in text, expected
+    assert "2026-03-12 at 09:02:21 (Paris time)" in text  # started 08:02:21 UTC
+    assert "Certificat d'" not in text and "Scannez" not in text

@@ -91,7 +91,7 @@ async def test_csv_and_pdf_reports(client: AsyncTestClient[Any], api: Api, world
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     header, body = rows[0], rows[1:]
-    assert header[0] == "N° inventaire" and len(body) == 3
+    assert header[0] == "N° d'inventaire" and len(body) == 3
     by_tag = {r[0]: dict(zip(header, r, strict=True)) for r in body}
     assert by_tag[tags["handed"]]["Département"] == "76"
     assert by_tag[tags["handed"]]["Catégorie de bénéficiaire"] == "demandeur d'emploi"

@@ -13,8 +13,6 @@ import pytest
 
 from ordi.donations.report_export import iter_donation_report_json, write_donation_report_csv
 from ordi.donations.report_model import (
-    BENEFICIARY_LABELS_FR,
-    STATE_LABELS_FR,
     DeviceFateRow,
     DonationReportHeader,
     DonationTotals,
@@ -50,7 +48,7 @@ def _row(i: int) -> DeviceFateRow:
     recycled = i % 3 == 0
     return DeviceFateRow(
         asset_tag=f"T{i:06d}",
-        category="ordinateur portable",
+        category="laptop",
         model='=HYPERLINK("http://x")' if i == 1 else "Lenovo ThinkPad T480",
         serial_number=f"SN{i:08d}",
         state="recycled" if recycled else "handed_over",
@@ -63,7 +61,7 @@ def _row(i: int) -> DeviceFateRow:
         recycled_at=date(2026, 2, 3) if recycled else None,
         certificate_number=f"CE-2026-{i + 1:06d}",
         grade=None if recycled else "B",
-        recycle_channel="ecosystem" if recycled else None,
+        recycle_channel="eco_organism" if recycled else None,
         recycle_weight_kg=2.3 if recycled else None,
         departement=None if recycled else "14",
         beneficiary_category=None if recycled else "student",
@@ -106,7 +104,7 @@ def test_report_pdf_streams_2000_rows() -> None:
     assert "T000000" in pages[0] and "Rapport de traçabilité du don" in pages[0]
     assert "T001999" in pages[-1]
     assert f"page {len(pages)}" in pages[-1]
-    assert all("N° inventaire" in p for p in pages)  # table header on every page
+    assert all("N° d'inventaire" in p for p in pages)  # table header on every page
     text = "\n".join(pages[:2])
     for expected in ("DON-2026-0007", "Atelier Canopé du Calvados", "3 332,5", "206 615,0", "CO2e", "source citée"):
         assert expected in text, expected
@@ -141,11 +139,12 @@ def test_csv_for_french_spreadsheets() -> None:
     encoded = data.encode("utf-8")
     assert encoded.startswith(b"\xef\xbb\xbf")
     lines = data.lstrip("\ufeff").split("\r\n")
-    assert lines[0].startswith("N° inventaire;Catégorie;Modèle;N° de série;État;")
+    assert lines[0].startswith("N° d'inventaire;Catégorie;Modèle;N° de série;État;Déclaré le;")
     parsed = list(csv.reader(io.StringIO(data.lstrip("\ufeff"), newline=""), delimiter=";"))
     assert len(parsed) == 5 and all(len(r) == 18 for r in parsed)
     first, second = parsed[1], parsed[2]
     assert first[0] == "T000000" and first[4] == "recyclé" and first[15] == "2,3"
+    assert first[1] == "Ordinateur portable" and first[14] == "éco-organisme"
     assert first[6] == "11/01/2026"
     assert second[2].startswith("'=")  # formula defused
     assert second[17] == "étudiant" and second[16] == "14"
@@ -161,20 +160,6 @@ def test_json_report_streams_valid_json() -> None:
     assert doc["impact"]["factors"][0]["kg_per_device"] == 2.5
 
 
-def test_french_labels() -> None:
-    assert STATE_LABELS_FR["handed_over"] == "remis" and STATE_LABELS_FR["received"] == "réceptionné"
-    assert len(STATE_LABELS_FR) == 12
-    assert set(BENEFICIARY_LABELS_FR) == {
-        "job_seeker",
-        "student",
-        "senior",
-        "disability",
-        "low_income",
-        "asylum_refugee",
-        "other",
-    }
-
-
 def test_report_with_many_impact_factors_stays_on_the_page() -> None:
     factors = [(f"catégorie {i}", 1.0, 10.0, "Source " + "très longue " * 12) for i in range(40)]
     out = io.BytesIO()
@@ -183,3 +168,17 @@ def test_report_with_many_impact_factors_stays_on_the_page() -> None:
     assert len(pages) >= 2
     text = "\n".join(pages)
     assert "catégorie 39" in text and "T000004" in text
+
+
+def test_report_in_english() -> None:
+    out = io.BytesIO()
+    render_donation_report_pdf(HEADER, (_row(i) for i in range(4)), TOTALS, IMPACT, out, lang="en")
+    text = "\n".join(pdf_pages(out.getvalue()))
+    for expected in ("Donation traceability report", "Asset tag", "handed over", "recycled", "student", "3,332.5"):
+        assert expected in text, expected
+    assert "11 Jan 26" in text and "Rapport" not in text
+    buffer = io.StringIO(newline="")
+    write_donation_report_csv((_row(i) for i in range(2)), buffer, lang="en")
+    header, first, _ = list(csv.reader(io.StringIO(buffer.getvalue().lstrip("\ufeff")), delimiter=";"))
+    assert header[:5] == ["Asset tag", "Category", "Model", "Serial number", "State"]
+    assert first[1] == "Laptop" and first[4] == "recycled" and first[6] == "2026-01-11" and first[15] == "2.3"
