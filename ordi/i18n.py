@@ -204,6 +204,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "job_not_found": ("Tâche introuvable.", "Job not found."),
     "organisation_not_found": ("Organisation introuvable.", "Organisation not found."),
     "job_not_finished": ("La tâche n'est pas terminée ({status}).", "The job is not finished ({status})."),
+    "job_expired": (
+        "Cette tâche a expiré : son fichier et les données envoyées ne sont gardés que {days} jours "
+        "après sa fin. Relancez-la pour obtenir un nouveau fichier.",
+        "This job has expired: its file and the uploaded data are kept for {days} days after it ends. "
+        "Start it again to get a new file.",
+    ),
     "not_found": ("Ressource introuvable.", "Not found."),
     # donations and imports
     "donation_empty": ("Un don contient au moins un appareil.", "A donation holds at least one device."),
