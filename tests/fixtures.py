@@ -202,6 +202,16 @@ class Api:
         assert response.status_code == 201, response.text
         return dict(response.json())
 
+    async def donation_tags(self, member: Member, donation_id: int) -> list[str]:
+        """Every tag of a donation, in order, following the device list's cursors."""
+        tags: list[str] = []
+        url = f"/api/v1/devices?donation={donation_id}&limit=500"
+        while url:
+            page = (await self.client.get(url, headers=member.headers)).json()
+            tags += [d["asset_tag"] for d in page["items"]]
+            url = f"/api/v1/devices?donation={donation_id}&limit=500&cursor={page['next']}" if page["next"] else ""
+        return tags
+
     async def act(self, member: Member, tag: str, body: dict[str, Any], expected: int = 201) -> Any:
         response = await self.client.post(f"/api/v1/devices/{tag}/events", json=body, headers=member.headers)
         assert response.status_code == expected, response.text

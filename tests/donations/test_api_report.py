@@ -132,7 +132,7 @@ async def test_a_large_donation_is_rendered_by_a_job(client: AsyncTestClient[Any
         {"category": "desktop", "brand": "HP", "model": "EliteDesk", "serial_number": f"B-{i:05d}"} for i in range(n)
     ]
     donation = await api.declare(world.donor, items)
-    tags = [d["asset_tag"] for d in donation["devices"]]
+    tags = await api.donation_tags(world.donor, donation["id"])
     for tag in tags[:3]:
         await api.act(world.workshop, tag, {"action": "collect"})
         await api.act(world.workshop, tag, {"action": "receive"})
