@@ -17,7 +17,7 @@ from ordi.certificates import imports
 from ordi.certificates import service as certificates
 from ordi.certificates.imports import WipeImportResult
 from ordi.domain.lifecycle import Actor
-from ordi.http.params import IdempotencyKey, Limit, Offset, page
+from ordi.http.params import IdempotencyKey
 from ordi.i18n import (
     Lang,
     date_text,
@@ -28,6 +28,7 @@ from ordi.i18n import (
     overall_result_name,
     word,
 )
+from ordi.paging import PageRequest
 
 TEXT_TYPES = {"text/plain", "application/octet-stream", "text/x-log"}
 
@@ -64,9 +65,8 @@ async def get_certificate(actor: Actor, ref: str) -> Response[Any]:
 
 
 @get("/api/v1/devices/{tag:str}/certificates", tags=["certificates"], summary="Certificats d'un appareil")
-async def device_certificates(actor: Actor, tag: str, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-    items, total = await certificates.list_for_device(actor, tag, limit, offset)
-    return page(items, total, limit, offset)
+async def device_certificates(actor: Actor, tag: str, paging: PageRequest) -> dict[str, Any]:
+    return (await certificates.list_for_device(actor, tag, paging)).to_dict()
 
 
 @post(

@@ -23,7 +23,7 @@ import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from msgspec.structs import force_setattr
 
-from ordi import scoping
+from ordi import paging, scoping
 from ordi.certificates import signing
 from ordi.certificates.model import (
     CERTIFICATE_SCHEMA,
@@ -48,6 +48,7 @@ from ordi.domain.lifecycle import Actor
 from ordi.domain.records import Record, WipeRecord
 from ordi.i18n import category_name
 from ordi.organisations.tables import Organisation
+from ordi.paging import Page, PageRequest
 
 # --------------------------------------------------------------------------- key
 
@@ -359,42 +360,34 @@ async def certificate_pdf(actor: Actor, number: str) -> tuple[str, bytes]:
     return row["number"], out.getvalue()
 
 
-async def list_for_device(actor: Actor, tag: str, limit: int, offset: int) -> tuple[list[CertificateSummary], int]:
+async def list_for_device(actor: Actor, tag: str, request: PageRequest) -> Page:
+    """A device's certificates, oldest first, as their signed content says."""
     scope = scoping.certificates(actor)
     device = await find_visible(actor, tag)
-    condition = scoping.combine(scope, CertificateRow.device == device["id"])
-    rows = (
-        await CertificateRow.select(
-            CertificateRow.number,
-            CertificateRow.issued_at,
-            CertificateRow.overall_result,
-            CertificateRow.source_report_sha256,
-            CertificateRow.content,
-        )
-        .where(condition)
-        .order_by(CertificateRow.id)
-        .limit(limit)
-        .offset(offset)
-        .output(load_json=True)
+    return await paging.keyset(
+        CertificateRow,
+        (CertificateRow.id, CertificateRow.number, CertificateRow.issued_at, CertificateRow.content),
+        scoping.combine(scope, CertificateRow.device == device["id"]),
+        request,
+        key=CertificateRow.id,
+        list_name=f"certificates-{device['id']}",
+        out=_summary,
     )
-    total = await CertificateRow.count().where(condition)
-    items = []
-    for row in rows:
-        content = row["content"] if isinstance(row["content"], dict) else msgspec.json.decode(row["content"])
-        number = row["number"]
-        items.append(
-            CertificateSummary(
-                number=number,
-                issued_at=row["issued_at"],
-                level=str(content.get("level", "")),
-                overall_result=row["overall_result"],
-                source_report_sha256=row["source_report_sha256"],
-                url=f"/api/v1/certificates/{number}",
-                pdf_url=f"/api/v1/certificates/{number}.pdf",
-                verify_url=verify_url(number),
-            )
-        )
-    return items, total
+
+
+def _summary(row: dict[str, Any]) -> CertificateSummary:
+    content = row["content"] if isinstance(row["content"], dict) else msgspec.json.decode(row["content"])
+    number = row["number"]
+    return CertificateSummary(
+        number=number,
+        issued_at=row["issued_at"],
+        level=str(content.get("level", "")),
+        overall_result=str(content.get("overall_result", "")),
+        source_report_sha256=content.get("source_report_sha256"),
+        url=f"/api/v1/certificates/{number}",
+        pdf_url=f"/api/v1/certificates/{number}.pdf",
+        verify_url=verify_url(number),
+    )
 
 
 async def number_for_event(event_id: int) -> str | None:
