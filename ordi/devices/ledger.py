@@ -53,6 +53,7 @@ class _Shape:
         e_table = event._meta.tablename
         listed = ", ".join(f'"{n}"' for n in self.device_names)
         self.by_tag = f'SELECT {listed} FROM "{d_table}" WHERE asset_tag = {{}}'  # noqa: S608
+        self.by_id = f'SELECT {listed} FROM "{d_table}" WHERE id = {{}}'  # noqa: S608
         self.by_ids = f'SELECT {listed} FROM "{d_table}" WHERE id IN ({{ids}}) ORDER BY id'  # noqa: S608
         self.for_step = (
             "SELECT "
@@ -107,6 +108,10 @@ async def device_by_tag(tag: str) -> dict[str, Any] | None:
     return await fetch_row(_shape.by_tag, tag)
 
 
+async def device_by_id(device_id: int) -> dict[str, Any] | None:
+    return await fetch_row(_shape.by_id, device_id)
+
+
 async def device_for_step(tag: str, caller_organisation_id: int) -> dict[str, Any] | None:
     """The device row, locked, with the caller's label as it is now (one round trip)."""
     lock = " FOR UPDATE OF d" if is_postgres() else ""
@@ -142,6 +147,7 @@ def entry(
     payload: Mapping[str, Any],
     outcome: str = "done",
     idempotency_key: str | None = None,
+    request_sha256: str | None = None,
 ) -> dict[str, Any]:
     """One history entry, every column given (the table's defaults for the others)."""
     values = {name: _default(column) for name, column in _shape.event_defaults.items()}
@@ -157,6 +163,7 @@ def entry(
         occurred_at=at,
         payload=payload,
         idempotency_key=idempotency_key,
+        request_sha256=request_sha256,
     )
     return values
 

@@ -7,10 +7,14 @@ writer of devices and their history, and run the step's hooks (`ordi.devices.hoo
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import sqlite3
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 import msgspec
 
 from ordi import paging, scoping
@@ -21,7 +25,7 @@ from ordi.devices import hooks, ledger
 from ordi.devices.schemas import DeviceOut, EventOut, EventRequest, EventResult, HandOver
 from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
 from ordi.domain import asset_tags, geography
-from ordi.domain.errors import Conflict, InvalidRecord, NotFound
+from ordi.domain.errors import InvalidRecord, NotFound
 from ordi.domain.lifecycle import (
     OPTIONAL_RECORD_TYPES,
     RECORD_TYPES,
@@ -183,21 +187,63 @@ async def perform(
     lang: str = "fr",
     attachment: Any = None,
 ) -> EventResult:
-    """One step; `attachment` goes to the step's hooks (a wiping tool's report for its certificate)."""
+    """One step; `attachment` goes to the step's hooks (a wiping tool's report for its certificate).
+
+    With an `Idempotency-Key`, the same request sent again answers the first result; another
+    request under the same key is refused (422), also when both arrive at the same instant.
+    """
     action, record, payload = to_record(request)
     normalised = normalise_tag(tag)
+    fingerprint = request_fingerprint(normalised, request) if idempotency_key else None
+    try:
+        return await _perform(
+            actor, tag, normalised, request, action, record, payload, idempotency_key, fingerprint, lang, attachment
+        )
+    except (asyncpg.UniqueViolationError, sqlite3.IntegrityError):
+        if not idempotency_key:
+            raise
+        # Another request with the same key committed while this one waited on the unique index.
+        replay = await _replay(actor, None, action, idempotency_key, fingerprint, lang)
+        if replay is None:
+            raise
+        return replay
+
+
+def request_fingerprint(tag: str, request: EventRequest) -> str:
+    """What an idempotency key is bound to: the device and the whole request (keyed HMAC, so the
+    warranty contact it may hold cannot be guessed back from the stored value)."""
+    body = msgspec.json.encode({"tag": tag, "request": msgspec.to_builtins(request)}, order="sorted")
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+async def _perform(
+    actor: Actor,
+    tag: str,
+    normalised: str,
+    request: EventRequest,
+    action: Action,
+    record: Record | None,
+    payload: dict[str, Any],
+    idempotency_key: str | None,
+    fingerprint: str | None,
+    lang: str,
+    attachment: Any,
+) -> EventResult:
     async with write_transaction():
         row = await ledger.device_for_step(normalised, actor.organisation_id)
         if row is None or not scoping.device_row_visible(actor, row):
             raise NotFound("device_not_found", tag=tag)
         if idempotency_key:
-            replay = await _replay(actor, row, action, idempotency_key, lang)
+            replay = await _replay(actor, row, action, idempotency_key, fingerprint, lang)
             if replay is not None:
                 return replay
         actor = _fresh_label(actor, action, row)
         if isinstance(record, ReserveRecord):
             await check_association(record.association_id)
-        event, device = await apply_locked(actor, row, action, record, payload, idempotency_key, attachment)
+        event, device = await apply_locked(
+            actor, row, action, record, payload, idempotency_key, attachment, request_sha256=fingerprint
+        )
         if isinstance(request, HandOver) and request.warranty_contact is not None:
             retention = timedelta(days=get_settings().beneficiary_contact_retention_days)
             await BeneficiaryContact.insert(
@@ -220,6 +266,8 @@ async def apply_locked(
     payload: dict[str, Any],
     idempotency_key: str | None = None,
     attachment: Any = None,
+    *,
+    request_sha256: str | None = None,
 ) -> tuple[EventOut, dict[str, Any]]:
     """Decide and persist one action on a device row already locked by the caller's transaction."""
     decision = decide(facts(row), actor, action, record, today())
@@ -255,6 +303,7 @@ async def apply_locked(
         payload=payload,
         outcome=decision.outcome,
         idempotency_key=idempotency_key,
+        request_sha256=request_sha256,
     )
     event_id = await ledger.record_step(entry, device)
     await hooks.run(
@@ -284,8 +333,10 @@ async def apply_locked(
     return event, device
 
 
-async def _replay(actor: Actor, row: dict[str, Any], action: Action, key: str, lang: str) -> EventResult | None:
-    """A retried request with the same Idempotency-Key answers the first result again."""
+async def _replay(
+    actor: Actor, row: dict[str, Any] | None, action: Action, key: str, fingerprint: str | None, lang: str
+) -> EventResult | None:
+    """The first result again for the same request under the same key; 422 for another request."""
     previous = await (
         DeviceEvent.select(*ledger.event_columns())
         .where((DeviceEvent.actor_organisation == actor.organisation_id) & (DeviceEvent.idempotency_key == key))
@@ -294,8 +345,14 @@ async def _replay(actor: Actor, row: dict[str, Any], action: Action, key: str, l
     )
     if previous is None:
         return None
-    if previous["device"] != row["id"] or previous["action"] != action.value:
-        raise Conflict("idempotency_mismatch")
+    same_device = row is None or previous["device"] == row["id"]
+    # Steps keyed before requests were fingerprinted (no stored hash) compare by device and action.
+    same_request = previous["request_sha256"] in (None, fingerprint)
+    if not same_device or previous["action"] != action.value or not same_request:
+        raise InvalidRecord("idempotency_mismatch")
+    if row is None:
+        row = await ledger.device_by_id(previous["device"])
+        assert row is not None
     return EventResult(event=event_out(previous), device=device_out(row, lang), replayed=True)
 
 

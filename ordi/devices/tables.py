@@ -70,6 +70,8 @@ class DeviceEvent(Table, tablename="device_event"):
     occurred_at = Timestamptz(default=TimestamptzNow(), index=True)  # the committee's period
     payload = JSONB(default="{}")
     idempotency_key = Varchar(length=100, null=True, default=None)
+    #: On keyed steps only: what the key was sent with (a replay with another request is refused).
+    request_sha256 = Varchar(length=64, null=True, default=None)
 
 
 class BeneficiaryContact(Table, tablename="beneficiary_contact"):

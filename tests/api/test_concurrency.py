@@ -105,12 +105,47 @@ async def test_concurrent_retries_with_the_same_key_record_once(
     assert await DeviceEvent.count().where(DeviceEvent.action == "collect") == 1
 
 
-async def test_idempotency_key_reused_for_another_action_is_a_conflict(
+async def test_idempotency_key_reused_for_another_action_is_refused(
     client: AsyncTestClient[Any], api: Api, world: World
 ) -> None:
     tag = (await api.declare(world.donor, [{"category": "laptop"}]))["devices"][0]["asset_tag"]
     headers = {**world.workshop.headers, "Idempotency-Key": "k1"}
     await client.post(f"/api/v1/devices/{tag}/events", json={"action": "collect"}, headers=headers)
     clash = await client.post(f"/api/v1/devices/{tag}/events", json={"action": "receive"}, headers=headers)
-    assert clash.status_code == 409
+    assert clash.status_code == 422
     assert "idempotence" in clash.json()["detail"]
+
+
+async def test_idempotency_key_replayed_with_another_body_is_refused(
+    client: AsyncTestClient[Any], api: Api, world: World
+) -> None:
+    from ordi.devices.tables import DeviceEvent
+    from tests.fixtures import WIPE_OK
+
+    tag = (await api.declare(world.donor, [{"category": "laptop"}]))["devices"][0]["asset_tag"]
+    for body in ({"action": "collect"}, {"action": "receive"}):
+        await api.act(world.workshop, tag, body)
+    headers = {**world.workshop.headers, "Idempotency-Key": "effacement-1"}
+    first = await client.post(f"/api/v1/devices/{tag}/events", json=WIPE_OK, headers=headers)
+    same = await client.post(f"/api/v1/devices/{tag}/events", json=WIPE_OK, headers=headers)
+    other_disk = {**WIPE_OK, "media": [{**WIPE_OK["media"][0], "serial": "AUTRE-DISQUE"}]}
+    changed = await client.post(f"/api/v1/devices/{tag}/events", json=other_disk, headers=headers)
+    assert (first.status_code, same.status_code, changed.status_code) == (201, 201, 422)
+    assert same.json()["replayed"] is True
+    assert "idempotence" in changed.json()["detail"]
+    assert await DeviceEvent.count().where(DeviceEvent.action == "wipe") == 1
+
+
+async def test_the_same_key_sent_at_once_on_ten_devices_records_one_step(
+    client: AsyncTestClient[Any], api: Api, world: World
+) -> None:
+    from ordi.devices.tables import DeviceEvent
+
+    donation = await api.declare(world.donor, [{"category": "laptop"} for _ in range(10)])
+    tags = [d["asset_tag"] for d in donation["devices"]]
+    headers = {**world.workshop.headers, "Idempotency-Key": "une-seule-fois"}
+    responses = await asyncio.gather(
+        *[client.post(f"/api/v1/devices/{tag}/events", json={"action": "collect"}, headers=headers) for tag in tags]
+    )
+    assert sorted(r.status_code for r in responses) == [201] + [422] * 9
+    assert await DeviceEvent.count().where(DeviceEvent.action == "collect") == 1
