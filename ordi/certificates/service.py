@@ -31,6 +31,7 @@ from ordi.certificates.model import (
     MediumRecord,
     WipeCertificate,
     Workshop,
+    format_utc,
     normalise_serial,
     overall_result,
     parse_certificate_number,
@@ -249,18 +250,23 @@ class SignatureOut(msgspec.Struct):
 
 
 class CertificateOut(msgspec.Struct):
-    """The signed document: `content` is what the signature covers (canonical JSON, RFC 8785)."""
+    """The signed document: every field is read from `content`, what the signature covers
+    (canonical JSON, RFC 8785); nothing unsigned is shown as if it were certified."""
 
     number: str
     asset_tag: str
-    issued_at: datetime
+    issued_at: str
     overall_result: str
     content: dict[str, Any]
     signature: SignatureOut
     verify_url: str
     pdf_url: str
     source_report_sha256: str | None
+    #: The signature verifies with the service's key over `content`, and the stored record agrees.
     intact: bool
+    signature_valid: bool
+    #: The stored columns that disagree with the signed content (an altered database row).
+    discrepancies: list[str]
 
 
 class CertificateSummary(msgspec.Struct):
@@ -315,18 +321,23 @@ async def _visible_row(actor: Actor, text: str) -> dict[str, Any]:
 
 
 def _out(row: dict[str, Any]) -> CertificateOut:
-    number = row["number"]
+    content = row["content"] if isinstance(row["content"], dict) else {}
+    number = str(content.get("number") or row["number"])
+    valid = _signature_valid(row)
+    disagree = _discrepancies(row, content)
     return CertificateOut(
         number=number,
-        asset_tag=row["asset_tag"],
-        issued_at=row["issued_at"],
-        overall_result=row["overall_result"],
-        content=row["content"],
+        asset_tag=str((content.get("device") or {}).get("asset_tag") or ""),
+        issued_at=str(content.get("issued_at") or ""),
+        overall_result=str(content.get("overall_result") or ""),
+        content=content,
         signature=SignatureOut(alg=signing.SIGNATURE_ALGORITHM, key_id=row["key_id"], value=row["signature"]),
         verify_url=verify_url(number),
         pdf_url=f"/api/v1/certificates/{number}.pdf",
-        source_report_sha256=row["source_report_sha256"],
-        intact=_intact(row),
+        source_report_sha256=content.get("source_report_sha256"),
+        intact=valid and not disagree,
+        signature_valid=valid,
+        discrepancies=disagree,
     )
 
 
@@ -409,14 +420,31 @@ class Verification:
     key_id: str | None = None
 
 
-def _intact(row: dict[str, Any]) -> bool:
+def _signature_valid(row: dict[str, Any]) -> bool:
     content = row["content"]
     key = signing_key()
     if not isinstance(content, dict) or row["key_id"] != signing.key_id(key):
         return False
-    if content.get("number") != row["number"] or (content.get("device") or {}).get("asset_tag") != row["asset_tag"]:
-        return False
     return signing.verify(content, row["signature"], key.public_key())
+
+
+def _discrepancies(row: dict[str, Any], content: dict[str, Any]) -> list[str]:
+    """Which stored columns say something else than the signed content."""
+    device = content.get("device") or {}
+    issued = row["issued_at"]
+    pairs = {
+        "number": (row["number"], content.get("number")),
+        "asset_tag": (row["asset_tag"], device.get("asset_tag") if isinstance(device, dict) else None),
+        "issued_at": (format_utc(issued) if isinstance(issued, datetime) else issued, content.get("issued_at")),
+        "overall_result": (row["overall_result"], content.get("overall_result")),
+        "source_report_sha256": (row["source_report_sha256"], content.get("source_report_sha256")),
+    }
+    return [name for name, (stored, signed) in pairs.items() if stored != signed]
+
+
+def _intact(row: dict[str, Any]) -> bool:
+    content = row["content"] if isinstance(row["content"], dict) else {}
+    return _signature_valid(row) and not _discrepancies(row, content)
 
 
 def _public_summary(content: dict[str, Any]) -> dict[str, Any]:

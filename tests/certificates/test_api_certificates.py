@@ -238,3 +238,19 @@ async def test_concurrent_wipes_get_distinct_consecutive_numbers(
     numbers = [(await certificates_of(api, world.workshop, tag))[0]["number"] for tag in tags]
     sequences = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
     assert sequences == list(range(sequences[0], sequences[0] + 8))
+
+
+async def test_the_answer_shows_what_is_signed_and_names_a_column_that_disagrees(
+    client: AsyncTestClient[Any], api: Api, world: World
+) -> None:
+    from ordi.certificates.tables import WipeCertificate
+
+    (tag,) = await at_bench(api, world)
+    await api.act(world.workshop, tag, WIPE_OK)
+    (summary,) = await certificates_of(api, world.workshop, tag)
+    number = summary["number"]
+    await WipeCertificate.update({WipeCertificate.overall_result: "failed"}).where(WipeCertificate.number == number)
+    document = await _certificate(client, world.donor.headers, number)
+    assert document["overall_result"] == document["content"]["overall_result"] == "erased"
+    assert document["signature_valid"] is True
+    assert document["intact"] is False and document["discrepancies"] == ["overall_result"]
