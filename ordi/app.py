@@ -13,6 +13,7 @@ from litestar.openapi.config import OpenAPIConfig
 from ordi.auth.controllers import AuthController
 from ordi.auth.dependencies import provide_actor
 from ordi.certificates.controllers import ROUTES as CERTIFICATE_ROUTES
+from ordi.certificates.service import check_signing_key
 from ordi.config import get_settings
 from ordi.db import close_pool, start_pool
 from ordi.devices.controllers import DeviceController
@@ -38,6 +39,7 @@ log = logging.getLogger("ordi")
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     settings = get_settings()
     settings.check()
+    check_signing_key()
     wire()
     # This loop's pool; an in-process worker's threads each start their own (workers.runtime).
     await start_pool()

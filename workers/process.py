@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from ordi.certificates.service import check_signing_key
+from ordi.config import get_settings
 from ordi.wiring import wire
 from workers import actors  # noqa: F401 - declares the actors on the configured broker
 
+get_settings().check()
+check_signing_key()
 wire()

@@ -41,7 +41,7 @@ from ordi.certificates.pdf import render_certificate_pdf
 from ordi.certificates.tables import CertificateCounter, WipeToolReport
 from ordi.certificates.tables import WipeCertificate as CertificateRow
 from ordi.clock import PARIS, now
-from ordi.config import get_settings
+from ordi.config import ConfigError, get_settings
 from ordi.devices.hooks import StepRecorded
 from ordi.devices.service import find_visible
 from ordi.domain.errors import Conflict, NotFound
@@ -59,6 +59,15 @@ def signing_key() -> Ed25519PrivateKey:
     """Loaded once per process: ORDI_SIGNING_KEY, or (outside production) derived from the secret."""
     settings = get_settings()
     return signing.load_signing_key(settings.signing_key, settings.secret_key)
+
+
+def check_signing_key() -> None:
+    """At start-up: a malformed ORDI_SIGNING_KEY stops the service with the reason, instead of
+    every wipe answering 500 later."""
+    try:
+        signing_key()
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def public_key_info() -> dict[str, str]:
