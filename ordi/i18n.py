@@ -210,6 +210,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This job has expired: its file and the uploaded data are kept for {days} days after it ends. "
         "Start it again to get a new file.",
     ),
+    # jobs whose worker stopped (ordi.jobs.outbox)
+    "job_interrupted": (
+        "La tentative {attempt} sur {max} a été interrompue (le processus qui exécutait la tâche s'est arrêté) : "
+        "la tâche reprend automatiquement.",
+        "Attempt {attempt} of {max} was interrupted (the process running the job stopped): "
+        "the job resumes automatically.",
+    ),
+    "job_abandoned": (
+        "La tâche a été abandonnée après {attempts} tentatives : la dernière a été interrompue (le processus "
+        "qui l'exécutait s'est arrêté). Relancez-la ; si cela se reproduit, prévenez l'opérateur.",
+        "The job was abandoned after {attempts} attempts: the last one was interrupted (the process running "
+        "it stopped). Start it again; if this happens again, tell the operator.",
+    ),
     "not_found": ("Ressource introuvable.", "Not found."),
     # donations and imports
     "donation_empty": ("Un don contient au moins un appareil.", "A donation holds at least one device."),
