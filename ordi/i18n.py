@@ -369,6 +369,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Format de rapport inconnu : {format} (pdf, csv ou json).",
         "Unknown report format: {format} (pdf, csv or json).",
     ),
+    # requests refused before any rule: bounds of the contract (ordi.http, the schemas, the records)
+    "nul_byte": (
+        "La requête contient un caractère nul (\\u0000), refusé dans le chemin, les paramètres, "
+        "les en-têtes et le corps.",
+        "The request holds a NUL character (\\u0000), refused in the path, parameters, headers and body.",
+    ),
+    "json_too_deep": ("Le document JSON est trop imbriqué.", "The JSON document is nested too deep."),
+    "body_too_large": ("Le corps de la requête est trop volumineux.", "The request body is too large."),
+    "unsupported_media_type": ("Type de contenu non pris en charge.", "Unsupported media type."),
+    "import_content_type": ("Envoyez le fichier en text/csv.", "Send the file as text/csv."),
+    "date_out_of_range": (
+        "Date hors du calendrier du programme (du {min} au {max}).",
+        "Date outside the programme's calendar ({min} to {max}).",
+    ),
+    "wipe_too_many_media": (
+        "Un effacement certifie au plus {max} supports.",
+        "A wipe certifies at most {max} media.",
+    ),
+    "capacity_range": (
+        "La capacité d'un support est comprise entre 0 (exclu) et {max} Go.",
+        "A medium's capacity lies between 0 (excluded) and {max} GB.",
+    ),
 }
 
 TITLES: dict[int, tuple[str, str]] = {
@@ -378,6 +400,7 @@ TITLES: dict[int, tuple[str, str]] = {
     404: ("Introuvable", "Not found"),
     405: ("Méthode non autorisée", "Method not allowed"),
     409: ("Conflit", "Conflict"),
+    413: ("Corps trop volumineux", "Content too large"),
     415: ("Type de contenu non pris en charge", "Unsupported media type"),
     422: ("Données invalides", "Unprocessable content"),
     500: ("Erreur interne", "Internal server error"),
