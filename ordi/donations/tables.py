@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -21,3 +21,6 @@ class Donation(Table, tablename="donation"):
     notes = Text(default="")
     device_count = Integer(default=0)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    # The background job that declared it (null for a declaration in a request): unique, so a
+    # retried job finds the donation its earlier attempt committed instead of declaring it again.
+    job = UUID(null=True, default=None, unique=True)

@@ -2,6 +2,11 @@
 
 Both are temporary: a job's input (an uploaded spreadsheet) is dropped when the job ends, and its
 file when the retention (ORDI_JOB_RETENTION_DAYS) has passed; see `ordi.jobs.service.purge_expired`.
+
+The row is the job's source of truth, not the broker's message: `dispatched_at` says whether it was
+handed to the broker (null: the outbox still has to send it, from `send_after`), `lease_until` how
+long the attempt that runs it may go without renewing its lease before it is taken back
+(`ordi.jobs.outbox`), and `attempts` numbers the attempts (a stale attempt's writes are refused).
 """
 
 from __future__ import annotations
@@ -43,6 +48,11 @@ class Job(Table, tablename="job"):
     finished_at = Timestamptz(null=True, default=None)
     # When the retention purge removed the file and input; indexed with created_at WHERE NULL (raw SQL).
     purged_at = Timestamptz(null=True, default=None)
+    # The outbox and the lease; unfinished jobs are indexed (status, created_at) WHERE queued or
+    # running (raw SQL): the sweeper and /health read only those.
+    dispatched_at = Timestamptz(null=True, default=None)
+    send_after = Timestamptz(null=True, default=None)
+    lease_until = Timestamptz(null=True, default=None)
 
 
 class JobFileChunk(Table, tablename="job_file_chunk"):
