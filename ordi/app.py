@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +24,7 @@ from ordi.donations.report_controllers import ROUTES as DONATION_REPORT_ROUTES
 from ordi.health import health
 from ordi.http.params import provide_lang, provide_paging
 from ordi.http.problems import EXCEPTION_HANDLERS
+from ordi.jobs import dispatch, outbox
 from ordi.jobs.controllers import get_job, get_job_result
 from ordi.organisations.controllers import OrganisationController, directory
 from ordi.printing.controllers import ROUTES as LABEL_ROUTES
@@ -45,11 +48,19 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     await start_pool()
     worker = None
     if settings.embedded_worker:
+        if not settings.redis_url:
+            await outbox.forget_sent_in_memory()  # the in-memory broker of a former process is gone
         worker = embedded_worker()
         worker.start()
+    # The jobs' outbox and lease sweeper (ordi.jobs.outbox): every API process runs one.
+    sweeper = asyncio.create_task(outbox.run_forever(), name="ordi-job-sweeper")
     try:
         yield
     finally:
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
+        await dispatch.settle()
         if worker is not None:
             worker.stop()  # its threads finish their job and close their loops' pools
         await close_pool()

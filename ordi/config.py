@@ -38,6 +38,12 @@ class Settings:
     db_pool_size: int
     db_worker_pool_size: int
     db_pool_timeout_s: float  # longest wait for a free pooled connection before the request fails
+    # Background jobs that survive (ordi.jobs.outbox): a running job renews its lease several times
+    # per lease; a lease not renewed is taken back; the outbox is swept every job_sweep_seconds; a job
+    # sent but not started after job_redispatch_seconds (its message lost) is sent again.
+    job_lease_seconds: float = 30.0
+    job_sweep_seconds: float = 5.0
+    job_redispatch_seconds: float = 120.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -100,7 +106,21 @@ def load() -> Settings:
         db_pool_size=_positive_int("ORDI_DB_POOL_SIZE", 10),
         db_worker_pool_size=_positive_int("ORDI_DB_WORKER_POOL_SIZE", 2),
         db_pool_timeout_s=float(os.environ.get("ORDI_DB_POOL_TIMEOUT", "10")),
+        job_lease_seconds=_positive_seconds("ORDI_JOB_LEASE_SECONDS", 30.0),
+        job_sweep_seconds=_positive_seconds("ORDI_JOB_SWEEP_SECONDS", 5.0),
+        job_redispatch_seconds=_positive_seconds("ORDI_JOB_REDISPATCH_SECONDS", 120.0),
     )
+
+
+def _positive_seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    try:
+        value = float(raw) if raw.strip() else default
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ConfigError(f"{name} doit être un nombre de secondes positif (reçu : {raw!r}).")
+    return value
 
 
 def _positive_int(name: str, default: int) -> int:

@@ -1,4 +1,11 @@
-"""`GET /health`: is the database reachable, is the broker reachable."""
+"""`GET /health`: is the database reachable, is the broker reachable, how the jobs' queue stands.
+
+`jobs` (from the job rows, the source of truth): `waiting` jobs and, of those, `unsent` (not yet
+handed to the broker: the outbox sends them), `oldest_waiting_s` (the age of the oldest waiting
+job since its creation, null when none waits), `running`, and `stalled` (running jobs whose lease
+ran out: their worker died, the sweeper takes them back). A queue does not make the service
+degraded; a balancer must not take an API replica out because workers are busy.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ from litestar import Response, get
 
 from ordi.config import get_settings
 from ordi.db import fetch_row
+from ordi.jobs import outbox
 
 
 async def _database() -> str:
@@ -35,14 +43,22 @@ async def _broker() -> str:
         await client.aclose()
 
 
+async def _jobs() -> dict[str, Any]:
+    try:
+        return await asyncio.wait_for(outbox.queue_state(), timeout=3)
+    except Exception as exc:
+        return {"error": type(exc).__name__}
+
+
 @get("/health", tags=["health"], summary="État du service")
 async def health() -> Response[dict[str, Any]]:
-    database, broker = await asyncio.gather(_database(), _broker())
+    database, broker, jobs = await asyncio.gather(_database(), _broker(), _jobs())
     ok = database == "ok" and broker.startswith("ok")
     body = {
         "status": "ok" if ok else "degraded",
         "database": database,
         "broker": broker,
         "mode": "embedded" if get_settings().embedded_worker else "distributed",
+        "jobs": jobs,
     }
     return Response(body, status_code=200 if ok else 503)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+
 import dramatiq
 
-from ordi.jobs.runner import MAX_ATTEMPTS
 from ordi.jobs.runner import run_job as run_job_now
 from workers.broker import broker  # noqa: F401 - must be configured before actors are declared
 from workers.runtime import run
 
+log = logging.getLogger("ordi.jobs")
 
-@dramatiq.actor(
-    queue_name="ordi", max_retries=MAX_ATTEMPTS - 1, min_backoff=1_000, max_backoff=60_000, time_limit=3_600_000
-)
+
+# No retries by dramatiq: the job's row counts the attempts and the outbox sends a retry
+# (ordi.jobs.outbox), so a retry survives the broker's restart and a dead worker alike.
+@dramatiq.actor(queue_name="ordi", max_retries=0, time_limit=3_600_000)
 def run_job(job_id: str) -> None:
-    """Run one background job by its id (a job that already succeeded is skipped)."""
-    run(run_job_now(job_id))
+    """Run one attempt of a background job by its id (a job taken or ended is skipped)."""
+    try:
+        run(run_job_now(job_id))
+    except Exception as exc:  # logged by the runner; the job's row says what happens next
+        log.info("job %s: attempt ended by %s", job_id, type(exc).__name__)
 
 
 def enqueue_job(job_id: str) -> None:

@@ -11,6 +11,7 @@ from ordi.jobs.registry import JobContext
 
 
 async def import_donation(context: JobContext) -> dict[str, Any]:
+    """Declare the spreadsheet's donation, keyed by the job: a retry after the commit finds it."""
     items = spreadsheet.parse(context.params["csv"])
     await context.report(0, len(items))
 
@@ -20,12 +21,16 @@ async def import_donation(context: JobContext) -> dict[str, Any]:
         pickup_address=context.params.get("pickup_address", ""),
         pickup_postcode=context.params.get("pickup_postcode", ""),
         notes=context.params.get("notes", ""),
+        job_id=context.job_id,
     )
     return {"donation_id": donation.id, "reference": donation.reference, "device_count": donation.device_count}
 
 
 async def donation_report(context: JobContext) -> dict[str, Any]:
-    """The traceability report of a large donation, rendered to a temporary file, then stored."""
+    """The traceability report of a large donation, rendered to a temporary file, then stored.
+
+    A retry renders it again and replaces the stored file (`store_file`): one file per job.
+    """
     fmt = report.check_format(str(context.params["format"]))
     lang = str(context.params.get("lang", "fr"))
     donation = await report.donation_for_report(context.actor, int(context.params["donation_id"]))

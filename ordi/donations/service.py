@@ -79,8 +79,14 @@ async def declare(
     pickup_postcode: str = "",
     notes: str = "",
     lang: str = "fr",
+    job_id: str | None = None,
 ) -> DonationOut:
-    """One donation and all its devices, or nothing."""
+    """One donation and all its devices, or nothing.
+
+    `job_id`: the background job declaring it. The donation is keyed by it in the same transaction,
+    so a retry of that job (its worker died after the commit) finds this donation and declares
+    nothing more.
+    """
     require_kind(actor, OrgKind.DONOR)
     if not items:
         raise InvalidImport("donation_empty", errors=[])
@@ -88,20 +94,30 @@ async def declare(
         raise InvalidImport("donation_too_large", errors=[], max=MAX_ITEMS)
     for attempt in range(_TAG_ATTEMPTS):
         try:
-            donation_id = await _insert(actor, items, pickup_address, pickup_postcode, notes)
+            donation_id = await _insert(actor, items, pickup_address, pickup_postcode, notes, job_id)
             break
         except (asyncpg.UniqueViolationError, sqlite3.IntegrityError):
-            # A freshly drawn tag met an existing one (about 1 in 10^8 per device): draw again.
+            # A freshly drawn tag met an existing one (about 1 in 10^8 per device): draw again. Or
+            # another attempt of the same job committed its donation meanwhile: the next try finds it.
             if attempt == _TAG_ATTEMPTS - 1:
                 raise
     return await get_donation(actor, donation_id, lang, with_devices=True)
 
 
 async def _insert(
-    actor: Actor, items: Sequence[DeviceItem], pickup_address: str, pickup_postcode: str, notes: str
+    actor: Actor,
+    items: Sequence[DeviceItem],
+    pickup_address: str,
+    pickup_postcode: str,
+    notes: str,
+    job_id: str | None = None,
 ) -> int:
     at = now()
     async with write_transaction() as tx:
+        if job_id is not None:
+            declared = await Donation.select(Donation.id).where(Donation.job == job_id).first()
+            if declared is not None:
+                return int(declared["id"])
         inserted = await Donation.insert(
             Donation(
                 reference=f"TMP-{asset_tags.new_tag()}",
@@ -112,6 +128,7 @@ async def _insert(
                 notes=notes,
                 device_count=len(items),
                 created_at=at,
+                job=job_id,
             )
         ).returning(Donation.id)
         donation_id = inserted[0]["id"]

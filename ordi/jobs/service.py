@@ -1,5 +1,11 @@
 """Job records: created with the request, run by a worker, read by whoever started them.
 
+The row is the source of truth (a transactional outbox): it commits first, then is sent to the
+broker; `ordi.jobs.outbox` sends what was not sent and takes back the jobs whose attempt stopped
+renewing its lease. A run starts by claiming the row (one conditional UPDATE: a duplicate message
+finds it taken or ended and does nothing) and every later write of that attempt is fenced by its
+number, so an attempt that lost its lease cannot end the job under the one that took it over.
+
 A job's input (an uploaded spreadsheet) serves only its runs: it is dropped once the job has ended
 (succeeded, or failed for good). Its result file is kept `ORDI_JOB_RETENTION_DAYS` after the end,
 then `purge_expired` deletes it; the job's row stays, marked `purged_at`, so that a late download
@@ -18,13 +24,23 @@ import msgspec
 from ordi import scoping
 from ordi.clock import now
 from ordi.config import get_settings
-from ordi.db import write_transaction
+from ordi.db import for_update, write_transaction
 from ordi.domain.errors import Conflict, DomainError, NotFound
 from ordi.domain.lifecycle import Actor
 from ordi.i18n import message, translated_errors
 from ordi.jobs.tables import Job, JobFileChunk
 
 CHUNK_SIZE = 1024 * 1024
+
+#: Attempts a job gets in all, whether an attempt raised or its worker died (lease not renewed).
+#: After the last one a failure is final and the job's input is dropped.
+MAX_ATTEMPTS = 4
+#: After an attempt that raised, the next one waits RETRY_BACKOFF_S × 2^(attempt-1), at most RETRY_BACKOFF_MAX_S.
+RETRY_BACKOFF_S = 1.0
+RETRY_BACKOFF_MAX_S = 60.0
+#: A job created with a running broker is sent at once by `dispatch`; the dispatcher sends it
+#: only if that did not happen within this grace.
+SEND_GRACE = timedelta(seconds=10)
 
 JOB_COLUMNS = (
     Job.id,
@@ -90,8 +106,12 @@ def _out(row: dict[str, Any]) -> JobOut:
 
 
 async def create(actor: Actor, kind: str, params: dict[str, Any], total: int = 0) -> str:
-    """Record the job; the caller enqueues it only after this transaction has committed."""
+    """Record the job; the caller dispatches it only after this transaction has committed.
+
+    Not yet dispatched: if `ordi.jobs.dispatch` cannot send it, the dispatcher will, from `send_after`.
+    """
     job_id = uuid.uuid4()
+    at = now()
     async with write_transaction():
         await Job.insert(
             Job(
@@ -101,6 +121,8 @@ async def create(actor: Actor, kind: str, params: dict[str, Any], total: int = 0
                 created_by=actor.user_id,
                 params=params,
                 progress_total=total,
+                created_at=at,
+                send_after=at + SEND_GRACE,
             )
         )
     return str(job_id)
@@ -122,50 +144,101 @@ async def _row(actor: Actor, job_id: str) -> dict[str, Any]:
     return row
 
 
-async def load_for_run(job_id: str) -> dict[str, Any] | None:
-    """A worker's view (no caller scope): the job, unless it has ended (its input is gone then).
+def _lease() -> timedelta:
+    return timedelta(seconds=get_settings().job_lease_seconds)
 
-    `attempt` is this run's number, 1 for the first.
+
+def _attempt_of(job_id: str, attempt: int | None) -> Any:
+    """The row of this job, and when `attempt` is given, only while that attempt holds it."""
+    condition: Any = Job.id == uuid.UUID(job_id)
+    if attempt is not None:
+        condition = condition & (Job.status == "running") & (Job.attempts == attempt)
+    return condition
+
+
+async def claim(job_id: str) -> dict[str, Any] | None:
+    """Start an attempt: the job, if it waits or if its last attempt's lease ran out; else None.
+
+    One conditional UPDATE takes it, so of two deliveries (a duplicate message, a redelivery by the
+    broker after a worker died, the dispatcher's resend) one runs and the other does nothing. A job
+    that has ended, or whose input was purged, is never run again. `attempt` is this run's number,
+    1 for the first; the lease is renewed by the runner while the attempt lasts.
     """
-    row = (
-        await Job.select(
-            Job.id, Job.kind, Job.status, Job.params, Job.created_by, Job.organisation, Job.attempts, Job.purged_at
+    at = now()
+    free = (Job.status == "queued") | (
+        (Job.status == "running") & (Job.lease_until < at) & (Job.attempts < MAX_ATTEMPTS)
+    )
+    taken = (
+        await Job.update(
+            {
+                Job.status: "running",
+                Job.started_at: at,
+                Job.attempts: Job.attempts + 1,
+                Job.error: "",
+                Job.lease_until: at + _lease(),
+            }
         )
+        .where((Job.id == uuid.UUID(job_id)) & Job.purged_at.is_null() & free)
+        .returning(Job.attempts)
+    )
+    if not taken:
+        return None
+    row = (
+        await Job.select(Job.id, Job.kind, Job.params, Job.created_by, Job.organisation)
         .where(Job.id == uuid.UUID(job_id))
         .output(load_json=True)
         .first()
     )
-    if row is None or row["status"] in ("succeeded", "failed") or row["purged_at"] is not None:
+    if row is None:  # deleted meanwhile
         return None
-    await Job.update(
-        {Job.status: "running", Job.started_at: now(), Job.attempts: Job.attempts + 1, Job.error: ""}
-    ).where(Job.id == row["id"])
-    row["attempt"] = row["attempts"] + 1
+    row["attempt"] = int(taken[0]["attempts"])
     return row
 
 
-async def report(job_id: str, done: int, total: int) -> None:
-    await Job.update({Job.progress_done: done, Job.progress_total: total}).where(Job.id == uuid.UUID(job_id))
+async def renew_lease(job_id: str, attempt: int) -> bool:
+    """Extend the lease of this attempt; False once another attempt holds the job or it ended."""
+    renewed = (
+        await Job.update({Job.lease_until: now() + _lease()}).where(_attempt_of(job_id, attempt)).returning(Job.id)
+    )
+    return bool(renewed)
 
 
-async def succeed(job_id: str, result: dict[str, Any]) -> None:
-    """The job has ended: its input (an uploaded spreadsheet) is no longer needed."""
-    await Job.update(
-        {
-            Job.status: "succeeded",
-            Job.result: result,
-            Job.finished_at: now(),
-            Job.progress_done: Job.progress_total,
-            Job.params: {},
-        }
-    ).where(Job.id == uuid.UUID(job_id))
+async def report(job_id: str, done: int, total: int, attempt: int | None = None) -> None:
+    await Job.update({Job.progress_done: done, Job.progress_total: total}).where(_attempt_of(job_id, attempt))
 
 
-async def fail(job_id: str, error: BaseException, final: bool = True) -> None:
+async def succeed(job_id: str, result: dict[str, Any], attempt: int | None = None) -> bool:
+    """The job has ended: its input (an uploaded spreadsheet) is no longer needed.
+
+    With `attempt`, only while that attempt holds the job; False if it had lost it.
+    """
+    ended = (
+        await Job.update(
+            {
+                Job.status: "succeeded",
+                Job.result: result,
+                Job.finished_at: now(),
+                Job.progress_done: Job.progress_total,
+                Job.params: {},
+                Job.lease_until: None,
+            }
+        )
+        .where(_attempt_of(job_id, attempt))
+        .returning(Job.id)
+    )
+    return bool(ended)
+
+
+def retry_delay(attempt: int) -> timedelta:
+    return timedelta(seconds=min(RETRY_BACKOFF_MAX_S, RETRY_BACKOFF_S * 2 ** max(attempt - 1, 0)))
+
+
+async def fail(job_id: str, error: BaseException, final: bool = True, attempt: int | None = None) -> bool:
     """Say why in words a person can act on; details beyond that stay in the worker's log.
 
-    A final failure ends the job and drops its input; otherwise the job is queued again, with its
-    input, for the worker's next attempt.
+    A final failure ends the job and drops its input; otherwise the job waits, with its input, in
+    the outbox: the dispatcher sends it again after `retry_delay`. With `attempt`, only while that
+    attempt holds the job; False if it had lost it.
     """
     lang = "fr"  # job records are read by French users; the API's answers follow Accept-Language
     if isinstance(error, DomainError):
@@ -175,11 +248,29 @@ async def fail(job_id: str, error: BaseException, final: bool = True) -> None:
     else:
         text = message("internal_error", lang) + f" ({type(error).__name__})"
         result = {}
-    ended: dict[Any, Any] = {Job.status: "failed", Job.finished_at: now(), Job.params: {}}
-    retried: dict[Any, Any] = {Job.status: "queued", Job.finished_at: None}
-    await Job.update({Job.error: text, Job.result: result, **(ended if final else retried)}).where(
-        Job.id == uuid.UUID(job_id)
+    at = now()
+    ended: dict[Any, Any] = {Job.status: "failed", Job.finished_at: at, Job.params: {}}
+    retried: dict[Any, Any] = {
+        Job.status: "queued",
+        Job.finished_at: None,
+        Job.dispatched_at: None,
+        Job.send_after: at + retry_delay(attempt or 1),
+    }
+    changed = (
+        await Job.update({Job.error: text, Job.result: result, Job.lease_until: None, **(ended if final else retried)})
+        .where(_attempt_of(job_id, attempt))
+        .returning(Job.id)
     )
+    return bool(changed)
+
+
+async def mark_dispatched(job_ids: list[str]) -> None:
+    """These waiting jobs were handed to the broker (the dispatcher will not send them again)."""
+    if job_ids:
+        keys = [uuid.UUID(j) for j in job_ids]
+        await Job.update({Job.dispatched_at: now()}).where(
+            Job.id.is_in(keys) & (Job.status == "queued") & Job.dispatched_at.is_null()
+        )
 
 
 async def store_file(job_id: str, chunks: Iterable[bytes], content_type: str, filename: str) -> int:
@@ -187,6 +278,8 @@ async def store_file(job_id: str, chunks: Iterable[bytes], content_type: str, fi
     key = uuid.UUID(job_id)
     size = 0
     async with write_transaction():
+        # Two attempts of one job (one of them stale) write one after the other, never mixed.
+        await for_update(Job.select(Job.id).where(Job.id == key)).first()
         await JobFileChunk.delete().where(JobFileChunk.job == key)
         for seq, chunk in enumerate(chunks):
             await JobFileChunk.insert(JobFileChunk(job=key, seq=seq, data=chunk))
