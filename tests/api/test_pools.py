@@ -172,10 +172,60 @@ async def test_a_worker_thread_keeps_one_pool_for_its_jobs_and_closes_it() -> No
         first_pool, _ = runtime.run(job())
         second_pool, count = runtime.run(job())
         runtime.close()  # what the thread does as it stops (the EventLoops middleware)
-        return first_pool is not None and first_pool is second_pool, count, first_pool._closed
+        return first_pool is not None and first_pool is second_pool, count, first_pool.is_closing()
 
     before = engine().pool_count()  # type: ignore[attr-defined]
     same_pool, count, closed = await asyncio.to_thread(worker_thread)
     assert same_pool and closed
     assert count == await Organisation.count()
     assert engine().pool_count() == before  # type: ignore[attr-defined]
+
+
+@postgres_only
+async def test_a_waiting_request_gets_the_connection_released_first() -> None:
+    from ordi.db import LoopPool, engine
+
+    async def handover() -> list[str]:
+        pool = LoopPool(engine().config, min_size=1, max_size=1, acquire_timeout=5)
+        await pool.open()
+        order: list[str] = []
+        first = await pool.acquire()
+
+        async def second() -> None:
+            async with pool.acquire() as connection:
+                order.append("second")
+                assert connection is first  # handed over, not a new connection
+
+        waiting = asyncio.create_task(second())
+        await asyncio.sleep(0.05)
+        order.append("release")
+        await pool.release(first)
+        await waiting
+        assert pool.get_size() == 1 and pool.get_idle_size() == 1
+        await pool.close()
+        return order
+
+    assert await _in_new_loop(handover) == ["release", "second"]
+
+
+@postgres_only
+async def test_a_connection_left_in_a_transaction_or_closed_is_not_reused() -> None:
+    from ordi.db import LoopPool, engine
+
+    async def broken_ones() -> tuple[bool, bool, int]:
+        pool = LoopPool(engine().config, min_size=0, max_size=1, acquire_timeout=1)
+        connection = await pool.acquire()
+        await connection.execute("BEGIN")
+        await pool.release(connection)  # still inside its transaction: terminated, place freed
+        again = await pool.acquire()
+        fresh_after_transaction = again is not connection and not again.is_in_transaction()
+        await again.close()  # closed while in use (as by a server restart): its place is freed
+        await asyncio.sleep(0)
+        third = await pool.acquire()
+        fresh_after_close = third is not again and not third.is_closed()
+        await pool.release(third)
+        size = pool.get_size()
+        await pool.close()
+        return fresh_after_transaction, fresh_after_close, size
+
+    assert await _in_new_loop(broken_ones) == (True, True, 1)
