@@ -3,7 +3,10 @@
 Against PostgreSQL, in a database of its own that it drops at the end:
 
 1. creates `ordi_bench_<pid>`, migrates it, seeds the demo accounts (`ordi seed-demo`);
-2. serves `ordi.app:app` and `bench/bare_app.py:app` the same way (uvicorn, same flags, loopback);
+2. serves `ordi.app:app` and `bench/bare_app.py:app` the same way (uvicorn, same flags, loopback),
+   through `python -m ordi.serving` as `ordi serve` does: with several workers, one SO_REUSEPORT
+   socket each, so that the load generator's connections spread over them (the table says how
+   many each worker held, and its CPU);
 3. times `POST /api/v1/donations/import` of 10,000 CSV rows (end to end, response read) next to a
    PostgreSQL `COPY ... FROM STDIN` of the same CSV into a scratch table with the same columns;
 4. for each uvicorn worker count: bare GET, scan, bare POST, event — 32 keep-alive connections,
@@ -38,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,9 +63,14 @@ PASSWORD = "ordi-demo-2026"  # documented demo password (PRODUCT.md §7)
 SCAN_PATH = "/api/v1/scan/%s"
 EVENT_PATH = "/api/v1/devices/%s/events"
 EVENT_BODY = '{"action":"collect"}'
-GOALS = {"scan": 0.35, "event": 0.20}
+GOALS = {"scan": 0.40, "event": 0.25}
 MAX_IMPORT = 20_000  # ordi.donations.service.MAX_ITEMS
 UVICORN_FLAGS = ["--host", HOST, "--no-access-log", "--log-level", "warning"]
+# Both apps are served the way `ordi serve` serves ordi: uvicorn, and with several workers one
+# SO_REUSEPORT socket each (ordi.serving). `uvicorn --workers` shares one socket, and a burst of
+# keep-alive connections then often lands on one worker (measured 32/0, 3/29, 26/6).
+SERVE = ["-m", "ordi.serving"]
+SERVE_UVICORN = ["-m", "uvicorn"]  # --serve uvicorn: one shared socket, to compare
 
 
 NOTES: list[str] = []
@@ -157,6 +166,29 @@ def postgres_cpu() -> float:
     return total
 
 
+def _socket_inodes(pid: int) -> set[str]:
+    out = set()
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:["):
+                    out.add(target[8:-1])
+    return out
+
+
+def connections_per_process(port: int, pids: list[int]) -> list[int]:
+    """Established client connections to `port` held by each process (from /proc/net/tcp)."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                parts = line.split()
+                if int(parts[1].rsplit(":", 1)[1], 16) == port and parts[3] == "01":
+                    established.add(parts[9])
+    return [len(_socket_inodes(pid) & established) for pid in pids]
+
+
 def system_busy() -> tuple[float, float]:
     """(busy, total) jiffies of all CPUs."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -179,7 +211,7 @@ class Server:
         self.port = free_port()
         self.log_path = RESULTS / "logs" / f"{self.name}-w{self.workers}.log"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [PY, "-m", "uvicorn", self.app, "--port", str(self.port), "--workers", str(self.workers), *UVICORN_FLAGS]
+        cmd = [PY, *SERVE, self.app, "--port", str(self.port), "--workers", str(self.workers), *UVICORN_FLAGS]
         with open(self.log_path, "wb") as out:
             self.process = subprocess.Popen(
                 cmd, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -196,7 +228,7 @@ class Server:
         else:
             raise SystemExit(f"{self.name} did not answer /health, see {self.log_path}")
         if self.workers > 1:
-            # Every worker process must be up (each binds nothing: they share the parent's socket).
+            # Every worker process must be up (each on its own socket, bound by the parent).
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and len(self.children()) < self.workers:
                 time.sleep(0.2)
@@ -465,8 +497,22 @@ def import_csv(port: int, donor_token: str, csv_bytes: bytes) -> tuple[float, li
         raise SystemExit(f"CSV import: HTTP {status} {data[:500]!r}")
     donation = json.loads(data)
     tags = [d["asset_tag"] for d in donation["devices"]]
+    # The answer lists the first devices; the others follow the device list's cursor (not timed).
+    cursor = donation.get("devices_next")
+    while cursor:
+        status, page_data, _ = call(
+            port,
+            "GET",
+            f"/api/v1/devices?donation={donation['id']}&limit=500&cursor={cursor}",
+            headers={"Authorization": f"Bearer {donor_token}"},
+        )
+        if status != 200:
+            raise SystemExit(f"device list of donation {donation['id']}: HTTP {status} {page_data[:300]!r}")
+        page = json.loads(page_data)
+        tags += [d["asset_tag"] for d in page["items"]]
+        cursor = page["next"]
     expected = csv_bytes.count(b"\n") - 1
-    if len(tags) != expected or donation["device_count"] != expected:
+    if len(tags) != expected or len(set(tags)) != expected or donation["device_count"] != expected:
         raise SystemExit(f"CSV import returned {len(tags)} devices for {expected} rows")
     return elapsed, tags, len(data)
 
@@ -587,9 +633,19 @@ def measure(
         spy = start_profile(server.serving_pids()[0], f"{label}-w{server.workers}", duration)
     probed = probe() if probe else 0
     pids = [server.process.pid] if server.process else []
+    workers = server.serving_pids()
+    per_worker0 = [(_proc_stat(pid) or (0, 0.0))[1] for pid in workers]
+    seen: dict[str, list[int]] = {}
+    # Which worker holds the load generator's connections (sampled once they are all open).
+    sampler = threading.Timer(
+        min(1.0, duration / 2), lambda: seen.setdefault("c", connections_per_process(server.port, workers))
+    )
     cpu0 = sum(tree_cpu(p) for p in pids), postgres_cpu(), system_busy()
+    sampler.start()
     raw = load.run(server.port, method, path_fmt, measured_tags, duration, auth, body)
     cpu1 = sum(tree_cpu(p) for p in pids), postgres_cpu(), system_busy()
+    sampler.cancel()
+    per_worker1 = [(_proc_stat(pid) or (0, 0.0))[1] for pid in workers]
     if spy is not None:
         spy.wait(timeout=60)
     seconds = raw["duration_us"] / 1e6
@@ -600,6 +656,7 @@ def measure(
         "loadgen_pct": 100 * raw["loadgen_cpu_s"] / seconds,
         "machine_busy_pct": 100 * busy,
     }
+    worker_cpu = [round(100 * (b - a) / seconds) for a, b in zip(per_worker0, per_worker1, strict=True)]
     # CPU used by anything else on the machine (other jobs skew every figure: they are flagged).
     cpu["other_pct"] = max(
         0.0,
@@ -613,6 +670,7 @@ def measure(
             "during the run — the machine was not idle, figures are skewed."
         )
     result = summarise(raw, cpu)
+    result["workers"] = {"cpu_pct": worker_cpu, "connections": seen.get("c", [])}
     if probe:
         # What the database recorded during the measured run: the answers counted, plus at most one
         # request per connection still in flight at either end (warm-up's end, measurement's end).
@@ -625,7 +683,8 @@ def measure(
     log(
         f"  {label:<10} w{server.workers}: {result['rps']:>8.0f} req/s  p50 {result['p50_ms']:.2f} ms  "
         f"p99 {result['p99_ms']:.2f} ms  non-2xx {result['non_2xx']}  CPU server {cpu['server_pct']:.0f} % "
-        f"pg {cpu['postgres_pct']:.0f} % load {cpu['loadgen_pct']:.0f} % other {cpu['other_pct']:.0f} %"
+        f"pg {cpu['postgres_pct']:.0f} % load {cpu['loadgen_pct']:.0f} % other {cpu['other_pct']:.0f} %  "
+        f"per worker: CPU {worker_cpu} %, connections {seen.get('c', [])}"
     )
     return result, used
 
@@ -667,6 +726,13 @@ def run_labels(env: dict[str, str], name: str = "bench_labels.py") -> dict[str, 
     return out
 
 
+def _per_worker(r: dict[str, Any]) -> str:
+    detail = r.get("workers") or {}
+    conns = "/".join(str(n) for n in detail.get("connections", [])) or "?"
+    cpu = "/".join(f"{n}" for n in detail.get("cpu_pct", []))
+    return f"{conns}, {cpu} %"
+
+
 def pct(a: float, b: float) -> float:
     return round(100 * a / b, 1) if b else 0.0
 
@@ -679,14 +745,15 @@ def report(results: dict[str, Any]) -> str:
     lines.append(
         f"{m['cores']} cores ({m['cpu']}), Python {m['python']}, {m['postgres'].split(' on ')[0]}, "
         f"load tool: {m['load_tool']}, {results['config']['connections']} connections over loopback, "
-        f"{results['config']['duration_s']} s measured after {results['config']['warmup_s']} s warm-up."
+        f"{results['config']['duration_s']} s measured after {results['config']['warmup_s']} s warm-up, "
+        f"both apps served by `python {results['config'].get('serve', '-m uvicorn')}`."
     )
     lines.append("")
     lines.append(
         "| workers | endpoint | server | req/s | p50 ms | p99 ms | non-2xx | % of bare req/s | goal "
-        "| server CPU µs/req | bare µs/req ÷ this | CPU server / PG / other |"
+        "| server CPU µs/req | bare µs/req ÷ this | CPU server / PG / load / other | per worker: connections, CPU |"
     )
-    lines.append("|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|")
+    lines.append("|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|---|")
     for w, runs in results["http"].items():
         for kind, bare_key, path in (
             ("scan", "bare_get", "GET /api/v1/scan/{tag}"),
@@ -709,7 +776,8 @@ def report(results: dict[str, Any]) -> str:
                     f"| {w} | {path} | {name} | {r['ok_rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {errors} | "
                     f"{f'{ratio} %' if is_real else ''} | {verdict if is_real else ''} | "
                     f"{r['server_cpu_us_per_req']} | {f'{cpu_ratio} %' if is_real else ''} | "
-                    f"{c['server_pct']:.0f} / {c['postgres_pct']:.0f} / {c['other_pct']:.0f} % |"
+                    f"{c['server_pct']:.0f} / {c['postgres_pct']:.0f} / {c['loadgen_pct']:.0f} / "
+                    f"{c['other_pct']:.0f} % | {_per_worker(r)} |"
                 )
     imp = results["import"]
     lines.append("")
@@ -761,7 +829,15 @@ def main() -> None:
         "--wait-idle", type=float, default=0.0, help="before each run, wait up to this many s for an idle machine"
     )
     parser.add_argument("--app", default="ordi.app:app", help="the ASGI app under test (to try a variant)")
+    parser.add_argument(
+        "--serve",
+        choices=["ordi", "uvicorn"],
+        default="ordi",
+        help="how both apps are served: ordi.serving (a socket per worker) or `uvicorn --workers` (one shared)",
+    )
     args = parser.parse_args()
+    if args.serve == "uvicorn":
+        SERVE[:] = SERVE_UVICORN
     only = set(filter(None, args.only.split(","))) or {"scan", "event", "import"}
     global WAIT_IDLE_S
     WAIT_IDLE_S = args.wait_idle
@@ -794,6 +870,7 @@ def main() -> None:
             "workers": worker_counts,
             "wrk_threads": args.wrk_threads if tool == "wrk" else None,
             "uvicorn_flags": UVICORN_FLAGS,
+            "serve": " ".join(SERVE),
             "database": db_name,
             "profile": args.profile,
             "app": args.app,

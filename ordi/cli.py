@@ -34,11 +34,14 @@ def _seed() -> bool:
 
 
 def _serve(host: str, port: int, workers: int) -> None:
-    import uvicorn
+    from ordi.serving import serve
 
-    uvicorn.run(
+    # Several workers: each on its own SO_REUSEPORT socket, so connections spread over them.
+    status = serve(
         "ordi.app:app", host=host, port=port, workers=workers, log_level="info", proxy_headers=True, access_log=False
     )
+    if status:
+        sys.exit(status)
 
 
 def _purge() -> str:
