@@ -229,3 +229,35 @@ async def test_a_connection_left_in_a_transaction_or_closed_is_not_reused() -> N
         return fresh_after_transaction, fresh_after_close, size
 
     assert await _in_new_loop(broken_ones) == (True, True, 1)
+
+
+@postgres_only
+async def test_a_write_transaction_commits_or_rolls_back_on_one_pooled_connection(db: None) -> None:
+    from ordi.db import close_pool, engine, start_pool, write_transaction
+    from ordi.organisations.tables import Organisation
+
+    async def operations() -> tuple[list[str], bool, int]:
+        await start_pool(2)
+        async with write_transaction() as tx:
+            await Organisation.insert(
+                Organisation(name="Gardé", kind="donor", postcode="75011", departement="75", region="11")
+            )
+            async with write_transaction() as inner:  # a nested operation joins the outer one
+                joined = inner is tx
+            await Organisation.insert(  # Piccolo's query ran on the transaction's connection
+                Organisation(name="Aussi", kind="donor", postcode="75011", departement="75", region="11")
+            )
+        with pytest.raises(RuntimeError):
+            async with write_transaction():
+                await Organisation.update({Organisation.name: "Perdu"}).where(Organisation.name == "Gardé")
+                raise RuntimeError("all or nothing")
+        names = sorted(r["name"] for r in await Organisation.select(Organisation.name))
+        pool = engine().pool
+        assert pool is not None
+        idle = pool.get_idle_size()
+        await close_pool()
+        return names, joined, idle
+
+    names, joined, idle = await _in_new_loop(operations)
+    assert names == ["Aussi", "Gardé"] and joined
+    assert idle >= 1  # the connection came back to the pool after the commit and the rollback
