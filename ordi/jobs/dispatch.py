@@ -72,6 +72,11 @@ async def _send(job_id: str) -> None:
 
 
 async def settle() -> None:
-    """Wait for the sends started by `dispatch` (at shutdown, and in tests)."""
-    while _in_flight:
-        await asyncio.gather(*list(_in_flight), return_exceptions=True)
+    """Wait for the sends that `dispatch` started on this event loop (at shutdown, and in tests).
+
+    Sends started on another loop are that loop's business: if it stopped before they ran, their
+    jobs are still undispatched rows, and the outbox sends them.
+    """
+    loop = asyncio.get_running_loop()
+    while mine := [t for t in list(_in_flight) if t.get_loop() is loop and not t.done()]:
+        await asyncio.wait(mine)
