@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.spec import Components
 
 from ordi.auth.controllers import AuthController
 from ordi.auth.dependencies import provide_actor
@@ -22,11 +23,14 @@ from ordi.devices.controllers import DeviceController
 from ordi.donations.controllers import DonationController
 from ordi.donations.report_controllers import ROUTES as DONATION_REPORT_ROUTES
 from ordi.health import health
+from ordi.http.guard import refuse_nul
+from ordi.http.openapi import SECURITY_SCHEMES, StrictStructSchemaPlugin
 from ordi.http.params import provide_lang, provide_paging
 from ordi.http.problems import EXCEPTION_HANDLERS
 from ordi.jobs import dispatch, outbox
 from ordi.jobs.controllers import get_job, get_job_result
 from ordi.organisations.controllers import OrganisationController, directory
+from ordi.pickups.controllers import PickupController
 from ordi.printing.controllers import ROUTES as LABEL_ROUTES
 from ordi.public.controllers import public_device
 from ordi.requests.controllers import RequestController
@@ -74,6 +78,7 @@ def create_app() -> Litestar:
             OrganisationController,
             directory,
             DonationController,
+            PickupController,
             DeviceController,
             scan,
             RequestController,
@@ -92,12 +97,17 @@ def create_app() -> Litestar:
             "paging": Provide(provide_paging),
         },
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[refuse_nul],
+        plugins=[StrictStructSchemaPlugin()],
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
             title="Ordi 2.0 — logistique",
             version="1.0.0",
             path="/schema",
-            description="Dons, collecte, effacement certifié, reconditionnement, redistribution.",
+            description="Dons, collecte, effacement certifié, reconditionnement, redistribution. Les erreurs sont "
+            "des problèmes RFC 9457 (`application/problem+json`, `detail` en français ; en anglais avec "
+            "`Accept-Language: en`).",
+            components=Components(security_schemes=SECURITY_SCHEMES),
         ),
     )
 

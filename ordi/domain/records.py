@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from ordi.domain.errors import InvalidRecord
+
+# Bounds of what a step may record; the API's schemas (msgspec.Meta) refuse the rest with a 400,
+# `validate` below keeps them for any other caller (an nwipe report, a job).
+
+#: The programme's calendar: no period, label or wipe date outside it (year 9999 has no next day).
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+#: Storage media in one computer: a workstation with a few disks, never a storage bay.
+MAX_MEDIA = 32
+#: The largest medium one wipe certifies, in GB (a petabyte).
+MAX_CAPACITY_GB = 1_000_000
+MAX_WEIGHT_KG = 500
+MAX_LABOUR_MINUTES = 24 * 60
 
 WipeLevel = Literal["clear", "purge", "destroy"]
 MediumResult = Literal["erased", "failed", "destroyed"]
@@ -62,6 +75,14 @@ class WipeRecord(Record):
     def validate(self) -> None:
         if not self.media:
             raise InvalidRecord("wipe_needs_media")
+        if len(self.media) > MAX_MEDIA:
+            raise InvalidRecord("wipe_too_many_media", max=MAX_MEDIA)
+        for medium in self.media:
+            if medium.capacity_gb is not None and not 0 < medium.capacity_gb <= MAX_CAPACITY_GB:
+                raise InvalidRecord("capacity_range", max=MAX_CAPACITY_GB)
+        for instant in (self.started_at, self.ended_at):
+            if instant is not None and not FIRST_DAY <= instant.date() <= LAST_DAY:
+                raise InvalidRecord("date_out_of_range", min=FIRST_DAY.isoformat(), max=LAST_DAY.isoformat())
         if self.started_at and self.ended_at and self.ended_at < self.started_at:
             raise InvalidRecord("wipe_end_before_start")
         serials = [m.serial.strip().upper() for m in self.media]
@@ -80,7 +101,7 @@ class RefurbishRecord(Record):
     parts_replaced: list[str] = field(default_factory=list)
 
     def validate(self) -> None:
-        if not 0 <= self.labour_minutes <= 24 * 60:
+        if not 0 <= self.labour_minutes <= MAX_LABOUR_MINUTES:
             raise InvalidRecord("labour_minutes_range")
 
 
@@ -91,7 +112,7 @@ class RecycleRecord(Record):
     channel: RecycleChannel
 
     def validate(self) -> None:
-        if not 0 < self.weight_kg <= 500:
+        if not 0 < self.weight_kg <= MAX_WEIGHT_KG:
             raise InvalidRecord("weight_range")
 
 

@@ -41,8 +41,32 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
 }
 
 
+class RequestRejected(HTTPException):
+    """The request itself is refused before any rule of the programme is asked: a NUL byte, a
+    body in the wrong media type (415), a JSON document nested too deep. `key` names its message."""
+
+    def __init__(self, key: str, status: int = 400, **params: Any) -> None:
+        super().__init__(status_code=status, detail=key)
+        self.key = key
+        self.params = params
+
+
+#: Litestar's own refusals, in the caller's language.
+_HTTP_KEYS: dict[int, str] = {
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+}
+
+
 def problem(
-    request: Request[Any, Any, Any], status: int, detail: str, code: str, **extra: Any
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    code: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> Response[dict[str, Any]]:
     lang = pick_language(request.headers.get("accept-language"))
     body: dict[str, Any] = {
@@ -54,7 +78,8 @@ def problem(
         "code": code,
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return Response(content=body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
@@ -84,6 +109,15 @@ _FRENCH_VALIDATION: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Expected `str` matching regex (.+)"), "format invalide"),
     (re.compile(r"^Invalid (.*)datetime(.*)"), "date et heure ISO 8601 attendues"),
     (re.compile(r"^Invalid (.*)date(.*)"), "date ISO 8601 attendue (AAAA-MM-JJ)"),
+    (
+        re.compile(r"^JSON is malformed: invalid character \(byte (\d+)\).*"),
+        "JSON mal formé : caractère invalide (octet \\1)",
+    ),
+    (
+        re.compile(r"^(JSON is malformed: truncated data|Input data was truncated).*"),
+        "JSON mal formé : document tronqué",
+    ),
+    (re.compile(r"^JSON is malformed.*"), "JSON mal formé"),
 ]
 
 
@@ -117,15 +151,32 @@ def validation_error_handler(request: Request[Any, Any, Any], exc: ValidationExc
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     lang = pick_language(request.headers.get("accept-language"))
+    if isinstance(exc, RequestRejected):
+        return problem(request, exc.status_code, message(exc.key, lang, **exc.params), exc.key)
     if isinstance(exc, NotFoundException):
         return problem(request, 404, message("not_found", lang), "not_found")
     if isinstance(exc, MethodNotAllowedException):
-        return problem(request, 405, message("method_not_allowed", lang), "method_not_allowed")
+        # RFC 9110: a 405 names the methods the resource allows (Litestar's router puts them in `allow`).
+        allow = {k: v for k, v in (exc.headers or {}).items() if k.lower() == "allow"}
+        return problem(request, 405, message("method_not_allowed", lang), "method_not_allowed", headers=allow)
     status = exc.status_code
     if status >= 500:
         log.error("HTTP %s on %s: %s", status, request.url.path, exc.detail)
         return problem(request, status, message("internal_error", lang), "internal_error")
+    if status in _HTTP_KEYS:
+        return problem(request, status, message(_HTTP_KEYS[status], lang), _HTTP_KEYS[status])
+    if status == 400:  # a body Litestar could not decode (malformed JSON)
+        text = _translate(str(exc.detail), lang)
+        return problem(request, 400, message("validation_failed", lang, message=text), "validation_failed")
     return problem(request, status, str(exc.detail), "http_error")
+
+
+def recursion_error_handler(request: Request[Any, Any, Any], exc: RecursionError) -> Response[dict[str, Any]]:
+    """msgspec refuses to go deeper than the interpreter's recursion limit (a JSON document of
+    100,000 nested arrays in an untyped field): the request is wrong, not the service."""
+    log.warning("recursion limit on %s: %s", request.url.path, exc)
+    lang = pick_language(request.headers.get("accept-language"))
+    return problem(request, 400, message("json_too_deep", lang), "json_too_deep")
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
@@ -138,5 +189,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: domain_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
+    RecursionError: recursion_error_handler,
     Exception: internal_error_handler,
 }
