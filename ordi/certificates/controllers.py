@@ -9,28 +9,43 @@ from html import escape
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import MediaType, Request, Response, get, post
-from litestar.exceptions import HTTPException
+from litestar import Request, Response, get, post
 from litestar.params import Parameter
 
 from ordi.certificates import imports
 from ordi.certificates import service as certificates
 from ordi.certificates.imports import WipeImportResult
+from ordi.certificates.nwipe import MAX_LOG_BYTES
+from ordi.certificates.schemas import CertificatePage, PublicKeyOut
+from ordi.certificates.service import CertificateOut
 from ordi.domain.lifecycle import Actor
-from ordi.http.params import IdempotencyKey
+from ordi.http.html import html_response
+from ordi.http.openapi import RawBody, documented, json_response, operation
+from ordi.http.params import IdempotencyKey, PathText
+from ordi.http.problems import RequestRejected
 from ordi.i18n import (
     Lang,
     date_text,
     level_name,
     medium_kind_name,
     medium_result_name,
-    message,
     overall_result_name,
     word,
 )
 from ordi.paging import PageRequest
 
 TEXT_TYPES = {"text/plain", "application/octet-stream", "text/x-log"}
+
+
+_NWIPE_LOG = RawBody(
+    "text/plain",
+    f"Le journal écrit par `nwipe --logfile` (UTF-8, {MAX_LOG_BYTES // (1024 * 1024)} Mo au plus).",
+    "[2026/03/12 08:14:02] nwipe: notice: Opened entropy source '/dev/urandom'.\n",
+)
+Serials = Annotated[
+    list[Annotated[str, Parameter(max_length=100)]] | None,
+    Parameter(max_items=32, description="N° de série des supports de cet appareil"),
+]
 
 # --------------------------------------------------------------------------- certificates
 
@@ -40,9 +55,10 @@ TEXT_TYPES = {"text/plain", "application/octet-stream", "text/x-log"}
     tags=["certificates"],
     summary="Clé publique Ed25519 qui signe les certificats",
     description="Sans authentification. PEM (openssl) et base64 des 32 octets bruts (libsodium, PyNaCl).",
+    **documented(auth=False),
 )
-async def certificate_public_key() -> dict[str, str]:
-    return certificates.public_key_info()
+async def certificate_public_key() -> PublicKeyOut:
+    return msgspec.convert(certificates.public_key_info(), PublicKeyOut)
 
 
 @get(
@@ -50,8 +66,10 @@ async def certificate_public_key() -> dict[str, str]:
     tags=["certificates"],
     summary="Un certificat d'effacement (JSON signé, ou PDF avec le suffixe .pdf)",
     description="`CE-2026-000123` : le document signé en JSON ; `CE-2026-000123.pdf` : le PDF A4 en français.",
+    operation_class=operation(files={200: ["application/pdf"]}),
+    **documented(403, 404, responses={200: json_response(CertificateOut, "Le certificat signé, ou son PDF")}),
 )
-async def get_certificate(actor: Actor, ref: str) -> Response[Any]:
+async def get_certificate(actor: Actor, ref: PathText) -> Response[Any]:
     if ref.lower().endswith(".pdf"):
         number, pdf = await certificates.certificate_pdf(actor, ref[:-4])
         return Response(
@@ -64,9 +82,14 @@ async def get_certificate(actor: Actor, ref: str) -> Response[Any]:
     return Response(await certificates.get_certificate(actor, ref))
 
 
-@get("/api/v1/devices/{tag:str}/certificates", tags=["certificates"], summary="Certificats d'un appareil")
-async def device_certificates(actor: Actor, tag: str, paging: PageRequest) -> dict[str, Any]:
-    return (await certificates.list_for_device(actor, tag, paging)).to_dict()
+@get(
+    "/api/v1/devices/{tag:str}/certificates",
+    tags=["certificates"],
+    summary="Certificats d'un appareil",
+    **documented(404, 422),
+)
+async def device_certificates(actor: Actor, tag: PathText, paging: PageRequest) -> CertificatePage:
+    return CertificatePage(**(await certificates.list_for_device(actor, tag, paging)).to_dict())
 
 
 @post(
@@ -79,20 +102,33 @@ async def device_certificates(actor: Actor, tag: str, paging: PageRequest) -> di
         "journal). Le niveau NIST est déduit de la méthode sauf si `level` est donné. Le journal d'origine est "
         "conservé et son SHA-256 signé dans le certificat."
     ),
+    operation_class=operation(raw_body=_NWIPE_LOG),
+    **documented(
+        403,
+        404,
+        409,
+        413,
+        415,
+        422,
+        responses={
+            200: json_response(WipeImportResult, "Le même journal rejoué (`Idempotency-Key`)"),
+            201: json_response(WipeImportResult, "L'effacement enregistré et son certificat"),
+        },
+    ),
 )
 async def upload_wipe_report(
     actor: Actor,
-    lang: str,
     request: Request[Any, Any, Any],
-    tag: str,
+    tag: PathText,
+    lang: str,
     level: Literal["clear", "purge", "destroy"] | None = None,
     operator: Annotated[str | None, Parameter(max_length=100, description="Code du technicien")] = None,
-    serial: Annotated[list[str] | None, Parameter(description="N° de série des supports de cet appareil")] = None,
+    serial: Serials = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[WipeImportResult]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in TEXT_TYPES:
-        raise HTTPException(status_code=415, detail=message("wipe_report_content_type", lang))
+        raise RequestRejected("wipe_report_content_type", status=415)
     result = await imports.record_nwipe(
         actor,
         tag,
@@ -108,25 +144,32 @@ async def upload_wipe_report(
 
 # --------------------------------------------------------------------------- public verification
 
-_PAGE = """<!doctype html>
+#: The page's only style, inline and allowed by its hash in the Content-Security-Policy.
+_STYLE = """body{font-family:system-ui,sans-serif;margin:0;padding:1.2rem;max-width:40rem;color:#1b1b1b}
+h1{font-size:1.3rem} .num{font:700 1.2rem monospace}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem} dt{color:#555}
+.ok{padding:.6rem 1rem;border-radius:.4rem;background:#e3f0e8;color:#1b5e20}
+.ko{padding:.6rem 1rem;border-radius:.4rem;background:#fde7e9;color:#8e0015}
+small{color:#555}"""
+
+_PAGE = (
+    """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;margin:0;padding:1.2rem;max-width:40rem;color:#1b1b1b}}
-h1{{font-size:1.3rem}} .num{{font:700 1.2rem monospace}}
-dl{{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem}} dt{{color:#555}}
-.ok{{padding:.6rem 1rem;border-radius:.4rem;background:#e3f0e8;color:#1b5e20}}
-.ko{{padding:.6rem 1rem;border-radius:.4rem;background:#fde7e9;color:#8e0015}}
-small{{color:#555}}</style></head>
+<style>"""
+    + _STYLE.replace("{", "{{").replace("}", "}}")
+    + """</style></head>
 <body><p>{kicker}</p>{body}</body></html>"""
+)
 
 
 def _html(title: str, body: str, lang: Lang, status: int = 200) -> Response[str]:
     page = _PAGE.format(
         lang="en" if lang == "en" else "fr", title=escape(title), kicker=_w("verify.kicker", lang), body=body
     )
-    return Response(page, media_type=MediaType.HTML, status_code=status)
+    return html_response(page, status, inline_styles=(_STYLE,))
 
 
 def _w(key: str, lang: Lang, **params: Any) -> str:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
 from ordi.domain.records import (
+    MAX_CAPACITY_GB,
+    MAX_LABOUR_MINUTES,
+    MAX_MEDIA,
+    MAX_WEIGHT_KG,
     AgeBand,
     BeneficiaryCategory,
     Grade,
@@ -16,13 +20,20 @@ from ordi.domain.records import (
     RecycleChannel,
     WipeLevel,
 )
+from ordi.http.openapi import PageOut, bounds, text_list
+from ordi.http.params import MAX_ID
 
-Text100 = msgspec.Meta(max_length=100)
-Text500 = msgspec.Meta(max_length=500)
+# Every text is bounded, every list counted, every number ranged: a request outside is a 400 before
+# any rule runs (the domain records keep the same bounds for other callers).
+Note = Annotated[str, msgspec.Meta(max_length=2000)]
+Short = Annotated[str, msgspec.Meta(max_length=100)]
+Required = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Aware = Annotated[datetime, msgspec.Meta(tz=True)]
+AssociationId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
 
 class _Event(msgspec.Struct, tag_field="action", kw_only=True, forbid_unknown_fields=True):
-    note: str | None = None
+    note: Note | None = None
 
 
 class Collect(_Event, tag="collect"):
@@ -35,41 +46,44 @@ class Receive(_Event, tag="receive"):
 
 class MediumIn(msgspec.Struct, forbid_unknown_fields=True):
     kind: MediumKind
-    serial: str
+    serial: Annotated[str, msgspec.Meta(min_length=1, max_length=100, examples=["S3Z9NB0K"])]
     result: MediumResult
-    capacity_gb: float | None = None
-    model: str | None = None
+    capacity_gb: Annotated[float, bounds(gt=0, le=MAX_CAPACITY_GB, examples=[256])] | None = None
+    model: Short | None = None
 
 
 class Wipe(_Event, tag="wipe"):
     level: WipeLevel
-    method: str
-    tool: str
-    media: list[MediumIn]
-    tool_version: str | None = None
-    operator: str | None = None
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
-    verification: str | None = None
+    method: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["ATA Secure Erase"])]
+    tool: Annotated[str, msgspec.Meta(min_length=1, max_length=100, examples=["nwipe"])]
+    media: Annotated[list[MediumIn], msgspec.Meta(min_length=1, max_length=MAX_MEDIA)]
+    tool_version: Annotated[str, msgspec.Meta(max_length=50)] | None = None
+    operator: Short | None = None
+    started_at: Aware | None = None
+    ended_at: Aware | None = None
+    verification: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+
+
+Checks = Annotated[list[Annotated[str, msgspec.Meta(max_length=200)]], text_list(50, 200)]
 
 
 class Refurbish(_Event, tag="refurbish"):
     grade: Grade
-    labour_minutes: int
-    os: str | None = None
-    checks: list[str] = msgspec.field(default_factory=list)
-    parts_replaced: list[str] = msgspec.field(default_factory=list)
+    labour_minutes: Annotated[int, bounds(ge=0, le=MAX_LABOUR_MINUTES, examples=[90])]
+    os: Short | None = None
+    checks: Checks = msgspec.field(default_factory=list)
+    parts_replaced: Checks = msgspec.field(default_factory=list)
 
 
 class Recycle(_Event, tag="recycle"):
-    reason: str
-    weight_kg: float
+    reason: Annotated[str, msgspec.Meta(max_length=500)]
+    weight_kg: Annotated[float, bounds(gt=0, le=MAX_WEIGHT_KG, examples=[2.1])]
     channel: RecycleChannel
 
 
 class Reserve(_Event, tag="reserve"):
-    association_id: int
-    request_id: int | None = None
+    association_id: AssociationId
+    request_id: AssociationId | None = None
 
 
 class Release(_Event, tag="release"):
@@ -77,8 +91,8 @@ class Release(_Event, tag="release"):
 
 
 class Ship(_Event, tag="ship"):
-    carrier: str | None = None
-    tracking_number: str | None = None
+    carrier: Short | None = None
+    tracking_number: Short | None = None
 
 
 class Deliver(_Event, tag="deliver"):
@@ -88,14 +102,14 @@ class Deliver(_Event, tag="deliver"):
 class BeneficiaryIn(msgspec.Struct, forbid_unknown_fields=True):
     category: BeneficiaryCategory
     age_band: AgeBand
-    departement: str
+    departement: Annotated[str, msgspec.Meta(min_length=1, max_length=5, examples=["76"])]
 
 
 class WarrantyContact(msgspec.Struct, forbid_unknown_fields=True):
     """Only when the association needs it for a warranty; purged after the retention period."""
 
-    full_name: str
-    phone: str = ""
+    full_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    phone: Annotated[str, msgspec.Meta(max_length=30)] = ""
 
 
 class HandOver(_Event, tag="hand_over"):
@@ -104,11 +118,11 @@ class HandOver(_Event, tag="hand_over"):
 
 
 class Return(_Event, tag="return"):
-    reason: str | None = None
+    reason: Annotated[str, msgspec.Meta(max_length=500)] | None = None
 
 
 class Lose(_Event, tag="lose"):
-    note: str
+    note: Note
 
 
 EventRequest = (
@@ -153,6 +167,14 @@ class EventResult(msgspec.Struct):
     event: EventOut
     device: DeviceOut
     replayed: bool = False
+
+
+class DevicePage(PageOut, kw_only=True):
+    items: list[DeviceOut]
+
+
+class EventPage(PageOut, kw_only=True):
+    items: list[EventOut]
 
 
 class ScanResult(msgspec.Struct):

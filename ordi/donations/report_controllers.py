@@ -12,7 +12,11 @@ from litestar import Response, get
 
 from ordi.domain.lifecycle import Actor
 from ordi.donations import report
+from ordi.donations.schemas import DonationReportDocument
+from ordi.http.openapi import documented, file_response, json_response
+from ordi.http.params import Id
 from ordi.jobs import service as jobs
+from ordi.jobs.service import JobOut
 
 
 async def _donation_report(actor: Actor, lang: str, donation_id: int, fmt: str) -> Response[Any]:
@@ -32,13 +36,30 @@ _REPORT_DOC = (
 )
 
 
+def _report_doc(media_type: str) -> dict[str, Any]:
+    done = (
+        json_response(DonationReportDocument, "Le rapport")
+        if media_type == "application/json"
+        else file_response(media_type, "Le rapport")
+    )
+    return documented(
+        403,
+        404,
+        responses={
+            200: done,
+            202: json_response(JobOut, "Un grand don : la tâche qui le rend, puis `GET /api/v1/jobs/{id}/result`"),
+        },
+    )
+
+
 @get(
     "/api/v1/donations/{donation_id:int}/report.pdf",
     tags=["donations"],
     summary="Rapport de traçabilité (PDF)",
     description=_REPORT_DOC,
+    **_report_doc("application/pdf"),
 )
-async def donation_report_pdf(actor: Actor, lang: str, donation_id: int) -> Response[Any]:
+async def donation_report_pdf(actor: Actor, lang: str, donation_id: Id) -> Response[Any]:
     return await _donation_report(actor, lang, donation_id, "pdf")
 
 
@@ -47,8 +68,9 @@ async def donation_report_pdf(actor: Actor, lang: str, donation_id: int) -> Resp
     tags=["donations"],
     summary="Rapport de traçabilité (CSV)",
     description=_REPORT_DOC,
+    **_report_doc("text/csv"),
 )
-async def donation_report_csv(actor: Actor, lang: str, donation_id: int) -> Response[Any]:
+async def donation_report_csv(actor: Actor, lang: str, donation_id: Id) -> Response[Any]:
     return await _donation_report(actor, lang, donation_id, "csv")
 
 
@@ -57,8 +79,9 @@ async def donation_report_csv(actor: Actor, lang: str, donation_id: int) -> Resp
     tags=["donations"],
     summary="Rapport de traçabilité (JSON)",
     description=_REPORT_DOC,
+    **_report_doc("application/json"),
 )
-async def donation_report_json(actor: Actor, lang: str, donation_id: int) -> Response[Any]:
+async def donation_report_json(actor: Actor, lang: str, donation_id: Id) -> Response[Any]:
     return await _donation_report(actor, lang, donation_id, "json")
 
 

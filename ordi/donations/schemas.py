@@ -8,9 +8,14 @@ from typing import Annotated
 import msgspec
 
 from ordi.devices.schemas import DeviceOut
-from ordi.donations.spreadsheet import CATEGORIES
+from ordi.donations.report_model import DonationReportHeader, ImpactFactor
+from ordi.donations.spreadsheet import CATEGORIES, MAX_ROWS
+from ordi.http.openapi import PageOut, bounds
 
-Category = Annotated[str, msgspec.Meta(pattern="^(" + "|".join(CATEGORIES) + ")$")]
+Category = Annotated[str, msgspec.Meta(pattern="^(" + "|".join(CATEGORIES) + ")$", examples=["laptop"])]
+PickupAddress = Annotated[str, msgspec.Meta(max_length=300)]
+PickupPostcode = Annotated[str, msgspec.Meta(max_length=5)]
+Notes = Annotated[str, msgspec.Meta(max_length=2000)]
 
 
 class DonationItemIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -19,14 +24,14 @@ class DonationItemIn(msgspec.Struct, forbid_unknown_fields=True):
     model: Annotated[str, msgspec.Meta(max_length=150)] = ""
     serial_number: Annotated[str, msgspec.Meta(max_length=100)] = ""
     has_storage: bool = True
-    weight_kg: Annotated[float, msgspec.Meta(gt=0, le=500)] | None = None
+    weight_kg: Annotated[float, bounds(gt=0, le=500)] | None = None
 
 
 class DonationIn(msgspec.Struct, forbid_unknown_fields=True):
-    items: list[DonationItemIn]
-    pickup_address: Annotated[str, msgspec.Meta(max_length=300)] = ""
-    pickup_postcode: Annotated[str, msgspec.Meta(max_length=5)] = ""
-    notes: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    items: Annotated[list[DonationItemIn], msgspec.Meta(min_length=1, max_length=MAX_ROWS)]
+    pickup_address: PickupAddress = ""
+    pickup_postcode: PickupPostcode = ""
+    notes: Notes = ""
 
 
 class DonationOut(msgspec.Struct):
@@ -45,3 +50,62 @@ class DonationOut(msgspec.Struct):
     #: The paged list of all its devices, and the cursor that follows `devices`.
     devices_url: str = ""
     devices_next: str | None = None
+
+
+class DonationPage(PageOut, kw_only=True):
+    items: list[DonationOut]
+
+
+#: A day (`2026-03-12`) or an instant (`2026-03-12T08:14:02+00:00`), as the report writes it.
+Moment = Annotated[str, msgspec.Meta(description="Date ISO 8601 (jour, ou date et heure)")]
+
+
+class ReportDevice(msgspec.Struct):
+    """`ordi.donations.report_model.DeviceFateRow`: one device and what became of it, as codes."""
+
+    asset_tag: str
+    category: str
+    model: str
+    serial_number: str
+    state: str
+    declared_at: Moment | None
+    collected_at: Moment | None
+    received_at: Moment | None
+    wiped_at: Moment | None
+    ready_at: Moment | None
+    handed_over_at: Moment | None
+    recycled_at: Moment | None
+    certificate_number: str | None
+    grade: str | None
+    recycle_channel: str | None
+    recycle_weight_kg: float | None
+    departement: str | None
+    beneficiary_category: str | None
+
+
+class ReportTotals(msgspec.Struct):
+    devices: int
+    by_state: dict[str, int]
+    redistributed: int
+    recycled: int
+    lost: int
+    wipe_certificates: int
+    recycled_weight_kg: float
+    reuse_rate: float | None
+
+
+class ReportImpact(msgspec.Struct):
+    kg_ewaste_avoided: float
+    kg_co2e_avoided: float
+    factors: list[ImpactFactor]
+    method_note: str
+
+
+class DonationReportDocument(msgspec.Struct):
+    """`GET /api/v1/donations/{id}/report.json` (`ordi.donations.report_export`): codes, ISO 8601 dates."""
+
+    schema: str
+    header: DonationReportHeader
+    totals: ReportTotals
+    impact: ReportImpact
+    devices: list[ReportDevice]

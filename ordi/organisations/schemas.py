@@ -7,8 +7,16 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from ordi.http.openapi import PageOut
+
 Kind = Literal["donor", "refurbisher", "association", "committee", "operator"]
+DirectoryKind = Literal["refurbisher", "association"]
 DonorSubkind = Literal["atelier_canope", "member_firm", "public_body", "other"]
+LabelNumber = Annotated[str, msgspec.Meta(max_length=40)]
+#: No space nor control character, one @, a dot after it. Spelled out so that Python's `re` (the
+#: server) and ECMA-262 (the document's readers) agree: their `\s` differ on \x1c-\x1f, \x85, \ufeff.
+_NOT_IN_ADDRESS = r"@\s\x00-\x20\x7f-\x9f\ufeff"
+EMAIL_PATTERN = rf"^[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}]+\.[^{_NOT_IN_ADDRESS}]+$"
 
 
 class OrganisationIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -16,18 +24,18 @@ class OrganisationIn(msgspec.Struct, forbid_unknown_fields=True):
     kind: Kind
     postcode: Annotated[str, msgspec.Meta(pattern=r"^\d{5}$")]
     subkind: DonorSubkind | None = None
-    siret: str | None = None
+    siret: Annotated[str, msgspec.Meta(max_length=20, examples=["77567227200018"])] | None = None
     address: Annotated[str, msgspec.Meta(max_length=300)] = ""
     city: Annotated[str, msgspec.Meta(max_length=100)] = ""
     latitude: Annotated[float, msgspec.Meta(ge=-90, le=90)] | None = None
     longitude: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
-    label_number: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    label_number: LabelNumber | None = None
     label_valid_from: date | None = None
     label_valid_until: date | None = None
 
 
 class LabelIn(msgspec.Struct, forbid_unknown_fields=True):
-    label_number: Annotated[str, msgspec.Meta(max_length=40)] | None
+    label_number: LabelNumber | None
     label_valid_from: date | None
     label_valid_until: date | None
 
@@ -67,7 +75,7 @@ class DirectoryEntry(msgspec.Struct):
 
 
 class UserIn(msgspec.Struct, forbid_unknown_fields=True):
-    email: Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+    email: Annotated[str, msgspec.Meta(pattern=EMAIL_PATTERN, max_length=254, examples=["technicien@atelier.fr"])]
     password: Annotated[str, msgspec.Meta(max_length=200)]
     full_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
     role: Literal["manager", "member"] = "member"
@@ -80,3 +88,15 @@ class UserOut(msgspec.Struct):
     full_name: str
     role: str
     active: bool
+
+
+class OrganisationPage(PageOut, kw_only=True):
+    items: list[OrganisationOut]
+
+
+class DirectoryPage(PageOut, kw_only=True):
+    items: list[DirectoryEntry]
+
+
+class UserPage(PageOut, kw_only=True):
+    items: list[UserOut]

@@ -11,14 +11,15 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from litestar import MediaType, Response, get
+from litestar import Response, get
 
 from ordi.clock import PARIS
 from ordi.devices.service import normalise_tag
 from ordi.devices.tables import Device
 from ordi.domain.errors import NotFound
+from ordi.http.html import html_response
 from ordi.i18n import category_name, state_name
-from ordi.station.pages import SECURITY_HEADERS, html_page
+from ordi.station.pages import html_page
 
 #: Only what the page shows is read: nothing about the donor, the custodian or a beneficiary.
 _PUBLIC_COLUMNS = (
@@ -37,12 +38,7 @@ _BAR = '<span><strong>Ordi 2.0</strong> · fiche appareil</span><a class="link" 
 
 
 def _response(title: str, main: str, status: int = 200) -> Response[str]:
-    return Response(
-        html_page(title, main, page="device", bar=_BAR),
-        media_type=MediaType.HTML,
-        status_code=status,
-        headers=SECURITY_HEADERS,
-    )
+    return html_response(html_page(title, main, page="device", bar=_BAR), status)
 
 
 async def _public_row(tag: str) -> dict[str, Any] | None:

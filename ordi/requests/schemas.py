@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
 from ordi.donations.schemas import Category
+from ordi.http.openapi import PageOut
+
+RequestStatus = Literal["pending", "approved", "rejected", "fulfilled"]
 
 
 class RequestItemIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -45,3 +48,7 @@ class AllocationOut(msgspec.Struct):
     request: RequestOut
     reserved: list[str]
     shortfall: dict[str, int]
+
+
+class RequestPage(PageOut, kw_only=True):
+    items: list[RequestOut]

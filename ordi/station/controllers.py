@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litestar import MediaType, Response, get
+from litestar import Response, get
 from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from ordi.station.pages import SECURITY_HEADERS, STATIC_PATH, html_page
+from ordi.http.html import html_response
+from ordi.station.pages import STATIC_PATH, html_page
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -54,7 +55,7 @@ _SCAN_PAGE = html_page("Ordi 2.0 — poste de scan", _MAIN, page="scan", bar=_BA
 
 @get("/scan", include_in_schema=False)
 async def scan_page() -> Response[str]:
-    return Response(_SCAN_PAGE, media_type=MediaType.HTML, headers=SECURITY_HEADERS)
+    return html_response(_SCAN_PAGE)
 
 
 static_files = create_static_files_router(

@@ -1,4 +1,4 @@
-"""The HTML shell shared by `/scan` and `/d/{tag}`: one stylesheet, one script, strict headers."""
+"""The HTML shell shared by `/scan` and `/d/{tag}`: one stylesheet, one script (the headers: `ordi.http.html`)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,6 @@ from html import escape
 from ordi.i18n import CATEGORY_NAMES
 
 STATIC_PATH = "/static/station"
-
-#: Everything comes from this server: the token in sessionStorage is out of reach of other origins.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
 
 #: French category names for the script, from the one table of translations.
 _CATEGORIES = escape(

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
-
+import msgspec
 from litestar import get
-from litestar.params import Parameter
 
 from ordi.domain.lifecycle import Actor
+from ordi.http.openapi import documented
+from ordi.http.params import DayFrom, DayTo, within_days
 from ordi.stats import service
+from ordi.stats.schemas import StatsSummary
 
 
-@get("/api/v1/stats/summary", tags=["stats"], summary="Chiffres du comité de pilotage pour une période")
-async def summary(
-    actor: Actor,
-    start: Annotated[date | None, Parameter(query="from", description="Premier jour (inclus)")] = None,
-    end: Annotated[date | None, Parameter(query="to", description="Dernier jour (inclus)")] = None,
-) -> dict[str, Any]:
-    return await service.summary(actor, start, end)
+@get(
+    "/api/v1/stats/summary",
+    tags=["stats"],
+    summary="Chiffres du comité de pilotage pour une période",
+    description="Par défaut, l'année civile en cours jusqu'à aujourd'hui.",
+    **documented(403, 422),
+)
+async def summary(actor: Actor, start: DayFrom = None, end: DayTo = None) -> StatsSummary:
+    figures = await service.summary(actor, within_days(start), within_days(end))
+    return msgspec.convert(figures, StatsSummary)
