@@ -287,3 +287,29 @@ async def test_an_in_memory_broker_that_restarted_gets_its_jobs_again(world: Wor
     await Job.update({Job.dispatched_at: now() - timedelta(hours=1)}).where(Job.id == uuid.UUID(job_id))
     await _tick()
     assert sender.sent == [job_id]
+
+
+async def test_sweepers_running_at_once_send_and_take_back_each_job_once(world: World, sender: Recorder) -> None:
+    from collections import Counter
+
+    from ordi.clock import now
+    from ordi.jobs import service as jobs
+    from ordi.jobs.tables import Job
+
+    ids = [await jobs.create(world.donor.actor, "donation_import", {"csv": _csv(1)}) for _ in range(12)]
+    keys = [uuid.UUID(i) for i in ids]
+    await Job.update({Job.send_after: now() - timedelta(seconds=1)}).where(Job.id.is_in(keys))
+    sweeps = await asyncio.gather(*(_tick(5) for _ in range(4)))  # four API processes, five jobs a tick
+    sweeps += await asyncio.gather(*(_tick(5) for _ in range(4)))
+    assert sum(s.sent for s in sweeps) == len(ids)
+    assert Counter(sender.sent) == Counter(ids)  # each sent once
+    for job_id in ids:
+        assert await jobs.claim(job_id) is not None
+        await _expire_lease(job_id)
+    sweeps = await asyncio.gather(*(_tick(5) for _ in range(4)))
+    sweeps += await asyncio.gather(*(_tick(5) for _ in range(4)))
+    assert sum(s.taken_back for s in sweeps) == len(ids)
+    assert Counter(sender.sent) == Counter(ids + ids)  # and once more after its lease ran out
+    for job_id in ids:
+        job = await _job(job_id)
+        assert job["status"] == "queued" and job["attempts"] == 1
