@@ -49,7 +49,8 @@ def _purge() -> str:
 
     purged = asyncio.run(purge_expired())
     return (
-        f"{purged.contacts} contact(s) purgé(s), "
+        f"{purged.contacts} contact(s) de bénéficiaire purgé(s), "
+        f"{purged.pickup_contacts} contact(s) d'enlèvement effacé(s), "
         f"{purged.jobs} tâche(s) expirée(s) (fichiers et données envoyées supprimés)."
     )
 

@@ -31,6 +31,7 @@ class Settings:
     impact_factors_path: str | None
     beneficiary_contact_retention_days: int
     job_retention_days: int  # a job's result file is kept this long after the job ended
+    pickup_contact_retention_days: int  # a donor's pickup contact, after the pickup ended
     embedded_worker: bool
     redis_namespace: str
     # PostgreSQL pools: one per event loop (API process, each worker thread), so per process
@@ -101,6 +102,7 @@ def load() -> Settings:
         impact_factors_path=os.environ.get("ORDI_IMPACT_FACTORS") or None,
         beneficiary_contact_retention_days=int(os.environ.get("ORDI_CONTACT_RETENTION_DAYS", "730")),
         job_retention_days=_positive_days("ORDI_JOB_RETENTION_DAYS", 7),
+        pickup_contact_retention_days=_positive_days("ORDI_PICKUP_CONTACT_RETENTION_DAYS", 90),
         embedded_worker=_bool(os.environ.get("ORDI_EMBEDDED_WORKER"), default=redis_url is None),
         redis_namespace=os.environ.get("ORDI_REDIS_NAMESPACE", "ordi"),
         db_pool_size=_positive_int("ORDI_DB_POOL_SIZE", 10),

@@ -32,6 +32,14 @@ STATE_NAMES: dict[str, tuple[str, str]] = {
     "lost": ("perdu", "lost"),
 }
 
+PICKUP_STATE_NAMES: dict[str, tuple[str, str]] = {
+    "requested": ("demandé", "requested"),
+    "scheduled": ("planifié", "scheduled"),
+    "collected": ("enlevé", "collected"),
+    "cancelled": ("annulé", "cancelled"),
+    "missed": ("manqué", "missed"),
+}
+
 ACTION_NAMES: dict[str, tuple[str, str]] = {
     "declare": ("déclarer", "declare"),
     "collect": ("collecter", "collect"),
@@ -47,6 +55,7 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "return": ("retourner", "return"),
     "lose": ("déclarer perdu", "report lost"),
     "label_printed": ("étiquette imprimée", "label printed"),
+    "assign": ("confier à un atelier", "put a workshop in charge"),
 }
 
 CATEGORY_NAMES: dict[str, tuple[str, str]] = {
@@ -317,6 +326,82 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "L'étiquette de {tag} ne tient pas sur le format « {format} ».",
         "The label of {tag} does not fit the '{format}' format.",
     ),
+    # pickups and custody
+    "pickup_not_found": ("Enlèvement introuvable.", "Pickup not found."),
+    "pickup_forbidden": (
+        "Vous ne pouvez pas faire cette opération sur cet enlèvement ({action}).",
+        "You may not do this on this pickup ({action}).",
+    ),
+    "pickup_transition_not_allowed": (
+        "Impossible de « {action} » un enlèvement à l'état « {state} ».",
+        "Cannot '{action}' a pickup in state '{state}'.",
+    ),
+    "pickup_workshop_invalid": (
+        "L'atelier indiqué n'existe pas ou son label n'est pas valide.",
+        "The workshop does not exist or its label is not valid.",
+    ),
+    "pickup_workshop_drop_off_only": (
+        "Un atelier ne se choisit qu'en cas de dépôt (mode « drop_off ») ; sinon l'opérateur l'affecte.",
+        "A workshop is chosen only for a drop-off; otherwise the operator assigns one.",
+    ),
+    "pickup_date_invalid": (
+        "Date d'enlèvement invalide : aujourd'hui ou plus tard, {max} jours au plus.",
+        "Invalid pickup date: today or later, within {max} days.",
+    ),
+    "pickup_window_invalid": (
+        "Un créneau doit finir après son début.",
+        "A window must end after it starts.",
+    ),
+    "pickup_already_claimed": (
+        "Un autre atelier a déjà pris en charge cet enlèvement.",
+        "Another workshop has already claimed this pickup.",
+    ),
+    "pickup_unassigned": ("Aucun atelier n'est chargé de cet enlèvement.", "No workshop is in charge of this pickup."),
+    "pickup_nothing_to_collect": (
+        "Ces dons n'ont plus d'appareil à enlever.",
+        "These donations have no device left to collect.",
+    ),
+    "pickup_too_large": (
+        "Un enlèvement prend {max} appareils au plus : répartissez les dons sur plusieurs demandes.",
+        "A pickup takes at most {max} devices: split the donations over several requests.",
+    ),
+    "donation_in_open_pickup": (
+        "Le don {donation} fait déjà partie d'un enlèvement en cours.",
+        "Donation {donation} is already part of an open pickup.",
+    ),
+    "pickup_tags_invalid": (
+        "Des étiquettes ne correspondent pas à ce lot : voyez le détail ligne par ligne.",
+        "Some tags do not match this lot: see each line.",
+    ),
+    "tag_invalid": ("Étiquette illisible : {tag}.", "Unreadable tag: {tag}."),
+    "receipt_unreadable": (
+        "Le bon d'enlèvement {number} a été altéré : il ne peut pas être imprimé sous sa signature.",
+        "Custody receipt {number} was altered: it cannot be printed under its signature.",
+    ),
+    "tag_not_in_pickup": (
+        "L'appareil {tag} ne fait pas partie de cet enlèvement.",
+        "Device {tag} is not part of this pickup.",
+    ),
+    "tag_not_in_receipt": (
+        "L'appareil {tag} ne figure pas sur le bon d'enlèvement.",
+        "Device {tag} is not on the custody receipt.",
+    ),
+    "donation_not_in_pickup": (
+        "Ce don ne fait pas partie de l'enlèvement.",
+        "This donation is not part of the pickup.",
+    ),
+    "pickup_nothing_collected": (
+        "Indiquez les étiquettes enlevées (ou les appareils en plus).",
+        "Give the tags collected (or the extra devices).",
+    ),
+    "pickup_not_collected": (
+        "Pas de bon d'enlèvement : l'enlèvement est à l'état « {state} ».",
+        "No custody receipt: the pickup is '{state}'.",
+    ),
+    "not_workshop_in_charge": (
+        "Seul l'atelier chargé de l'enlèvement (ou du dépôt) de cet appareil peut « {action} ».",
+        "Only the workshop in charge of this device's pickup (or drop-off) may '{action}'.",
+    ),
     # lists and their pages
     "cursor_invalid": (
         "Curseur de page invalide : reprenez la liste depuis le début ou utilisez la valeur « next » reçue.",
@@ -415,6 +500,28 @@ TITLES: dict[int, tuple[str, str]] = {
 WORDS: dict[str, tuple[str, str]] = {
     # shared by the documents
     "page": ("page {number}", "page {number}"),
+    # the custody receipt (bon d'enlèvement)
+    "receipt.title": ("Bon d'enlèvement {number}", "Custody receipt {number}"),
+    "receipt.kicker": ("Ordi 2.0 — remise sous la garde d'un atelier", "Ordi 2.0 — hand-off to a workshop"),
+    "receipt.collected_at": ("Enlevé le", "Collected on"),
+    "receipt.donor": ("Donateur", "Donor"),
+    "receipt.workshop": ("Atelier de reconditionnement", "Refurbishing workshop"),
+    "receipt.handed_over_by": ("Remis par", "Handed over by"),
+    "receipt.taken_by": ("Pris en charge par", "Taken by"),
+    "receipt.donations": ("Dons", "Donations"),
+    "receipt.count": ("Appareils enlevés", "Devices collected"),
+    "receipt.tags": ("Étiquettes enlevées", "Tags collected"),
+    "receipt.extra": ("En plus de la déclaration (ajoutés au don)", "Not declared (added to the donation)"),
+    "receipt.missing": ("Déclarés mais absents", "Declared but missing"),
+    "receipt.none": ("aucun", "none"),
+    "receipt.note": ("Observations", "Notes"),
+    "receipt.signature": (
+        "Signé par le service Ordi 2.0 (Ed25519, clé {key_id}) : la signature couvre le contenu JSON canonique "
+        "(RFC 8785) servi par l'API ; vérifiable hors ligne avec la clé publique publiée.",
+        "Signed by the Ordi 2.0 service (Ed25519, key {key_id}): the signature covers the canonical JSON "
+        "content (RFC 8785) served by the API; verifiable offline with the published public key.",
+    ),
+    "receipt.footer": ("Bon d'enlèvement {number}", "Custody receipt {number}"),
     "zone.paris": ("heure de Paris", "Paris time"),
     "at": ("{date} à {time}", "{date} at {time}"),
     "programme": ("Programme national Ordi 2.0", "Ordi 2.0 national programme"),
@@ -650,6 +757,10 @@ def title(status: int, lang: Lang = "fr") -> str:
 
 def state_name(state: str, lang: Lang = "fr") -> str:
     return _pick(STATE_NAMES.get(state, (state, state)), lang)
+
+
+def pickup_state_name(state: str, lang: Lang = "fr") -> str:
+    return _pick(PICKUP_STATE_NAMES.get(state, (state, state)), lang)
 
 
 def action_name(action: str, lang: Lang = "fr") -> str:

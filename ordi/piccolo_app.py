@@ -11,6 +11,7 @@ from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
 from ordi.donations.tables import Donation
 from ordi.jobs.tables import Job, JobFileChunk
 from ordi.organisations.tables import ApiKey, Organisation, User
+from ordi.pickups.tables import CustodyReceipt, Pickup, PickupDonation
 from ordi.requests.tables import EquipmentRequest, RequestItem
 
 TABLES = [
@@ -28,6 +29,9 @@ TABLES = [
     CertificateCounter,
     WipeToolReport,
     WipeCertificate,
+    Pickup,
+    PickupDonation,
+    CustodyReceipt,
 ]
 
 APP_CONFIG = AppConfig(

@@ -12,9 +12,10 @@ from typing import Any
 from ordi.certificates.tables import WipeCertificate
 from ordi.devices.tables import Device
 from ordi.domain.errors import Forbidden
-from ordi.domain.lifecycle import Actor, OrgKind, State
+from ordi.domain.lifecycle import Actor, OrgKind
 from ordi.donations.tables import Donation
 from ordi.jobs.tables import Job
+from ordi.pickups.tables import Pickup
 from ordi.requests.tables import EquipmentRequest
 
 
@@ -43,8 +44,10 @@ def devices(actor: Actor) -> Any | None:
 
 
 def _workshop_devices(org: int) -> Any:
-    """A workshop's own devices, plus the declared ones waiting for a collection."""
-    return (Device.refurbisher == org) | (Device.state == State.DECLARED.value)
+    """A workshop's devices: those it holds or held, and the declared ones of the pickups (or
+    drop-offs) it is in charge of. Nobody else's declared devices: their donor's address and
+    shelf are not a workshop's business until it is put in charge (`ordi.domain.pickups`)."""
+    return Device.refurbisher == org
 
 
 def device_row_visible(actor: Actor, row: dict[str, Any]) -> bool:
@@ -55,7 +58,7 @@ def device_row_visible(actor: Actor, row: dict[str, Any]) -> bool:
     if actor.kind is OrgKind.DONOR:
         return bool(row["donor"] == org)
     if actor.kind is OrgKind.REFURBISHER:
-        return bool(row["refurbisher"] == org or row["state"] == State.DECLARED.value)
+        return bool(row["refurbisher"] == org)
     if actor.kind is OrgKind.ASSOCIATION:
         return bool(row["association"] == org)
     return False
@@ -69,6 +72,23 @@ def donations(actor: Actor) -> Any | None:
         return Donation.donor == org
     if actor.kind is OrgKind.REFURBISHER:
         return Donation.id.is_in(Device.select(Device.donation).where(_workshop_devices(org)))
+    raise _no_access(actor)
+
+
+def pickups(actor: Actor, region: str) -> Any | None:
+    """Filter on `Pickup` (None: everything); `region` is the caller's (a workshop's queue).
+
+    The same rule as `ordi.domain.pickups.visible`, as a query: the donor its own, the workshop
+    those it is in charge of and the unassigned open ones of its région, the operator all.
+    """
+    org = actor.organisation_id
+    if actor.kind is OrgKind.OPERATOR:
+        return None
+    if actor.kind is OrgKind.DONOR:
+        return Pickup.donor == org
+    if actor.kind is OrgKind.REFURBISHER:
+        queue = Pickup.workshop.is_null() & (Pickup.region == region) & Pickup.state.is_in(["requested", "scheduled"])
+        return (Pickup.workshop == org) | queue
     raise _no_access(actor)
 
 

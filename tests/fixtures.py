@@ -197,8 +197,32 @@ class Api:
 
     client: AsyncTestClient[Any]
 
-    async def declare(self, member: Member, items: list[dict[str, Any]]) -> dict[str, Any]:
+    #: The workshop that `declare` puts in charge (a drop-off), so that it may collect and receive.
+    in_charge: Member | None = None
+
+    async def declare(
+        self, member: Member, items: list[dict[str, Any]], in_charge: Member | bool | None = True
+    ) -> dict[str, Any]:
+        """A donation; dropped off at `in_charge` (by default the test's `world.workshop`), as its
+        donor would bring it there; `in_charge=None` leaves it on the donor's shelf."""
         response = await self.client.post("/api/v1/donations", json={"items": items}, headers=member.headers)
+        assert response.status_code == 201, response.text
+        donation = dict(response.json())
+        workshop = self.in_charge if in_charge is True else in_charge
+        if isinstance(workshop, Member):
+            await self.drop_off(member, donation["id"], workshop)
+        return donation
+
+    async def drop_off(self, donor: Member, donation_id: int, workshop: Member) -> dict[str, Any]:
+        """The donor brings the donation to `workshop`, which is then in charge of its devices."""
+        body = {
+            "donation_ids": [donation_id],
+            "postcode": "76000",
+            "contact": {"name": "Accueil"},
+            "mode": "drop_off",
+            "workshop_id": workshop.organisation_id,
+        }
+        response = await self.client.post("/api/v1/pickups", json=body, headers=donor.headers)
         assert response.status_code == 201, response.text
         return dict(response.json())
 
@@ -240,8 +264,12 @@ class Api:
 
 
 @pytest.fixture
-def api(client: AsyncTestClient[Any]) -> Api:
-    return Api(client)
+def api(client: AsyncTestClient[Any], request: pytest.FixtureRequest) -> Api:
+    """In a test that has a `world`, `api.declare` drops its donations off at `world.workshop`."""
+    helpers = Api(client)
+    if "world" in request.fixturenames:
+        helpers.in_charge = request.getfixturevalue("world").workshop
+    return helpers
 
 
 async def wait_for(predicate: Callable[[], Awaitable[bool]], seconds: float = 20.0) -> None:

@@ -53,6 +53,10 @@ class _Shape:
         e_table = event._meta.tablename
         listed = ", ".join(f'"{n}"' for n in self.device_names)
         self.by_tag = f'SELECT {listed} FROM "{d_table}" WHERE asset_tag = {{}}'  # noqa: S608
+        self.by_donations = (
+            f'SELECT {listed} FROM "{d_table}" WHERE donation IN ({{donations}}) '  # noqa: S608
+            "AND state = 'declared' ORDER BY id"
+        )
         self.by_id = f'SELECT {listed} FROM "{d_table}" WHERE id = {{}}'  # noqa: S608
         self.by_ids = f'SELECT {listed} FROM "{d_table}" WHERE id IN ({{ids}}) ORDER BY id'  # noqa: S608
         self.for_step = (
@@ -78,6 +82,7 @@ class _Shape:
 
 
 _shape = _Shape(Device, DeviceEvent)
+_CHUNK = 1_000
 
 
 def reshape(device: type[Table] = Device, event: type[Table] = DeviceEvent) -> None:
@@ -116,6 +121,16 @@ async def device_for_step(tag: str, caller_organisation_id: int) -> dict[str, An
     """The device row, locked, with the caller's label as it is now (one round trip)."""
     lock = " FOR UPDATE OF d" if is_postgres() else ""
     return await fetch_row(_shape.for_step + lock, caller_organisation_id, tag)
+
+
+async def declared_of_donations_locked(donation_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The still-declared devices of some donations, locked in id order (a pickup's lot)."""
+    if not donation_ids:
+        return []
+    placeholders = ", ".join("{}" for _ in donation_ids)
+    lock = " FOR UPDATE" if is_postgres() else ""
+    sql = _shape.by_donations.replace("{donations}", placeholders)
+    return await fetch_all(sql + lock, *donation_ids)
 
 
 async def devices_locked(ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -197,12 +212,31 @@ async def record_entries(tx: Any, entries: Sequence[Mapping[str, Any]]) -> None:
     """Append entries that do not move their devices (each device at most once, rows locked)."""
     if not entries:
         return
-    await bulk_insert(
-        tx, _shape.event_table._meta.tablename, list(_shape.event_names), [_event_args(e) for e in entries]
-    )
+    await _append(tx, entries)
     table = _shape.device_table
     ids = [e["device"] for e in entries]
     await table.update({table.event_count: table.event_count + 1}).where(table.id.is_in(ids))  # type: ignore[attr-defined]
+
+
+async def record_stays(tx: Any, entries: Sequence[Mapping[str, Any]], changes: Mapping[str, Any]) -> None:
+    """Entries that change some projection columns of their devices without moving them (a pickup's
+    workshop put in charge); each device at most once, rows locked by the caller."""
+    if not entries:
+        return
+    unknown = set(changes) - set(_shape.projection)
+    assert not unknown, f"colonnes inconnues : {unknown}"
+    await _append(tx, entries)
+    ids = [e["device"] for e in entries]
+    table = _shape.device_table._meta.tablename
+    assignments = ", ".join(f'"{name}" = {{}}' for name in changes)
+    for start in range(0, len(ids), _CHUNK):  # within every engine's limit of bound parameters
+        chunk = ids[start : start + _CHUNK]
+        placeholders = ", ".join("{}" for _ in chunk)
+        await execute_in_transaction(
+            f'UPDATE "{table}" SET {assignments}, event_count = event_count + 1 WHERE id IN ({placeholders})',  # noqa: S608
+            *changes.values(),
+            *chunk,
+        )
 
 
 async def declare(
@@ -229,10 +263,13 @@ async def declare(
         entry(device_id, 1, Action.DECLARE, actor=actor, from_state=None, to_state=declared, at=at, payload=payload)
         for device_id in ids
     ]
-    await bulk_insert(
-        tx, _shape.event_table._meta.tablename, list(_shape.event_names), [_event_args(e) for e in entries]
-    )
+    await _append(tx, entries)
     return ids
+
+
+async def _append(tx: Any, entries: Sequence[Mapping[str, Any]]) -> None:
+    rows = [_event_args(e) for e in entries]
+    await bulk_insert(tx, _shape.event_table._meta.tablename, list(_shape.event_names), rows)
 
 
 async def _new_ids(count: int) -> list[int]:

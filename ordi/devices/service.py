@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import sqlite3
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -39,7 +39,7 @@ from ordi.domain.lifecycle import (
     label_valid,
     takes_custody,
 )
-from ordi.domain.records import Record, RefurbishRecord, ReserveRecord
+from ordi.domain.records import AssignRecord, Record, RefurbishRecord, ReserveRecord
 from ordi.i18n import state_name
 from ordi.organisations.tables import Organisation
 from ordi.paging import Page, PageRequest
@@ -354,6 +354,40 @@ async def _replay(
         row = await ledger.device_by_id(previous["device"])
         assert row is not None
     return EventResult(event=event_out(previous), device=device_out(row, lang), replayed=True)
+
+
+async def assign_declared(
+    tx: Any, actor: Actor, donation_ids: list[int], workshop_id: int | None, pickup_id: int, at: datetime
+) -> list[dict[str, Any]]:
+    """Put a workshop in charge of the declared devices of some donations (None: nobody), inside
+    the caller's transaction: one `assign` entry each, the rules of `ordi.domain.lifecycle`."""
+    rows = await ledger.declared_of_donations_locked(donation_ids)
+    await assign_declared_rows(tx, actor, rows, workshop_id, pickup_id, at)
+    return rows
+
+
+async def assign_declared_rows(
+    tx: Any, actor: Actor, rows: list[dict[str, Any]], workshop_id: int | None, pickup_id: int, at: datetime
+) -> None:
+    """The same, for device rows already locked by the caller."""
+    record = AssignRecord(workshop_id=workshop_id, pickup_id=pickup_id)
+    payload = {"workshop_id": workshop_id, "pickup_id": pickup_id}
+    entries = []
+    for row in rows:
+        decision = decide(facts(row), actor, Action.ASSIGN, record, today())
+        entries.append(
+            ledger.entry(
+                row["id"],
+                ledger.next_seq(row),
+                Action.ASSIGN,
+                actor=actor,
+                from_state=decision.from_state.value,
+                to_state=decision.to_state.value,
+                at=at,
+                payload=payload,
+            )
+        )
+    await ledger.record_stays(tx, entries, {"refurbisher": workshop_id})
 
 
 def _fresh_label(actor: Actor, action: Action, row: dict[str, Any]) -> Actor:

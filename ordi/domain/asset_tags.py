@@ -58,6 +58,14 @@ def new_tag(rng: random.Random | None = None) -> str:
     return data + check_character(data)
 
 
+def new_tags(count: int) -> list[str]:
+    """`count` distinct new tags (one batch of a donation)."""
+    tags: set[str] = set()
+    while len(tags) < count:
+        tags.add(new_tag())
+    return list(tags)
+
+
 def check_character(data: str) -> str:
     """The check character to append to ``data`` (Crockford base32 characters, any case)."""
     # Appending c makes the state x·s + c, which is zero exactly when c = x·s.

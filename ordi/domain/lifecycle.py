@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from ordi.domain.errors import Forbidden, InvalidRecord, TransitionNotAllowed
 from ordi.domain.records import (
+    AssignRecord,
     HandOverRecord,
     LossRecord,
     ReceiveRecord,
@@ -60,6 +61,9 @@ class Action(StrEnum):
     LOSE = "lose"
     #: Not a step of the journey: a label of the device was printed (history only, see below).
     LABEL_PRINTED = "label_printed"
+    #: Not a step either: a workshop is put in charge of collecting a declared device (a pickup
+    #: claimed or assigned), or no longer (cancelled). It changes who may see and collect it.
+    ASSIGN = "assign"
 
 
 class OrgKind(StrEnum):
@@ -74,9 +78,13 @@ class OrgKind(StrEnum):
 #: through `POST /devices/{tag}/events`, skipped by `fold` and by the committee's figures.
 RECORD_ONLY_ACTIONS: frozenset[Action] = frozenset({Action.LABEL_PRINTED})
 
+#: Entries that change the projection without moving the device: recorded with from_state ==
+#: to_state by their own services (pickups), replayed by `fold`, skipped by the figures.
+STAY_ACTIONS: frozenset[Action] = frozenset({Action.ASSIGN})
+
 #: Actions a client may ask for through `POST /devices/{tag}/events` (declare comes with the donation).
 CLIENT_ACTIONS: tuple[Action, ...] = tuple(
-    a for a in Action if a is not Action.DECLARE and a not in RECORD_ONLY_ACTIONS
+    a for a in Action if a is not Action.DECLARE and a not in RECORD_ONLY_ACTIONS | STAY_ACTIONS
 )
 
 # from-state -> to-state for each action. `wipe` maps received -> wiped when it passes; a failed
@@ -99,6 +107,7 @@ TRANSITIONS: dict[Action, dict[State, State]] = {
     Action.RETURN: {State.HANDED_OVER: State.RETURNED, State.DELIVERED: State.RETURNED},
     Action.LOSE: {s: State.LOST for s in State if s not in TERMINAL_STATES},
     Action.LABEL_PRINTED: {},  # history only: never a transition (see RECORD_ONLY_ACTIONS)
+    Action.ASSIGN: {State.DECLARED: State.DECLARED},
 }
 
 #: The record each action carries; actions missing here carry none (an optional note).
@@ -109,6 +118,7 @@ RECORD_TYPES: dict[Action, type[Record]] = {
     Action.RESERVE: ReserveRecord,
     Action.HAND_OVER: HandOverRecord,
     Action.LOSE: LossRecord,
+    Action.ASSIGN: AssignRecord,
 }
 
 #: Records an action may carry but does not need.
@@ -202,7 +212,10 @@ def _apply(device: DeviceFacts, actor: Actor, action: Action, record: Record | N
         raise TransitionNotAllowed(NEEDS_CLEARED_DATA[action])
     after = replace(device, state=to_state)
     outcome = "done"
-    if action is Action.COLLECT:
+    if action is Action.ASSIGN:
+        assert isinstance(record, AssignRecord)
+        after = replace(after, refurbisher_id=record.workshop_id)
+    elif action is Action.COLLECT:
         after = replace(after, custodian_id=actor.organisation_id, refurbisher_id=actor.organisation_id)
     elif action is Action.RECEIVE:
         # What the workshop finds on its bench overrides what the donor declared (a disk the
@@ -247,12 +260,22 @@ def _check_actor(device: DeviceFacts, actor: Actor, action: Action, today: date)
         if kind is not OrgKind.DONOR:
             raise Forbidden("only_donors_declare")
         return
+    if action is Action.ASSIGN:
+        # The pickup's rules (ordi.domain.pickups) decided who is in charge; here only who records it.
+        if kind not in (OrgKind.OPERATOR, OrgKind.REFURBISHER, OrgKind.DONOR):
+            raise Forbidden("pickup_forbidden", action=action.value)
+        if kind is OrgKind.DONOR and actor.organisation_id != device.donor_id:
+            raise Forbidden("pickup_forbidden", action=action.value)
+        return
     if takes_custody(action, device.state):
-        # Taking custody of a donated device: any refurbisher, but only with a valid label.
+        # Taking custody of a donated device: the labelled workshop in charge of its pickup (or
+        # of its drop-off) only; nobody else even sees it before.
         if kind is not OrgKind.REFURBISHER:
             raise Forbidden("only_refurbishers", action=action.value)
         if not actor.label_valid(today):
             raise Forbidden("label_invalid")
+        if device.refurbisher_id != actor.organisation_id:
+            raise Forbidden("not_workshop_in_charge", action=action.value)
         return
     if action in _WORKSHOP_ACTIONS:
         if kind is not OrgKind.REFURBISHER or actor.organisation_id != device.custodian_id:
@@ -311,6 +334,7 @@ class EventFacts:
     outcome: str = "done"
     association_id: int | None = None
     has_storage: bool | None = None  # the workshop's finding at reception, when it gave one
+    workshop_id: int | None = None  # the workshop put in charge by an `assign` entry
 
 
 def fold(donor_id: int, has_storage: bool, events: Iterable[EventFacts]) -> DeviceFacts:
@@ -335,6 +359,8 @@ def fold(donor_id: int, has_storage: bool, events: Iterable[EventFacts]) -> Devi
             record = ReserveRecord(association_id=event.association_id or 0)
         elif event.action is Action.RECEIVE:
             record = ReceiveRecord(has_storage=event.has_storage)
+        elif event.action is Action.ASSIGN:
+            record = AssignRecord(workshop_id=event.workshop_id)
         facts = _replay(facts, actor, event, record)
     return facts
 

@@ -117,6 +117,14 @@ class RecycleRecord(Record):
 
 
 @dataclass(frozen=True)
+class AssignRecord(Record):
+    """A workshop put in charge of collecting a declared device (None: nobody any more)."""
+
+    workshop_id: int | None
+    pickup_id: int | None = None
+
+
+@dataclass(frozen=True)
 class ReserveRecord(Record):
     association_id: int
     request_id: int | None = None

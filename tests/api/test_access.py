@@ -48,10 +48,17 @@ async def test_donor_may_read_but_not_act(api: Api, world: World) -> None:
     assert problem["detail"].startswith("Seul un atelier")
 
 
-async def test_workshop_with_expired_label_cannot_collect(api: Api, world: World) -> None:
-    tag = (await api.declare(world.donor, [{"category": "laptop"}]))["devices"][0]["asset_tag"]
-    problem = await api.act(world.expired_workshop, tag, {"action": "collect"}, expected=403)
-    assert "label" in problem["detail"]
+async def test_a_workshop_with_an_expired_label_is_never_put_in_charge(api: Api, world: World) -> None:
+    donation = await api.declare(world.donor, [{"category": "laptop"}], in_charge=None)
+    body = {
+        "donation_ids": [donation["id"]],
+        "postcode": "76000",
+        "contact": {"name": "Accueil"},
+        "mode": "drop_off",
+        "workshop_id": world.expired_workshop.organisation_id,
+    }
+    refused = await api.client.post("/api/v1/pickups", json=body, headers=world.donor.headers)
+    assert refused.status_code == 422 and "label" in refused.json()["detail"]
 
 
 async def test_label_withdrawn_after_login_is_enforced(api: Api, world: World) -> None:

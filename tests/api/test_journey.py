@@ -87,10 +87,10 @@ async def test_history_is_the_append_only_list_of_steps(api: Api, client: AsyncT
     tag = await api.ready_device(world)
     response = await client.get(f"/api/v1/devices/{tag}/events", headers=world.workshop.headers)
     events = response.json()
-    assert events["total"] == 5
-    assert [e["action"] for e in events["items"]] == ["declare", "collect", "receive", "wipe", "refurbish"]
+    assert events["total"] == 6
+    assert [e["action"] for e in events["items"]] == ["declare", "assign", "collect", "receive", "wipe", "refurbish"]
     assert [e["to_state"] for e in events["items"]][-1] == "ready"
-    assert events["items"][3]["payload"]["media"][0]["serial"] == "SSD-001"
+    assert events["items"][4]["payload"]["media"][0]["serial"] == "SSD-001"
 
 
 async def test_device_projection_equals_the_fold_of_its_events(api: Api, world: World) -> None:

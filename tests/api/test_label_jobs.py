@@ -111,9 +111,9 @@ async def test_each_print_of_a_batch_is_on_the_device_history(
     assert job["result"]["history_recorded"] == 3
     for tag in tags:
         events = (await client.get(f"/api/v1/devices/{tag}/events", headers=world.donor.headers)).json()
-        assert events["total"] == 2
+        assert events["total"] == 3  # declare, assign (the drop-off), the print
         printed = events["items"][-1]
-        assert printed["action"] == "label_printed" and printed["seq"] == 2
+        assert printed["action"] == "label_printed" and printed["seq"] == 3
         assert printed["from_state"] == printed["to_state"] == "declared"
         assert printed["payload"] == {"format": "avery-l7651", "media": "pdf", "job_id": job["id"]}
         assert printed["actor_user_id"] == world.donor.actor.user_id
@@ -162,15 +162,29 @@ async def test_the_caller_must_see_every_device(client: AsyncTestClient[Any], ap
     await start(client, world.other_donor, {"tags": tags}, expected=404)
     await start(client, world.other_donor, {"donation_id": donation_id}, expected=404)
     await start(client, world.committee, {"tags": tags}, expected=403)
-    # a workshop that collected one device sees the rest while they wait for collection ...
-    await api.act(world.workshop, tags[0], {"action": "collect"})
+    # the workshop in charge of the donation prints it; another workshop sees none of it
     await start(client, world.workshop, {"donation_id": donation_id}, expected=202)
-    # ... but another workshop does not see the collected one: the whole donation is refused
-    problem = await start(client, world.other_workshop, {"donation_id": donation_id}, expected=403)
+    await start(client, world.other_workshop, {"donation_id": donation_id}, expected=404)
+    await start(client, world.other_workshop, {"tags": tags[1:]}, expected=404)
+
+
+async def test_a_donation_partly_out_of_the_workshops_hands_is_refused_whole(
+    client: AsyncTestClient[Any], api: Api, world: World
+) -> None:
+    donation = await api.declare(world.donor, [{"category": "laptop"} for _ in range(3)], in_charge=None)
+    tags = await api.donation_tags(world.donor, donation["id"])
+    body = {"donation_ids": [donation["id"]], "postcode": "76000", "contact": {"name": "Accueil"}}
+    pickup = (await client.post("/api/v1/pickups", json=body, headers=world.donor.headers)).json()
+    await client.post(f"/api/v1/pickups/{pickup['id']}/claim", headers=world.workshop.headers)
+    collected = await client.post(
+        f"/api/v1/pickups/{pickup['id']}/collect",
+        json={"handed_over_by": {"name": "Accueil"}, "tags": tags[:2]},
+        headers=world.workshop.headers,
+    )
+    assert collected.json()["missing"] == [tags[2]]
+    problem = await start(client, world.workshop, {"donation_id": donation["id"]}, expected=403)
     assert "1 appareil(s) de ce don ne sont pas visibles" in problem["detail"]
-    await start(client, world.other_workshop, {"tags": tags[1:]}, expected=202)
-    problem = await start(client, world.other_workshop, {"tags": tags}, expected=404)
-    assert tags[0] in problem["detail"]
+    await start(client, world.workshop, {"tags": tags[:2]}, expected=202)
 
 
 async def _context(member: Member, params: dict[str, Any], reports: list[tuple[int, int]] | None = None) -> Any:
@@ -231,13 +245,19 @@ async def test_a_failed_job_says_why_in_french(client: AsyncTestClient[Any], api
     from ordi.jobs.runner import run_job
 
     _, tags = await donation_tags(api, world, 2)
-    # asked while visible, then the device went to a workshop: the donor's job can no longer print it
+    # asked while in charge, then the operator sent the lot to another workshop: the job cannot print it
     context = await _context(world.workshop, {"tags": tags, "format": "avery-l7160", "media": "pdf", "skip": 0})
-    await api.act(world.other_workshop, tags[1], {"action": "collect"})
+    pickup = (await client.get("/api/v1/pickups", headers=world.donor.headers)).json()["items"][0]
+    moved = await client.post(
+        f"/api/v1/pickups/{pickup['id']}/assign",
+        json={"workshop_id": world.other_workshop.organisation_id},
+        headers=world.operator.headers,
+    )
+    assert moved.status_code == 200
     await run_job(context.job_id)
     job = (await client.get(f"/api/v1/jobs/{context.job_id}", headers=world.workshop.headers)).json()
     assert job["status"] == "failed"
-    assert job["error"] == f"Appareil introuvable : {tags[1]}."
+    assert job["error"].startswith("Appareil introuvable : ")
     assert job["download_url"] is None
 
 

@@ -159,10 +159,10 @@ async def test_printing_and_reprinting_is_recorded_on_the_history(
     assert (await label(client, world.workshop.headers, tag, "png", None)).status_code == 200
     assert (await label(client, world.workshop.headers, tag, "pdf", "avery-l7651")).status_code == 200
     events = await history(client, world.workshop.headers, tag)
-    assert events["total"] == 7
+    assert events["total"] == 8
     printed = events["items"][-2:]
     assert [e["action"] for e in printed] == ["label_printed", "label_printed"]
-    assert [e["seq"] for e in printed] == [6, 7]
+    assert [e["seq"] for e in printed] == [7, 8]
     assert all(e["from_state"] == e["to_state"] == "ready" for e in printed)
     assert printed[0]["payload"] == {"format": "brother-62x29", "media": "png"}
     assert printed[1]["payload"] == {"format": "avery-l7651", "media": "pdf"}
@@ -173,13 +173,13 @@ async def test_printing_and_reprinting_is_recorded_on_the_history(
     assert device["state"] == "ready"
     await api.act(world.operator, tag, {"action": "reserve", "association_id": world.association.organisation_id})
     events = await history(client, world.workshop.headers, tag)
-    assert events["items"][-1]["action"] == "reserve" and events["items"][-1]["seq"] == 8
+    assert events["items"][-1]["action"] == "reserve" and events["items"][-1]["seq"] == 9
 
 
 async def test_a_refused_label_is_not_recorded(client: AsyncTestClient[Any], api: Api, world: World) -> None:
     tag = await declared_tag(api, world)
     assert (await label(client, world.donor.headers, tag, "png", "avery-l7160")).status_code == 422
-    assert (await history(client, world.donor.headers, tag))["total"] == 1
+    assert (await history(client, world.donor.headers, tag))["total"] == 2  # declare, assign
 
 
 async def test_label_printed_is_not_a_client_action(api: Api, world: World) -> None:
@@ -232,7 +232,7 @@ async def test_prints_and_steps_at_the_same_time_keep_the_history_in_order(
     responses = await asyncio.gather(*calls)
     assert [r.status_code for r in responses] == [200] * 5 + [201] + [200] * 3, [r.text for r in responses]
     device = await Device.select(Device.id, Device.event_count, Device.state).where(Device.asset_tag == tag).first()
-    assert device is not None and device["state"] == "collected" and device["event_count"] == 10
+    assert device is not None and device["state"] == "collected" and device["event_count"] == 11
     rows = await DeviceEvent.select(DeviceEvent.seq, DeviceEvent.action).where(DeviceEvent.device == device["id"])
-    assert sorted(r["seq"] for r in rows) == list(range(1, 11))
+    assert sorted(r["seq"] for r in rows) == list(range(1, 12))
     assert sum(r["action"] == "label_printed" for r in rows) == 8

@@ -81,8 +81,8 @@ async def test_the_history_pages_by_its_steps(api: Api, world: World) -> None:
     for body in ({"action": "collect"}, {"action": "receive"}):
         await api.act(world.workshop, tag, body)
     pages = await _follow(api.client, f"/api/v1/devices/{tag}/events?limit=2", world.donor.headers)
-    assert [e["action"] for p in pages for e in p["items"]] == ["declare", "collect", "receive"]
-    assert pages[0]["total"] == 3
+    assert [e["action"] for p in pages for e in p["items"]] == ["declare", "assign", "collect", "receive"]
+    assert pages[0]["total"] == 4
 
 
 async def test_a_large_donation_answers_counts_and_the_way_to_its_devices(api: Api, world: World) -> None:

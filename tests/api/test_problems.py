@@ -57,7 +57,7 @@ async def test_rule_breaking_record_is_422(client: AsyncTestClient[Any], api: Ap
     assert response.status_code == 422
     assert response.json()["detail"] == "La fin de l'effacement précède son début."
     history = await client.get(f"/api/v1/devices/{tag}/events", headers=world.workshop.headers)
-    assert history.json()["total"] == 3
+    assert history.json()["total"] == 4  # declare, assign, collect, receive
 
 
 async def test_unknown_route_is_a_problem(client: AsyncTestClient[Any]) -> None:

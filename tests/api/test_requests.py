@@ -77,7 +77,7 @@ async def test_allocation_prefers_the_associations_region_then_the_oldest(
 async def _ready_at(api: Api, world: World, workshop: Any) -> str:
     from tests.fixtures import REFURBISH, WIPE_OK
 
-    tag = (await api.declare(world.donor, [{"category": "laptop"}]))["devices"][0]["asset_tag"]
+    tag = (await api.declare(world.donor, [{"category": "laptop"}], in_charge=workshop))["devices"][0]["asset_tag"]
     for body in ({"action": "collect"}, {"action": "receive"}, WIPE_OK, REFURBISH):
         await api.act(workshop, tag, body)
     return str(tag)

@@ -53,15 +53,15 @@ async def test_a_new_column_is_written_by_every_write_path(probed: None, api: Ap
     assert '"probe" = ' in ledger._shape.update_device  # the projection rewrite names it
     donation = await api.declare(world.donor, [{"category": "laptop", "serial_number": "PROBE-1"}])
     tag = donation["devices"][0]["asset_tag"]
-    assert await _probe(tag) == ("sonde", ["trace"])  # bulk declaration: the table's defaults
+    assert await _probe(tag) == ("sonde", ["trace"] * 2)  # bulk declaration and drop-off: the table's defaults
 
     await Device.raw("UPDATE device SET probe = 'changé' WHERE asset_tag = {}", tag)
     await api.act(world.workshop, tag, {"action": "collect"})
-    assert await _probe(tag) == ("changé", ["trace", "trace"])  # a step reads and rewrites the whole row
+    assert await _probe(tag) == ("changé", ["trace"] * 3)  # a step reads and rewrites the whole row
 
     label = await api.client.get(f"/api/v1/devices/{tag}/label.png", headers=world.workshop.headers)
     assert label.status_code == 200
-    assert await _probe(tag) == ("changé", ["trace"] * 3)  # a record-only entry
+    assert await _probe(tag) == ("changé", ["trace"] * 4)  # a record-only entry
 
     ready = await api.ready_device(world)
     asked = await api.client.post(
@@ -74,7 +74,7 @@ async def test_a_new_column_is_written_by_every_write_path(probed: None, api: Ap
     allocated = await api.client.post(f"/api/v1/requests/{request_id}/allocate", headers=world.operator.headers)
     assert allocated.json()["reserved"] == [ready]
     probe, notes = await _probe(ready)
-    assert probe == "sonde" and notes == ["trace"] * 6  # declare, collect, receive, wipe, refurbish, reserve
+    assert probe == "sonde" and notes == ["trace"] * 7  # declare, assign, collect, receive, wipe, refurbish, reserve
 
 
 async def test_entries_take_the_next_seq_of_their_device(api: Api, world: World) -> None:
@@ -86,5 +86,6 @@ async def test_entries_take_the_next_seq_of_their_device(api: Api, world: World)
     await api.act(world.workshop, tag, {"action": "collect"})
     device = await api.device(world.donor, tag)
     rows = await DeviceEvent.select(DeviceEvent.seq, DeviceEvent.action).order_by(DeviceEvent.seq)
-    assert [(r["seq"], r["action"]) for r in rows] == [(1, "declare"), (2, "label_printed"), (3, "collect")]
+    expected = [(1, "declare"), (2, "assign"), (3, "label_printed"), (4, "collect")]
+    assert [(r["seq"], r["action"]) for r in rows] == expected
     assert device["state"] == "collected"

@@ -21,6 +21,7 @@ from ordi.domain.lifecycle import (
     fold,
 )
 from ordi.domain.records import (
+    AssignRecord,
     Beneficiary,
     HandOverRecord,
     LossRecord,
@@ -54,13 +55,15 @@ HANDED = HandOverRecord(Beneficiary("student", "18_25", "76"))
 RECYCLED = RecycleRecord(reason="carte mère HS", weight_kg=2.1, channel="eco_organism")
 
 
-def declared(has_storage: bool = True) -> DeviceFacts:
+def declared(has_storage: bool = True, in_charge: int | None = WORKSHOP) -> DeviceFacts:
+    """A declared device whose pickup (or drop-off) `workshop` is in charge of, by default."""
     return DeviceFacts(
         state=State.DECLARED,
         has_storage=has_storage,
         data_cleared=not has_storage,
         donor_id=DONOR,
         custodian_id=DONOR,
+        refurbisher_id=in_charge,
     )
 
 
@@ -261,3 +264,36 @@ def test_a_donor_cannot_mark_its_declared_device_lost() -> None:
     with pytest.raises(Forbidden):
         decide(declared(), donor, Action.LOSE, LossRecord("perdu ?"), TODAY)
     assert Action.LOSE not in available_actions(declared(), donor, TODAY)
+
+
+def test_only_the_workshop_in_charge_collects_a_declared_device() -> None:
+    for device, actor in ((declared(in_charge=None), workshop), (declared(), other_workshop)):
+        with pytest.raises(Forbidden) as error:
+            decide(device, actor, Action.COLLECT, None, TODAY)
+        assert error.value.key == "not_workshop_in_charge"
+    assert Action.COLLECT not in available_actions(declared(in_charge=None), workshop, TODAY)
+
+
+def test_an_assignment_puts_a_workshop_in_charge_without_moving_the_device() -> None:
+    device = step(declared(in_charge=None), operator, Action.ASSIGN, AssignRecord(workshop_id=OTHER_WORKSHOP))
+    assert (device.state, device.refurbisher_id, device.custodian_id) == (State.DECLARED, OTHER_WORKSHOP, DONOR)
+    assert step(device, other_workshop, Action.COLLECT).custodian_id == OTHER_WORKSHOP
+    cancelled = step(device, donor, Action.ASSIGN, AssignRecord(workshop_id=None))
+    assert cancelled.refurbisher_id is None
+
+
+def test_an_assignment_is_not_a_client_step_and_only_for_declared_devices() -> None:
+    assert Action.ASSIGN not in available_actions(declared(in_charge=None), operator, TODAY)
+    with pytest.raises(TransitionNotAllowed):
+        decide(received(), operator, Action.ASSIGN, AssignRecord(workshop_id=WORKSHOP), TODAY)
+    with pytest.raises(Forbidden):
+        decide(declared(), association, Action.ASSIGN, AssignRecord(workshop_id=WORKSHOP), TODAY)
+
+
+def test_the_fold_replays_assignments() -> None:
+    events = [
+        EventFacts(Action.ASSIGN, OPERATOR, State.DECLARED, workshop_id=OTHER_WORKSHOP),
+        EventFacts(Action.COLLECT, OTHER_WORKSHOP, State.COLLECTED),
+    ]
+    facts = fold(DONOR, True, events)
+    assert (facts.state, facts.refurbisher_id, facts.custodian_id) == (State.COLLECTED, OTHER_WORKSHOP, OTHER_WORKSHOP)

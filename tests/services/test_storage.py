@@ -146,7 +146,7 @@ async def test_an_idempotency_key_is_unique_per_organisation_and_null_keys_are_m
     await _event(device_id, 21, workshop, "cle-1")  # another organisation may use the same key
     with pytest.raises(DUPLICATE):
         await _event(device_id, 22, donor, "cle-1")
-    assert await DeviceEvent.count().where(DeviceEvent.idempotency_key.is_null()) == 6  # 5 + the declare
+    assert await DeviceEvent.count().where(DeviceEvent.idempotency_key.is_null()) == 7  # 5 + declare and assign
     # The API's replay still finds the first event through the partial index.
     headers = {**world.workshop.headers, "Idempotency-Key": "collecte-1"}
     first = await api.client.post(f"/api/v1/devices/{tag}/events", json={"action": "collect"}, headers=headers)
