@@ -64,7 +64,9 @@ SCAN_PATH = "/api/v1/scan/%s"
 EVENT_PATH = "/api/v1/devices/%s/events"
 EVENT_BODY = '{"action":"collect"}'
 GOALS = {"scan": 0.40, "event": 0.25}
-MAX_IMPORT = 20_000  # ordi.donations.service.MAX_ITEMS
+# ordi.pickups.schemas.MAX_PICKUP_DEVICES: a workshop is put in charge of at most that many devices
+# at once (ordi.donations.service.MAX_ITEMS, 20,000, bounds a donation).
+MAX_IMPORT = 10_000
 UVICORN_FLAGS = ["--host", HOST, "--no-access-log", "--log-level", "warning"]
 # Both apps are served the way `ordi serve` serves ordi: uvicorn, and with several workers one
 # SO_REUSEPORT socket each (ordi.serving). `uvicorn --workers` shares one socket, and a burst of
@@ -105,6 +107,13 @@ def login(port: int, email: str) -> str:
     if status != 200:
         raise SystemExit(f"login {email}: HTTP {status} {data[:300]!r}")
     return str(json.loads(data)["access_token"])
+
+
+def organisation_id(port: int, token: str) -> int:
+    status, data, _ = call(port, "GET", "/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    if status != 200:
+        raise SystemExit(f"GET /api/v1/auth/me: HTTP {status} {data[:300]!r}")
+    return int(json.loads(data)["organisation"]["id"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -485,7 +494,14 @@ class Csv:
         return ("\n".join(lines) + "\n").encode()
 
 
-def import_csv(port: int, donor_token: str, csv_bytes: bytes) -> tuple[float, list[str], int]:
+def import_csv(
+    port: int, donor_token: str, csv_bytes: bytes, workshop_id: int | None = None
+) -> tuple[float, list[str], int]:
+    """Times the import; then (not timed) lists its tags and drops the donation off at `workshop_id`.
+
+    Before collection only the workshop in charge of a declared device sees it (ordi.pickups): the
+    donor's drop-off puts the scanning workshop in charge, as at a real bench.
+    """
     status, data, elapsed = call(
         port,
         "POST",
@@ -514,6 +530,23 @@ def import_csv(port: int, donor_token: str, csv_bytes: bytes) -> tuple[float, li
     expected = csv_bytes.count(b"\n") - 1
     if len(tags) != expected or len(set(tags)) != expected or donation["device_count"] != expected:
         raise SystemExit(f"CSV import returned {len(tags)} devices for {expected} rows")
+    if workshop_id is not None:
+        drop_off = {
+            "donation_ids": [donation["id"]],
+            "postcode": "76000",
+            "contact": {"name": "Banc d'essai"},
+            "mode": "drop_off",
+            "workshop_id": workshop_id,
+        }
+        status, answer, _ = call(
+            port,
+            "POST",
+            "/api/v1/pickups",
+            json.dumps(drop_off).encode(),
+            {"Content-Type": "application/json", "Authorization": f"Bearer {donor_token}"},
+        )
+        if status != 201:
+            raise SystemExit(f"drop-off of donation {donation['id']}: HTTP {status} {answer[:300]!r}")
     return elapsed, tags, len(data)
 
 
@@ -908,6 +941,7 @@ def main() -> None:
         ordi.start()
         donor = login(ordi.port, DONOR)
         refurbisher = login(ordi.port, REFURBISHER)
+        workshop = organisation_id(ordi.port, refurbisher)
 
         # ---- CSV import next to COPY ----------------------------------------------------------
         pool = Pool()
@@ -918,7 +952,7 @@ def main() -> None:
         runs = args.import_runs if "import" in only else 1
         for i in range(runs):
             csv_bytes = Csv.make(args.import_rows)
-            elapsed, tags, size = import_csv(ordi.port, donor, csv_bytes)
+            elapsed, tags, size = import_csv(ordi.port, donor, csv_bytes, workshop)
             api_times.append(elapsed)
             sizes.append(size)
             if i == 0:
@@ -988,7 +1022,7 @@ def main() -> None:
                 need = int(expected_event_rps * (args.duration + args.warmup) * 1.5) + 2 * args.connections
                 while pool.left < need:
                     rows = min(MAX_IMPORT, need - pool.left + 1000)
-                    _, tags, _ = import_csv(ordi.port, donor, Csv.make(rows))
+                    _, tags, _ = import_csv(ordi.port, donor, Csv.make(rows), workshop)
                     pool.tags += tags
                     log(f"  declared {rows} more devices for the event run ({pool.left} available)")
                 tags = pool.take(need)
