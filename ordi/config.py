@@ -32,6 +32,8 @@ class Settings:
     beneficiary_contact_retention_days: int
     job_retention_days: int  # a job's result file is kept this long after the job ended
     pickup_contact_retention_days: int  # a donor's pickup contact, after the pickup ended
+    db_lock_timeout_ms: int  # longest wait for a row lock (PostgreSQL lock_timeout)
+    db_statement_timeout_ms: int  # longest statement (PostgreSQL statement_timeout)
     embedded_worker: bool
     redis_namespace: str
     # PostgreSQL pools: one per event loop (API process, each worker thread), so per process
@@ -103,6 +105,8 @@ def load() -> Settings:
         beneficiary_contact_retention_days=int(os.environ.get("ORDI_CONTACT_RETENTION_DAYS", "730")),
         job_retention_days=_positive_days("ORDI_JOB_RETENTION_DAYS", 7),
         pickup_contact_retention_days=_positive_days("ORDI_PICKUP_CONTACT_RETENTION_DAYS", 90),
+        db_lock_timeout_ms=_positive_int("ORDI_DB_LOCK_TIMEOUT_MS", 2_000),
+        db_statement_timeout_ms=_positive_int("ORDI_DB_STATEMENT_TIMEOUT_MS", 30_000),
         embedded_worker=_bool(os.environ.get("ORDI_EMBEDDED_WORKER"), default=redis_url is None),
         redis_namespace=os.environ.get("ORDI_REDIS_NAMESPACE", "ordi"),
         db_pool_size=_positive_int("ORDI_DB_POOL_SIZE", 10),

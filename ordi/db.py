@@ -32,7 +32,20 @@ def make_engine(url: str | None = None) -> Engine:
     parsed = urlparse(url)
     if parsed.scheme not in {"postgres", "postgresql"}:
         raise ValueError(f"ORDI_DATABASE_URL non pris en charge : {parsed.scheme}")
-    return LoopPoolEngine(config={"dsn": url.replace("postgres://", "postgresql://", 1)})
+    settings = get_settings()
+    return LoopPoolEngine(
+        config={
+            "dsn": url.replace("postgres://", "postgresql://", 1),
+            # Bounded waits: a request that cannot get its row in time, or whose statement runs
+            # away, is stopped by the server and answered 503 (ordi.http.problems) instead of
+            # holding a connection while the rest of the API queues behind it.
+            "server_settings": {
+                "lock_timeout": f"{settings.db_lock_timeout_ms}ms",
+                "statement_timeout": f"{settings.db_statement_timeout_ms}ms",
+                "idle_in_transaction_session_timeout": f"{max(settings.db_statement_timeout_ms, 60_000)}ms",
+            },
+        }
+    )
 
 
 class LoopPool:
@@ -251,15 +264,20 @@ class LoopPoolEngine(PostgresEngine):
     async def start_connection_pool(self, **kwargs: Any) -> None:
         """This loop's pool: created on the first call, shared by the later ones.
 
-        `max_size`, `min_size`, `acquire_timeout`: the settings' by default.
+        `max_size`, `min_size`, `acquire_timeout`: the settings' by default; `wait_for_locks`: no
+        lock or statement timeout (a background job may wait for a row; a request may not).
         """
         loop = asyncio.get_running_loop()
         held = self._pools.get(loop)
         if held is None:
             settings = get_settings()
             max_size = int(kwargs.get("max_size", settings.db_pool_size))
+            config = self.config
+            if kwargs.get("wait_for_locks"):
+                patient = {**config.get("server_settings", {}), "lock_timeout": "0", "statement_timeout": "0"}
+                config = {**config, "server_settings": patient}
             pool = LoopPool(
-                self.config,
+                config,
                 min_size=int(kwargs.get("min_size", min(2, max_size))),
                 max_size=max_size,
                 acquire_timeout=float(kwargs.get("acquire_timeout", settings.db_pool_timeout_s)),
@@ -379,16 +397,17 @@ class _Transaction:
         self.connection = connection
 
 
-async def start_pool(max_size: int | None = None) -> None:
+async def start_pool(max_size: int | None = None, *, wait_for_locks: bool = False) -> None:
     """Give the running event loop its PostgreSQL pool (`ORDI_DB_POOL_SIZE` connections at most).
 
     Every loop that talks to PostgreSQL for long calls this once: the API's at start-up, each
-    worker thread's before its first job. Nothing to do on SQLite.
+    worker thread's before its first job (`wait_for_locks`: a job waits for its rows as long as
+    it takes, where a request gives up after ORDI_DB_LOCK_TIMEOUT_MS). Nothing to do on SQLite.
     """
     db = engine()
     if isinstance(db, LoopPoolEngine):
-        options = {} if max_size is None else {"max_size": max_size, "min_size": min(2, max_size)}
-        await db.start_connection_pool(**options)
+        options: dict[str, Any] = {} if max_size is None else {"max_size": max_size, "min_size": min(2, max_size)}
+        await db.start_connection_pool(**options, wait_for_locks=wait_for_locks)
 
 
 async def close_pool() -> None:

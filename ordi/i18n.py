@@ -402,6 +402,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Seul l'atelier chargé de l'enlèvement (ou du dépôt) de cet appareil peut « {action} ».",
         "Only the workshop in charge of this device's pickup (or drop-off) may '{action}'.",
     ),
+    # the database, busy or away
+    "database_busy": (
+        "Le service est très sollicité : réessayez dans {seconds} secondes.",
+        "The service is busy: try again in {seconds} seconds.",
+    ),
+    "database_unavailable": (
+        "La base de données est momentanément injoignable : réessayez dans {seconds} secondes.",
+        "The database cannot be reached right now: try again in {seconds} seconds.",
+    ),
     # lists and their pages
     "cursor_invalid": (
         "Curseur de page invalide : reprenez la liste depuis le début ou utilisez la valeur « next » reçue.",

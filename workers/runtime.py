@@ -39,7 +39,7 @@ def _start() -> asyncio.Runner:
     """This thread's loop, with its pool (a failure leaves nothing behind: the next job retries)."""
     runner = asyncio.Runner()
     try:
-        runner.run(start_pool(get_settings().db_worker_pool_size))
+        runner.run(start_pool(get_settings().db_worker_pool_size, wait_for_locks=True))
     except BaseException:
         runner.close()
         raise

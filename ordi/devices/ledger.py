@@ -117,9 +117,13 @@ async def device_by_id(device_id: int) -> dict[str, Any] | None:
     return await fetch_row(_shape.by_id, device_id)
 
 
-async def device_for_step(tag: str, caller_organisation_id: int) -> dict[str, Any] | None:
-    """The device row, locked, with the caller's label as it is now (one round trip)."""
-    lock = " FOR UPDATE OF d" if is_postgres() else ""
+async def device_for_step(tag: str, caller_organisation_id: int, *, nowait: bool = False) -> dict[str, Any] | None:
+    """The device row, locked, with the caller's label as it is now (one round trip).
+
+    `nowait`: a row another transaction holds raises at once (asyncpg's LockNotAvailableError)
+    instead of waiting on a pooled connection; the caller waits without one and tries again.
+    """
+    lock = (" FOR UPDATE OF d NOWAIT" if nowait else " FOR UPDATE OF d") if is_postgres() else ""
     return await fetch_row(_shape.for_step + lock, caller_organisation_id, tag)
 
 

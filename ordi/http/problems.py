@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from typing import Any
 
+import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -179,10 +181,45 @@ def recursion_error_handler(request: Request[Any, Any, Any], exc: RecursionError
     return problem(request, 400, message("json_too_deep", lang), "json_too_deep")
 
 
+#: The database could not serve this request now (a row locked too long, a statement stopped at its
+#: timeout, no connection free in time, the server unreachable): the same request may succeed in
+#: a moment, so 503 with Retry-After, never a 500.
+_BUSY = (
+    asyncpg.exceptions.LockNotAvailableError,
+    asyncpg.exceptions.QueryCanceledError,
+    asyncpg.exceptions.DeadlockDetectedError,
+    TimeoutError,
+)
+_UNREACHABLE = (
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.InterfaceError,
+    ConnectionError,
+)
+RETRY_AFTER_S = 2
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
     lang = pick_language(request.headers.get("accept-language"))
+    if isinstance(exc, _BUSY) or _sqlite_busy(exc):
+        log.warning("database busy on %s: %s", request.url.path, exc)
+        return _unavailable(request, "database_busy", lang)
+    if isinstance(exc, _UNREACHABLE):
+        log.error("database unreachable on %s: %s", request.url.path, exc)
+        return _unavailable(request, "database_unavailable", lang)
+    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
     return problem(request, 500, message("internal_error", lang), "internal_error")
+
+
+def _sqlite_busy(exc: Exception) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
+def _unavailable(request: Request[Any, Any, Any], key: str, lang: str) -> Response[dict[str, Any]]:
+    headers = {"Retry-After": str(RETRY_AFTER_S)}
+    return problem(request, 503, message(key, lang, seconds=RETRY_AFTER_S), key, headers=headers)
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
