@@ -13,6 +13,8 @@ from ordi.domain.lifecycle import Actor, OrgKind
 from ordi.donations import service as donations
 from ordi.donations.spreadsheet import DeviceItem
 from ordi.organisations.tables import Organisation, User
+from ordi.pickups import service as pickups
+from ordi.pickups.schemas import Contact, PickupIn
 
 DEMO_PASSWORD = "ordi-demo-2026"  # noqa: S105 - documented demo password, demo mode only
 
@@ -77,7 +79,7 @@ async def seed() -> bool:
         await user.save()
         users[org_key] = user.id
     donor = Actor(user_id=users["canope"], organisation_id=ids["canope"], kind=OrgKind.DONOR)
-    await donations.declare(
+    canope = await donations.declare(
         donor,
         [
             DeviceItem("laptop", "Dell", "Latitude 5490", "DL5490-0001"),
@@ -88,5 +90,38 @@ async def seed() -> bool:
         pickup_address="Atelier Canopé 76, Rouen",
         pickup_postcode="76000",
         notes="Don de démonstration",
+    )
+    # Rouen asks for a pickup: it waits in the queue of Normandie's workshops (Caen claims it).
+    await pickups.create(
+        donor,
+        PickupIn(
+            donation_ids=[canope.id],
+            postcode="76000",
+            city="Rouen",
+            address="Atelier Canopé 76, rue de Fontenelle",
+            access_notes="Accueil au rez-de-chaussée, quai de livraison à l'arrière",
+            contact=Contact(name="Accueil de l'Atelier Canopé", role="Secrétariat"),
+        ),
+    )
+    # IBM France drops two laptops at the Caen workshop: the technician can scan them at once.
+    firm = Actor(user_id=users["ibm"], organisation_id=ids["ibm"], kind=OrgKind.DONOR)
+    dropped = await donations.declare(
+        firm,
+        [
+            DeviceItem("laptop", "Lenovo", "ThinkPad X1 Carbon", "PC0XYZ01"),
+            DeviceItem("laptop", "HP", "EliteBook 840", "5CG8123ABC"),
+        ],
+        notes="Dépôt de démonstration",
+    )
+    await pickups.create(
+        firm,
+        PickupIn(
+            donation_ids=[dropped.id],
+            postcode="92270",
+            city="Bois-Colombes",
+            contact=Contact(name="Référent RSE"),
+            mode="drop_off",
+            workshop_id=ids["atelier"],
+        ),
     )
     return True
