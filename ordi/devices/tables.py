@@ -31,7 +31,9 @@ class Device(Table, tablename="device"):
     id: Serial  # the implicit primary key, named for type checkers only
     asset_tag = Varchar(length=12, unique=True)
     donation = ForeignKey(Donation, index=True, on_delete=OnDelete.restrict)
-    donor = ForeignKey(Organisation, index=True, on_delete=OnDelete.restrict)
+    # donor, refurbisher and association lead the (column, id) indexes of the keyset lists (see the
+    # "device lists by keyset within each scope" migration), which also serve their lookups.
+    donor = ForeignKey(Organisation, index=False, on_delete=OnDelete.restrict)
     category = Varchar(length=20, index=True)
     brand = Varchar(length=100, default="")
     model = Varchar(length=150, default="")
@@ -41,8 +43,8 @@ class Device(Table, tablename="device"):
     state = Varchar(length=20)  # indexed with category and age: see the composite-index migration
     data_cleared = Boolean(default=False)
     custodian = ForeignKey(Organisation, index=True, on_delete=OnDelete.restrict)
-    refurbisher = ForeignKey(Organisation, null=True, default=None, index=True, on_delete=OnDelete.restrict)
-    association = ForeignKey(Organisation, null=True, default=None, index=True, on_delete=OnDelete.restrict)
+    refurbisher = ForeignKey(Organisation, null=True, default=None, index=False, on_delete=OnDelete.restrict)
+    association = ForeignKey(Organisation, null=True, default=None, index=False, on_delete=OnDelete.restrict)
     request = Integer(null=True, default=None)
     grade = Varchar(length=1, null=True, default=None)
     event_count = Integer(default=0)
