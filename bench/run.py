@@ -7,7 +7,8 @@ Against PostgreSQL, in a database of its own that it drops at the end:
    through `python -m ordi.serving` as `ordi serve` does: with several workers, one SO_REUSEPORT
    socket each, so that the load generator's connections spread over them (the table says how
    many each worker held, and its CPU);
-3. times `POST /api/v1/donations/import` of 10,000 CSV rows (end to end, response read) next to a
+3. times `POST /api/v1/donations/import` of 10,000 CSV rows (and, bench_import.py, the same rows as
+   .xlsx and Windows-1252 CSV, and the dry run) (end to end, response read) next to a
    PostgreSQL `COPY ... FROM STDIN` of the same CSV into a scratch table with the same columns;
 4. for each uvicorn worker count: bare GET, scan, bare POST, event — 32 keep-alive connections,
    warm-up then a fixed measured duration each, with `wrk` (installed with apt-get if missing) or
@@ -975,6 +976,14 @@ def main() -> None:
             "(FORMAT csv, DELIMITER ';', HEADER) of the same file into a table with its 4 columns, one "
             "transaction, connection already open.",
         }
+        if "import" in only:  # issue 9: the same rows as .xlsx and Windows-1252 CSV, and the dry run
+            from bench_import import formats
+
+            results["import_formats"] = fmt = formats(HOST, ordi.port, donor, args.import_rows, max(3, runs), log)
+            log(
+                "import formats (median s): "
+                + ", ".join(f"{k} {v:.3f} ({fmt['ratio_to_csv_utf8'][k]:.2f}x)" for k, v in fmt["median_s"].items())
+            )
         random.Random(1).shuffle(scan_tags)
 
         # ---- HTTP throughput ------------------------------------------------------------------

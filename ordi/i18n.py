@@ -262,6 +262,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "serial number already on line {line}",
     ),
     "row_too_many_cells": ("plus de cellules que de colonnes", "more cells than columns"),
+    # spreadsheets as people save them: encodings, workbooks, serial numbers in service
+    "import_unreadable": (
+        "Le fichier n'est ni en UTF-8 ni en Windows-1252 : enregistrez-le en « CSV UTF-8 », .xlsx ou .ods.",
+        "The file is neither UTF-8 nor Windows-1252: save it as 'CSV UTF-8', .xlsx or .ods.",
+    ),
+    "import_workbook": (
+        "Classeur illisible : enregistrez-le à nouveau en .xlsx, .ods ou CSV.",
+        "Unreadable workbook: save it again as .xlsx, .ods or CSV.",
+    ),
+    "cell_serial_in_service": (
+        "numéro de série « {value} » déjà porté par un appareil en service de la même marque "
+        "(un retour confirmé : colonne « retour » à oui, ou « is_return » en JSON)",
+        "serial number '{value}' is already on a device in service of the same brand "
+        "(a confirmed return: column 'retour' set to yes, or 'is_return' in JSON)",
+    ),
     # organisations and users
     "siret_invalid": ("SIRET invalide : {value}.", "Invalid SIRET: {value}."),
     "postcode_invalid": ("Code postal inconnu : {value}.", "Unknown postcode: {value}."),

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.openapi.spec import Example
 from litestar.params import Body, Parameter
 
+from ordi.domain.errors import InvalidImport
 from ordi.domain.lifecycle import Actor
 from ordi.donations import service
-from ordi.donations.schemas import DonationIn, DonationOut, DonationPage
+from ordi.donations.schemas import DonationIn, DonationOut, DonationPage, ImportCheckOut, ImportedDonationOut
+from ordi.donations.spreadsheet import ODS_TYPE, WORKBOOK_TYPES, XLSX_TYPE, is_workbook
 from ordi.http.openapi import RawBody, documented, json_response, operation
 from ordi.http.params import Id
 from ordi.http.problems import RequestRejected
@@ -19,6 +22,8 @@ from ordi.jobs.service import JobOut
 from ordi.paging import PageRequest
 
 CSV_TYPES = {"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel", "text/comma-separated-values"}
+MULTIPART = "multipart/form-data"
+_EXTENSIONS = {".xlsx": XLSX_TYPE, ".ods": ODS_TYPE, ".csv": "text/csv", ".txt": "text/csv"}
 
 _DONATION_EXAMPLE = Example(
     summary="Deux portables",
@@ -33,10 +38,35 @@ _DONATION_EXAMPLE = Example(
 )
 _SPREADSHEET = RawBody(
     "text/csv",
-    "Séparateur `;` ou `,`, UTF-8 avec ou sans BOM, ligne d'en-tête (français ou anglais) ; "
-    "`application/csv` et `text/plain` sont aussi acceptés.",
+    "Séparateur `;`, `,` ou tabulation, UTF-8 avec ou sans BOM ou Windows-1252 (le « CSV (séparateur : "
+    "point-virgule) » d'Excel), ligne d'en-tête (français ou anglais) ; `application/csv` et `text/plain` "
+    "sont aussi acceptés, ainsi que les classeurs `.xlsx` (`application/vnd.openxmlformats-officedocument."
+    "spreadsheetml.sheet`) et `.ods` (`application/vnd.oasis.opendocument.spreadsheet`), première feuille, et "
+    "le formulaire `multipart/form-data` (champ `file`).",
     "catégorie;marque;modèle;numéro de série\nportable;Lenovo;T480;PF1ABC23\nécran;Dell;P2419H;\n",
 )
+
+
+async def _uploaded(request: Request[Any, Any, Any], content_type: str) -> tuple[bytes, str]:
+    """The file and its media type: the raw body, or the `file` field of a multipart form."""
+    if content_type != MULTIPART:
+        if content_type not in CSV_TYPES and content_type not in WORKBOOK_TYPES:
+            raise RequestRejected("import_content_type", status=415)
+        return await request.body(), content_type
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise InvalidImport("import_empty", errors=[])
+    raw = await upload.read()
+    media_type = (upload.content_type or "").split(";")[0].strip().lower()
+    if media_type not in WORKBOOK_TYPES:
+        name = (upload.filename or "").lower()
+        media_type = next((t for ext, t in _EXTENSIONS.items() if name.endswith(ext)), "text/csv")
+    if not is_workbook(raw, media_type) and b"\x00" in raw:  # the guard lets multipart bodies through
+        raise InvalidImport("import_unreadable", errors=[])  # a file of another kind (an image…)
+    return raw, media_type
+
+
 _DONATION_DOC = "`devices` : les 100 premiers ; la suite par `devices_url` et le curseur `devices_next`."
 
 
@@ -59,9 +89,13 @@ class DonationController(Controller):
 
     @post(
         "/import",
-        summary="Déclarer un don à partir d'un tableur (CSV ; ou ,)",
-        description="Corps `text/csv`, ligne d'en-tête. `background=true` : tâche de fond (202). Une ligne fausse "
-        "est signalée par ligne et colonne (422, `errors`) et rien n'est écrit.",
+        summary="Déclarer un don à partir d'un tableur (CSV, .xlsx, .ods)",
+        description="Corps brut (`text/csv`, `.xlsx`, `.ods`) ou formulaire `multipart/form-data` (champ `file`), "
+        "ligne d'en-tête aux noms de colonnes français ou anglais ; les colonnes inconnues sont ignorées et "
+        "signalées (`unknown_columns`). `dry_run=true` : lit et vérifie seulement (200, rien n'est écrit). "
+        "`background=true` : tâche de fond (202). Une ligne fausse est signalée par ligne et colonne "
+        "(422, `errors`) et rien n'est écrit ; un numéro de série déjà porté par un appareil en service de "
+        "la même marque est une erreur de ligne, sauf pour un retour confirmé (colonne `retour` à oui).",
         operation_class=operation(raw_body=_SPREADSHEET),
         **documented(
             403,
@@ -69,7 +103,8 @@ class DonationController(Controller):
             415,
             422,
             responses={
-                201: json_response(DonationOut, "Le don déclaré et ses premiers appareils"),
+                200: json_response(ImportCheckOut, "`dry_run=true` : les colonnes lues, les lignes et leurs erreurs"),
+                201: json_response(ImportedDonationOut, "Le don déclaré et ses premiers appareils"),
                 202: json_response(JobOut, "La tâche de fond qui l'importe (`GET /api/v1/jobs/{id}`)"),
             },
         ),
@@ -80,17 +115,23 @@ class DonationController(Controller):
         lang: str,
         request: Request[Any, Any, Any],
         background: Annotated[bool, Parameter(description="Importer en tâche de fond")] = False,
+        dry_run: Annotated[
+            bool, Parameter(description="Lire et vérifier seulement : colonnes, lignes, erreurs ; rien n'est écrit")
+        ] = False,
         pickup_address: Annotated[str, Parameter(max_length=300)] = "",
         pickup_postcode: Annotated[str, Parameter(max_length=5)] = "",
         notes: Annotated[str, Parameter(max_length=2000)] = "",
     ) -> Response[Any]:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type not in CSV_TYPES:
-            raise RequestRejected("import_content_type", status=415)
+        raw, media_type = await _uploaded(request, content_type)
         options = {"pickup_address": pickup_address, "pickup_postcode": pickup_postcode, "notes": notes}
-        result = await service.import_spreadsheet(actor, await request.body(), background, lang=lang, **options)
+        result = await service.import_spreadsheet(
+            actor, raw, background, lang=lang, media_type=media_type, dry_run=dry_run, **options
+        )
         if isinstance(result, str):
             return Response(await jobs.get(actor, result), status_code=202)
+        if isinstance(result, ImportCheckOut):
+            return Response(result, status_code=200)
         return Response(result, status_code=201)
 
     @get("/", summary="Lister les dons visibles", **documented(422))

@@ -25,6 +25,8 @@ class DonationItemIn(msgspec.Struct, forbid_unknown_fields=True):
     serial_number: Annotated[str, msgspec.Meta(max_length=100)] = ""
     has_storage: bool = True
     weight_kg: Annotated[float, bounds(gt=0, le=500)] | None = None
+    #: A device the donor gave before, coming back: its serial number may be on a device in service.
+    is_return: bool = False
 
 
 class DonationIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -50,6 +52,45 @@ class DonationOut(msgspec.Struct):
     #: The paged list of all its devices, and the cursor that follows `devices`.
     devices_url: str = ""
     devices_next: str | None = None
+
+
+ImportFormat = Annotated[str, msgspec.Meta(pattern="^(csv|xlsx|ods)$", examples=["csv"])]
+#: Each column of the file the import read, by its name in the file, and the field it fills.
+ImportColumns = Annotated[
+    dict[str, str],
+    msgspec.Meta(examples=[{"N° de série": "serial_number", "Catégorie": "category"}]),
+]
+
+
+class ImportedDonationOut(DonationOut, kw_only=True):
+    """A spreadsheet's donation, with how its columns were read (the unknown ones ignored)."""
+
+    format: ImportFormat
+    columns: ImportColumns
+    unknown_columns: list[str]
+
+
+class ImportLineError(msgspec.Struct):
+    """A bad cell: its line in the file (from 1, the header's line included), its column's name."""
+
+    line: int
+    column: str
+    key: str
+    message: str
+
+
+class ImportCheckOut(msgspec.Struct):
+    """`dry_run=true`: what the import would read, and every line error; nothing written."""
+
+    format: ImportFormat
+    columns: ImportColumns
+    unknown_columns: list[str]
+    #: Data rows (blank lines aside).
+    rows: int
+    #: True when the import would declare the donation.
+    valid: bool
+    error_count: int
+    errors: list[ImportLineError]
 
 
 class DonationPage(PageOut, kw_only=True):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
+import msgspec
 from piccolo.query.functions.aggregate import Count
 
 from ordi import paging, scoping
@@ -17,11 +18,12 @@ from ordi.devices.service import device_out
 from ordi.devices.tables import Device
 from ordi.domain import asset_tags
 from ordi.domain.errors import InvalidImport, NotFound
-from ordi.domain.lifecycle import Actor, OrgKind
+from ordi.domain.lifecycle import TERMINAL_STATES, Actor, OrgKind
 from ordi.donations import spreadsheet
-from ordi.donations.schemas import DonationIn, DonationOut
+from ordi.donations.schemas import DonationIn, DonationOut, ImportCheckOut, ImportedDonationOut, ImportLineError
 from ordi.donations.spreadsheet import DeviceItem
 from ordi.donations.tables import Donation
+from ordi.i18n import translated_errors
 from ordi.jobs import service as jobs
 from ordi.jobs.dispatch import dispatch
 from ordi.paging import Page, PageRequest
@@ -66,8 +68,10 @@ def items_from_json(data: DonationIn) -> list[DeviceItem]:
             serial_number=i.serial_number.strip().upper(),
             has_storage=i.has_storage,
             weight_kg=i.weight_kg,
+            line=position,
+            is_return=i.is_return,
         )
-        for i in data.items
+        for position, i in enumerate(data.items, start=1)
     ]
 
 
@@ -80,8 +84,12 @@ async def declare(
     notes: str = "",
     lang: str = "fr",
     job_id: str | None = None,
+    serials_checked: bool = False,
 ) -> DonationOut:
     """One donation and all its devices, or nothing.
+
+    A serial number already on a device in service (same brand) is refused, unless the item is a
+    confirmed return (`duplicate_errors`); `serials_checked`: the caller has just checked them.
 
     `job_id`: the background job declaring it. The donation is keyed by it in the same transaction,
     so a retry of that job (its worker died after the commit) finds this donation and declares
@@ -92,6 +100,12 @@ async def declare(
         raise InvalidImport("donation_empty", errors=[])
     if len(items) > MAX_ITEMS:
         raise InvalidImport("donation_too_large", errors=[], max=MAX_ITEMS)
+    if not serials_checked:
+        # A job's own devices (an attempt that committed before dying) are no duplicates: the retry
+        # finds their donation below.
+        duplicates = await duplicate_errors(items, job_id=job_id)
+        if duplicates:
+            raise InvalidImport("import_invalid", errors=duplicates[:200], count=len(duplicates))
     for attempt in range(_TAG_ATTEMPTS):
         try:
             donation_id = await _insert(actor, items, pickup_address, pickup_postcode, notes, job_id)
@@ -163,26 +177,114 @@ def _unique_tags(count: int) -> list[str]:
     return list(tags)
 
 
-async def import_spreadsheet(
-    actor: Actor, raw: bytes, background: bool, lang: str = "fr", **options: str
-) -> DonationOut | str:
-    """A donor's spreadsheet: declared now (the donation), or queued (the job id) when large.
+#: Serial numbers per query of the duplicate check (an `IN` list on the indexed column).
+DUPLICATE_BATCH = 500
 
-    A queued file is re-read by the job, which reports line errors the same way.
+
+async def duplicate_errors(
+    items: Sequence[DeviceItem], serial_column: str = "serial_number", job_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Line errors for the items whose serial number is already on a device in service.
+
+    In service: any donation of any donor, state neither recycled nor lost, same brand (compared
+    upper case). A confirmed return (`is_return`) is not checked. One indexed query per batch of
+    `DUPLICATE_BATCH` serials; the answer names no other donor nor device.
+    """
+    serials = sorted({i.serial_number for i in items if i.serial_number and not i.is_return})
+    in_service: set[tuple[str, str]] = set()
+    terminal = [str(s) for s in TERMINAL_STATES]
+    for start in range(0, len(serials), DUPLICATE_BATCH):
+        batch = serials[start : start + DUPLICATE_BATCH]
+        conditions: list[Any] = [Device.serial_number.is_in(batch), Device.state.not_in(terminal)]
+        if job_id is not None:  # not the devices the same job declared (`declare`)
+            conditions.append(Device.donation.job.is_null() | (Device.donation.job != job_id))
+        rows = await Device.select(Device.serial_number, Device.brand).where(*conditions)
+        in_service.update((r["serial_number"], spreadsheet.normalise_brand(r["brand"])) for r in rows)
+    if not in_service:
+        return []
+    return [
+        {
+            "line": i.line,
+            "column": serial_column,
+            "key": "cell_serial_in_service",
+            "params": {"value": i.serial_number},
+        }
+        for i in items
+        if not i.is_return and (i.serial_number, spreadsheet.normalise_brand(i.brand)) in in_service
+    ]
+
+
+async def check_spreadsheet(actor: Actor, raw: bytes, media_type: str = "") -> spreadsheet.Analysis:
+    """The file read and every row checked, the serial numbers in service included; nothing written."""
+    require_kind(actor, OrgKind.DONOR)
+    sheet, kind = spreadsheet.read(raw, media_type)
+    analysis = spreadsheet.analyse(sheet, kind)
+    duplicates = await duplicate_errors(analysis.items, analysis.serial_column)
+    if duplicates:
+        analysis.errors = sorted([*analysis.errors, *duplicates], key=lambda e: int(e["line"]))
+        bad_lines = {e["line"] for e in duplicates}
+        analysis.items = [i for i in analysis.items if i.line not in bad_lines]
+    return analysis
+
+
+def check_out(analysis: spreadsheet.Analysis, lang: str = "fr") -> ImportCheckOut:
+    """The dry run's answer: the mapping, the columns ignored, the rows and every line error."""
+    return ImportCheckOut(
+        format=analysis.file_format,
+        columns=analysis.columns,
+        unknown_columns=analysis.unknown_columns,
+        rows=analysis.rows,
+        valid=not analysis.errors and bool(analysis.items),
+        error_count=len(analysis.errors),
+        errors=[
+            ImportLineError(line=e["line"], column=e["column"], key=e["key"], message=e["message"])
+            for e in translated_errors(analysis.errors, "en" if lang == "en" else "fr")
+        ],
+    )
+
+
+async def import_spreadsheet(
+    actor: Actor,
+    raw: bytes,
+    background: bool,
+    lang: str = "fr",
+    *,
+    media_type: str = "",
+    dry_run: bool = False,
+    **options: str,
+) -> ImportedDonationOut | ImportCheckOut | str:
+    """A donor's spreadsheet (CSV, `.xlsx`, `.ods`): declared now (the donation), queued (the job
+    id) when `background`, or only checked (`dry_run`: what the file says, nothing written).
+
+    A queued file is re-read by the job (a workbook as the CSV of its first sheet, same lines),
+    which reports line errors the same way.
     """
     require_kind(actor, OrgKind.DONOR)
-    text = spreadsheet.decode(raw)
-    if background:
+    if background and not dry_run:
+        if spreadsheet.is_workbook(raw, media_type):
+            text = spreadsheet.to_csv(spreadsheet.read(raw, media_type)[0])
+        else:
+            text = spreadsheet.decode(raw)
         job_id = await jobs.create(actor, "donation_import", {"csv": text, **options})
         dispatch(job_id)  # only now that the job's transaction has committed
         return job_id
-    return await declare(
+    analysis = await check_spreadsheet(actor, raw, media_type)
+    if dry_run:
+        return check_out(analysis, lang)
+    donation = await declare(
         actor,
-        spreadsheet.parse(text),
+        spreadsheet.valid_items(analysis),
         lang=lang,
         pickup_address=options.get("pickup_address", ""),
         pickup_postcode=options.get("pickup_postcode", ""),
         notes=options.get("notes", ""),
+        serials_checked=True,
+    )
+    return ImportedDonationOut(
+        **msgspec.structs.asdict(donation),
+        format=analysis.file_format,
+        columns=analysis.columns,
+        unknown_columns=analysis.unknown_columns,
     )
 
 

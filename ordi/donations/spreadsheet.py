@@ -1,8 +1,13 @@
-"""Reading a donor's spreadsheet: what French office software saves as CSV.
+"""Reading a donor's spreadsheet as people save it.
 
-Accepts `;` or `,` as separator, UTF-8 with or without BOM, French or English column names and
-category names. Every bad cell is reported with its line and column; nothing is written unless
-the whole file is valid.
+CSV in UTF-8 (with or without BOM) or Windows-1252 (what French Excel writes as « CSV (séparateur :
+point-virgule) »), by a strict rule: bytes that are valid UTF-8 are UTF-8, any other bytes are
+Windows-1252 (and a byte Windows-1252 leaves undefined refuses the file). Separator `;`, `,` or tab,
+whichever the header line holds most. `.xlsx` and `.ods` workbooks (first sheet) through
+python-calamine. Every cell is read as text: a serial `000123` keeps its zeros, a number cell 123.0
+becomes `123`. Column names in French or English, case, accents and spaces aside; a column the
+service does not know is reported, not refused. Every bad cell is reported with its line and column;
+nothing is written unless the whole file is valid.
 """
 
 from __future__ import annotations
@@ -10,7 +15,9 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from typing import Any
 
 from ordi.domain.errors import InvalidImport
@@ -34,6 +41,23 @@ _COLUMN_ALIASES: dict[str, str] = {
     "no de serie": "serial_number",
     "num serie": "serial_number",
     "numero_de_serie": "serial_number",
+    "n serie": "serial_number",
+    "no serie": "serial_number",
+    "numero serie": "serial_number",
+    "s/n": "serial_number",
+    "sn": "serial_number",
+    "serial number": "serial_number",
+    "serial no": "serial_number",
+    "manufacturer": "brand",
+    "constructeur": "brand",
+    "modele / reference": "model",
+    "reference": "model",
+    "categorie d'appareil": "category",
+    "device type": "category",
+    "retour": "is_return",
+    "return": "is_return",
+    "is_return": "is_return",
+    "retour confirme": "is_return",
     "has_storage": "has_storage",
     "stockage": "has_storage",
     "disque": "has_storage",
@@ -74,6 +98,11 @@ class DeviceItem:
     serial_number: str = ""
     has_storage: bool = True
     weight_kg: float | None = None
+    #: The line of the spreadsheet (or the position in a JSON declaration, from 1) it comes from.
+    line: int = 0
+    #: The donor confirms this is a device it gave before coming back (`retour` = oui): its serial
+    #: may already be on a device in service.
+    is_return: bool = False
 
 
 def _fold(text: str) -> str:
@@ -83,45 +112,199 @@ def _fold(text: str) -> str:
     return " ".join(plain.replace("°", " ").replace("º", " ").replace(".", " ").split())
 
 
+def _column(header: str) -> str | None:
+    """The field a column name stands for (`N° de série`, `S/N`, `serial_number`…), or None."""
+    folded = _fold(header)
+    spaced = " ".join(folded.replace("_", " ").replace("-", " ").split())
+    return _COLUMN_ALIASES.get(folded) or _COLUMN_ALIASES.get(spaced) or _COLUMN_ALIASES.get(spaced.replace(" ", "_"))
+
+
+def normalise_brand(brand: str) -> str:
+    """How two brands are compared (duplicates): upper case, single spaces."""
+    return " ".join(brand.upper().split())
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
+WORKBOOK_TYPES = frozenset({XLSX_TYPE, ODS_TYPE})
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Sheet:
+    """A file's header and its rows of text cells, each with its line (from 1, the header's line)."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, list[str]]]
+    header_line: int = 1
+
+
+@dataclass
+class Analysis:
+    """What a file says: its column mapping, the columns ignored, its devices and its line errors."""
+
+    columns: dict[str, str]
+    unknown_columns: list[str]
+    items: list[DeviceItem]
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    rows: int = 0
+    serial_column: str = "serial_number"
+    file_format: str = "csv"
+
+
 def decode(raw: bytes) -> str:
+    """UTF-8 (BOM or not) when the bytes are valid UTF-8, else Windows-1252; else refused."""
     try:
         return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise InvalidImport("import_encoding", errors=[]) from exc
+        raise InvalidImport("import_unreadable", errors=[]) from exc
 
 
-def parse(text: str) -> list[DeviceItem]:
-    lines = text.splitlines()
-    if not lines:
+def _delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])  # ties: `;` first, as French Excel writes
+    return best if counts[best] else ";"
+
+
+def _csv_sheet(text: str) -> Sheet:
+    header_text = next((line for line in text.splitlines() if line.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(header_text))
+    try:
+        header = next((row for row in reader if any(cell.strip() for cell in row)), None)
+    except csv.Error as exc:  # a lone carriage return in a field, a NUL…: not a CSV file
+        raise InvalidImport("import_unreadable", errors=[]) from exc
+    if header is None:
         raise InvalidImport("import_empty", errors=[])
-    header_line = lines[0]
-    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    columns = [_COLUMN_ALIASES.get(_fold(h)) for h in header]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for row in reader:
+                yield reader.line_num, row
+        except csv.Error as exc:
+            raise InvalidImport("import_unreadable", errors=[]) from exc
+
+    return Sheet(header, rows(), header_line=reader.line_num)
+
+
+def _cell_text(value: Any) -> str:
+    """A workbook cell as the text the donor sees: 123.0 → `123`, a date in ISO 8601."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    text = str(value)
+    if "\x00" in text:  # no field has a use for it, and PostgreSQL stores none
+        raise InvalidImport("import_workbook", errors=[])
+    return text
+
+
+def _workbook_sheet(raw: bytes) -> Sheet:
+    import python_calamine  # only a workbook import needs it
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        if not workbook.sheet_names:
+            raise InvalidImport("import_empty", errors=[])
+        cells = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except InvalidImport:
+        raise
+    except Exception as exc:  # calamine's errors: a damaged or unknown workbook
+        raise InvalidImport("import_workbook", errors=[]) from exc
+    if not cells:
+        raise InvalidImport("import_empty", errors=[])
+    first = next((i for i, row in enumerate(cells) if any(_cell_text(c).strip() for c in row)), None)
+    if first is None:
+        raise InvalidImport("import_empty", errors=[])
+    header = [_cell_text(c) for c in cells[first]]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for index in range(first + 1, len(cells)):
+            yield index + 1, [_cell_text(c) for c in cells[index]]
+
+    return Sheet(header, rows(), header_line=first + 1)
+
+
+def is_workbook(raw: bytes, media_type: str = "") -> bool:
+    return media_type in WORKBOOK_TYPES or raw.startswith(_ZIP_MAGIC)
+
+
+def read(raw: bytes, media_type: str = "") -> tuple[Sheet, str]:
+    """The sheet of a CSV, `.xlsx` or `.ods` file, and its format (`csv`, `xlsx` or `ods`)."""
+    if is_workbook(raw, media_type):
+        kind = "ods" if media_type == ODS_TYPE or b"opendocument.spreadsheet" in raw[:200] else "xlsx"
+        return _workbook_sheet(raw), kind
+    return _csv_sheet(decode(raw)), "csv"
+
+
+def to_csv(sheet: Sheet) -> str:
+    """A sheet as UTF-8 CSV text (`;`), the same lines kept: a queued workbook is read by its job."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(sheet.header)
+    expected = sheet.header_line + 1
+    for line, row in sheet.rows:
+        while expected < line:  # keep line numbers: the job reports the workbook's lines
+            writer.writerow([])
+            expected += 1
+        writer.writerow(row)
+        expected = line + 1
+    text = out.getvalue()
+    return "\n" * (sheet.header_line - 1) + text
+
+
+def analyse(sheet: Sheet, file_format: str = "csv") -> Analysis:
+    """Every row checked; file-level faults (no category column, too many rows) raise."""
+    header = sheet.header
+    columns = [_column(h) for h in header]
     if "category" not in columns:
-        raise InvalidImport(
-            "import_missing_columns",
-            errors=[],
-            columns="category (catégorie)",
-        )
+        raise InvalidImport("import_missing_columns", errors=[], columns="category (catégorie)")
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    for name, target in zip(header, columns, strict=True):
+        if target is None:
+            if name.strip():
+                unknown.append(name.strip())
+        else:
+            mapping[name.strip()] = target
+    serial_column = next((h.strip() for h, c in zip(header, columns, strict=True) if c == "serial_number"), "")
     items: list[DeviceItem] = []
     errors: list[dict[str, Any]] = []
-    seen_serials: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
+    seen_serials: dict[tuple[str, str], int] = {}
+    rows = 0
+    for line, row in sheet.rows:
         if not any(cell.strip() for cell in row):
             continue
-        if len(items) >= MAX_ROWS:
+        rows += 1
+        if rows > MAX_ROWS:
             raise InvalidImport("donation_too_large", errors=[], max=MAX_ROWS)
         item = _row(row, header, columns, line, errors, seen_serials)
         if item is not None:
             items.append(item)
-    if errors:
-        raise InvalidImport("import_invalid", errors=errors[:200], count=len(errors))
-    if not items:
+    return Analysis(mapping, unknown, items, errors, rows, serial_column or "serial_number", file_format)
+
+
+def parse(text: str) -> list[DeviceItem]:
+    """A CSV text's devices, or InvalidImport with every line error (the background job's reading)."""
+    if not text.strip():
         raise InvalidImport("import_empty", errors=[])
-    return items
+    analysis = analyse(_csv_sheet(text))
+    return valid_items(analysis)
+
+
+def valid_items(analysis: Analysis) -> list[DeviceItem]:
+    if analysis.errors:
+        raise InvalidImport("import_invalid", errors=analysis.errors[:200], count=len(analysis.errors))
+    if not analysis.items:
+        raise InvalidImport("import_empty", errors=[])
+    return analysis.items
 
 
 def _row(
@@ -130,7 +313,7 @@ def _row(
     columns: list[str | None],
     line: int,
     errors: list[dict[str, Any]],
-    seen_serials: dict[str, int],
+    seen_serials: dict[tuple[str, str], int],
 ) -> DeviceItem | None:
     def fail(column: str, key: str, **params: Any) -> None:
         errors.append({"line": line, "column": column, "key": key, "params": params})
@@ -138,14 +321,15 @@ def _row(
     if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
         fail("", "row_too_many_cells")
         return None
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"line": line}
     ok = True
-    for index, field in enumerate(columns):
-        if field is None:
+    serial_name = ""
+    for index, target in enumerate(columns):
+        if target is None:
             continue
         cell = row[index].strip() if index < len(row) else ""
         name = header[index].strip()
-        if field == "category":
+        if target == "category":
             category = _CATEGORY_ALIASES.get(_fold(cell))
             if not cell:
                 fail(name, "cell_required")
@@ -154,16 +338,16 @@ def _row(
                 fail(name, "cell_category", value=cell, allowed=", ".join(CATEGORIES))
                 ok = False
             values["category"] = category
-        elif field == "has_storage":
+        elif target in ("has_storage", "is_return"):
             folded = _fold(cell)
             if folded in _TRUE:
-                values["has_storage"] = True
+                values[target] = True
             elif folded in _FALSE:
-                values["has_storage"] = not cell  # an empty cell keeps the default: has storage
+                values[target] = target == "has_storage" and not cell  # empty: has storage, not a return
             else:
                 fail(name, "cell_boolean", value=cell)
                 ok = False
-        elif field == "weight_kg":
+        elif target == "weight_kg":
             if cell:
                 try:
                     values["weight_kg"] = float(cell.replace(",", "."))
@@ -171,14 +355,18 @@ def _row(
                     fail(name, "cell_number", value=cell)
                     ok = False
         else:
-            if len(cell) > _LIMITS[field]:
-                fail(name, "cell_too_long", max=_LIMITS[field])
+            if len(cell) > _LIMITS[target]:
+                fail(name, "cell_too_long", max=_LIMITS[target])
                 ok = False
-            if field == "serial_number" and cell:
+            if target == "serial_number":
                 cell = cell.upper()
-                if cell in seen_serials:
-                    fail(name, "cell_duplicate_serial", line=seen_serials[cell])
-                    ok = False
-                seen_serials.setdefault(cell, line)
-            values[field] = cell
+                serial_name = name
+            values[target] = cell
+    serial = values.get("serial_number", "")
+    if serial:
+        key = (normalise_brand(values.get("brand", "")), serial)
+        if key in seen_serials:
+            fail(serial_name, "cell_duplicate_serial", line=seen_serials[key])
+            ok = False
+        seen_serials.setdefault(key, line)
     return DeviceItem(**values) if ok else None

@@ -92,13 +92,22 @@ async def test_duplicate_serials_in_one_file_are_refused(client: AsyncTestClient
     assert response.json()["errors"][0]["line"] == 3
 
 
-async def test_non_utf8_file_is_refused_clearly(client: AsyncTestClient[Any], world: World) -> None:
-    text = "catégorie\nportable\n".encode("cp1252")
+async def test_a_file_neither_utf8_nor_windows_1252_is_refused_clearly(
+    client: AsyncTestClient[Any], world: World
+) -> None:
+    accepted = await client.post(
+        "/api/v1/donations/import",
+        content="catégorie\nportable\n".encode("cp1252"),
+        headers=_csv(CSV_HEADERS, world.donor.headers),
+    )
+    assert accepted.status_code == 201, accepted.text
     response = await client.post(
-        "/api/v1/donations/import", content=text, headers=_csv(CSV_HEADERS, world.donor.headers)
+        "/api/v1/donations/import",
+        content="catégorie\nportable\x81\n".encode("latin-1"),  # 0x81: no character in Windows-1252
+        headers=_csv(CSV_HEADERS, world.donor.headers),
     )
     assert response.status_code == 422
-    assert "UTF-8" in response.json()["detail"]
+    assert "UTF-8" in response.json()["detail"] and "Windows-1252" in response.json()["detail"]
 
 
 async def test_missing_category_column(client: AsyncTestClient[Any], world: World) -> None:
