@@ -92,13 +92,30 @@ async def _setup(n: int) -> tuple[Any, int]:
         for i in range(n)
     ]
     donation = await donations.declare(donor, items)
-    assert donation.devices is not None
-    for i, device in enumerate(donation.devices):
-        tag = device.asset_tag
+    # Dropped off at the workshop, which is then in charge of its devices (it alone may collect them).
+    from ordi.devices.tables import Device
+    from ordi.pickups import service as pickups
+    from ordi.pickups.schemas import Contact, PickupIn
+
+    drop_off = PickupIn(
+        donation_ids=[donation.id],
+        postcode="14000",
+        contact=Contact(name="Accueil"),
+        mode="drop_off",
+        workshop_id=workshop.organisation_id,
+    )
+    await pickups.create(donor, drop_off)
+    rows = (
+        await Device.select(Device.asset_tag, Device.has_storage)
+        .where(Device.donation == donation.id)
+        .order_by(Device.id)
+    )
+    for i, row in enumerate(rows):
+        tag = row["asset_tag"]
         await devices.perform(workshop, tag, _event({"action": "collect"}))
         await devices.perform(workshop, tag, _event({"action": "receive"}))
         fate = i % 10
-        if device.has_storage:
+        if row["has_storage"]:
             level, outcome = {9: ("clear", "failed"), 8: ("destroy", "destroyed")}.get(fate, ("purge", "erased"))
             medium = {"kind": "ssd", "serial": f"DISK{i:06d}", "capacity_gb": 256, "result": outcome}
             wipe = {"action": "wipe", "level": level, "method": "Secure Erase", "tool": "nwipe", "media": [medium]}
