@@ -246,7 +246,7 @@ async def test_scan_act_and_scan_the_next_one(live_server: str, browser: Any, ap
     assert not [m for m in console if "Content Security Policy" in m or "Uncaught" in m], console
 
     events = (await api.client.get(f"/api/v1/devices/{first}/events", headers=world.workshop.headers)).json()
-    assert [e["action"] for e in events["items"]] == ["declare", "collect", "receive", "wipe"]
+    assert [e["action"] for e in events["items"]] == ["declare", "assign", "collect", "receive", "wipe"]
     wipe = events["items"][-1]["payload"]
     (medium,) = wipe["media"]
     assert (medium["kind"], medium["serial"], medium["result"]) == ("ssd", "SSD-4242", "erased")
