@@ -169,7 +169,7 @@ def entry(
     request_sha256: str | None = None,
 ) -> dict[str, Any]:
     """One history entry, every column given (the table's defaults for the others)."""
-    values = {name: _default(column) for name, column in _shape.event_defaults.items()}
+    values: dict[str, Any] = {}
     values.update(
         device=device_id,
         seq=seq,
@@ -184,6 +184,10 @@ def entry(
         idempotency_key=idempotency_key,
         request_sha256=request_sha256,
     )
+    # Only a column this function does not know (a test's added one) takes its default: Piccolo's
+    # default lookup costs about 30 µs of CPU per column, on every step.
+    for name in _shape.event_defaults.keys() - values.keys():
+        values[name] = _default(_shape.event_defaults[name])
     return values
 
 
