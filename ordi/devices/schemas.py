@@ -211,8 +211,8 @@ Brand = Annotated[str, msgspec.Meta(max_length=TEXT_BOUNDS["brand"], examples=["
 Model = Annotated[str, msgspec.Meta(max_length=TEXT_BOUNDS["model"], examples=["ThinkPad T480"])]
 Serial = Annotated[str, msgspec.Meta(max_length=TEXT_BOUNDS["serial_number"], examples=["PF1ABC23"])]
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_REASON, examples=["Erreur de saisie"])]
-#: History entries are numbered by a 64-bit sequence.
-EventId = Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
+#: History entries are numbered by a 64-bit sequence; bounded to the integers JSON keeps exact.
+EventId = Annotated[int, msgspec.Meta(ge=1, le=2**53 - 1)]
 
 
 class DeviceEditIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
