@@ -30,6 +30,7 @@ STATE_NAMES: dict[str, tuple[str, str]] = {
     "returned": ("retourné", "returned"),
     "recycled": ("recyclé", "recycled"),
     "lost": ("perdu", "lost"),
+    "withdrawn": ("retiré par le donateur", "withdrawn by the donor"),
 }
 
 PICKUP_STATE_NAMES: dict[str, tuple[str, str]] = {
@@ -56,6 +57,9 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "lose": ("déclarer perdu", "report lost"),
     "label_printed": ("étiquette imprimée", "label printed"),
     "assign": ("confier à un atelier", "put a workshop in charge"),
+    "amend": ("modifier la déclaration", "edit the declaration"),
+    "withdraw": ("retirer du don", "withdraw from the donation"),
+    "correct": ("corriger une entrée", "correct an entry"),
 }
 
 CATEGORY_NAMES: dict[str, tuple[str, str]] = {
@@ -132,6 +136,67 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "transition_not_allowed": (
         "Action « {action} » impossible : l'appareil est à l'état « {state} ».",
         "Action '{action}' not allowed: the device is '{state}'.",
+    ),
+    # corrections and cancellations (issue 9, item 6)
+    "edit_after_collection": (
+        "L'appareil n'attend plus sa collecte (état « {state} ») : le donateur ne peut plus le modifier ni le "
+        "retirer ; l'atelier qui l'a en charge peut corriger sa fiche (entrée corrective).",
+        "The device is no longer waiting for collection ('{state}'): its donor may no longer edit or withdraw "
+        "it; the workshop in charge may correct its record (a correcting entry).",
+    ),
+    "correct_before_collection": (
+        "L'appareil n'a pas été collecté (état « {state} ») : rien à corriger ; avant la collecte, son donateur "
+        "modifie sa déclaration.",
+        "The device was not collected ('{state}'): nothing to correct; before collection its donor edits it.",
+    ),
+    "only_donor_edits": (
+        "Seul le donateur du don modifie, retire ou annule ce qu'il a déclaré.",
+        "Only the donation's donor edits, withdraws or cancels what it declared.",
+    ),
+    "only_workshop_corrects": (
+        "Seuls l'atelier qui a cet appareil en charge et l'opérateur corrigent sa fiche.",
+        "Only the workshop in charge of this device and the operator correct its record.",
+    ),
+    "edit_nothing": ("Indiquez au moins un champ à modifier.", "Give at least one field to change."),
+    "edit_value_invalid": ("Valeur invalide pour « {field} ».", "Invalid value for '{field}'."),
+    "edit_field_unknown": ("Champ inconnu : « {field} ».", "Unknown field: '{field}'."),
+    "edit_field_not_correctable": (
+        "« {field} » ne se corrige pas sur cette entrée (champs possibles : {allowed}).",
+        "'{field}' cannot be corrected on this entry (fields: {allowed}).",
+    ),
+    "reason_too_long": ("Le motif fait {max} caractères au plus.", "The reason is at most {max} characters."),
+    "correction_reason_required": (
+        "Une correction dit pourquoi : motif obligatoire ({max} caractères au plus).",
+        "A correction says why: a reason is required (at most {max} characters).",
+    ),
+    "correction_target_invalid": (
+        "L'entrée n° {corrects} n'est pas une entrée corrigeable de l'historique de cet appareil (seuls la "
+        "déclaration, les modifications du donateur, les reconditionnements et leurs corrections se corrigent).",
+        "Entry {corrects} is not a correctable entry of this device's history (only the declaration, the "
+        "donor's edits, refurbishments and their corrections can be corrected).",
+    ),
+    "correction_changes_nothing": (
+        "Ces valeurs sont déjà celles de l'entrée : rien à corriger.",
+        "These values are already the entry's: nothing to correct.",
+    ),
+    "already_corrected": (
+        "L'entrée n° {corrects} a déjà été corrigée (entrée n° {by}) : corrigez la dernière correction.",
+        "Entry {corrects} was already corrected (entry {by}): correct the last correction instead.",
+    ),
+    "serial_in_service": (
+        "Le numéro de série « {value} » est déjà porté par un appareil en service de la même marque.",
+        "Serial number '{value}' is already on a device in service of the same brand.",
+    ),
+    "donation_cancelled": ("Ce don a été annulé par son donateur.", "This donation was cancelled by its donor."),
+    "donation_collected": (
+        "{count} appareil(s) de ce don ont déjà été collectés : le don ne se modifie ni ne s'annule plus ; "
+        "retirez un à un les appareils encore déclarés.",
+        "{count} device(s) of this donation were already collected: it can no longer be edited or cancelled; "
+        "withdraw the devices still declared one by one.",
+    ),
+    "pickup_donations_cancelled": (
+        "Le donateur a annulé les dons de cet enlèvement : il n'y a rien à collecter (annulez l'enlèvement).",
+        "The donor cancelled this pickup's donations: there is nothing to collect (cancel the pickup).",
     ),
     "wipe_required": (
         "Cet appareil contient un support de stockage : un effacement certifié réussi est obligatoire avant.",

@@ -148,3 +148,12 @@ def donation_report_visible(actor: Actor, donation_row: dict[str, Any]) -> bool:
     if actor.kind is OrgKind.DONOR:
         return bool(donation_row["donor"] == actor.organisation_id)
     raise _no_access(actor)
+
+
+def record_editable(actor: Actor, donor_id: int) -> bool:
+    """A declared device's or a donation's edit (`PATCH`/`DELETE`): its donor, and the operator (who
+    sees everything, and is then refused: 403); anyone else, a workshop in charge included, learns
+    nothing of it (404)."""
+    if actor.kind is OrgKind.OPERATOR:
+        return True
+    return actor.kind is OrgKind.DONOR and donor_id == actor.organisation_id

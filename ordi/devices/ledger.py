@@ -4,7 +4,8 @@ Every change to a device and every entry of its history goes through here:
 
 * `declare`: a donation's new devices and their `declare` entries, in bulk (COPY on PostgreSQL);
 * `record_step`: one step of the journey — the event appended and the projection rewritten;
-* `record_entries`: entries that record without moving the device (a label printed).
+* `record_entries`: entries that record without moving the device (a label printed);
+* `record_stays`: entries that set the same columns on many devices (assigned, withdrawn).
 
 The column lists and the SQL are derived from the Piccolo tables (`ordi.devices.tables`), so a
 column added to a table is read and written by every path at once; `reshape` lets a test prove
@@ -167,8 +168,10 @@ def entry(
     outcome: str = "done",
     idempotency_key: str | None = None,
     request_sha256: str | None = None,
+    corrects: int | None = None,
 ) -> dict[str, Any]:
-    """One history entry, every column given (the table's defaults for the others)."""
+    """One history entry, every column given (the table's defaults for the others); `corrects`:
+    the entry a correcting event corrects."""
     values: dict[str, Any] = {}
     values.update(
         device=device_id,
@@ -184,6 +187,8 @@ def entry(
         idempotency_key=idempotency_key,
         request_sha256=request_sha256,
     )
+    if corrects is not None:
+        values["corrects"] = corrects
     # Only a column this function does not know (a test's added one) takes its default: Piccolo's
     # default lookup costs about 30 µs of CPU per column, on every step.
     for name in _shape.event_defaults.keys() - values.keys():
@@ -227,8 +232,9 @@ async def record_entries(tx: Any, entries: Sequence[Mapping[str, Any]]) -> None:
 
 
 async def record_stays(tx: Any, entries: Sequence[Mapping[str, Any]], changes: Mapping[str, Any]) -> None:
-    """Entries that change some projection columns of their devices without moving them (a pickup's
-    workshop put in charge); each device at most once, rows locked by the caller."""
+    """Entries that set the same projection columns on each of their devices: a pickup's workshop
+    put in charge, or a cancelled donation's devices withdrawn; each device at most once, rows
+    locked by the caller."""
     if not entries:
         return
     unknown = set(changes) - set(_shape.projection)

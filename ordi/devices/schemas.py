@@ -7,11 +7,14 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from ordi.domain.categories import CATEGORIES
 from ordi.domain.records import (
     MAX_CAPACITY_GB,
     MAX_LABOUR_MINUTES,
     MAX_MEDIA,
+    MAX_REASON,
     MAX_WEIGHT_KG,
+    TEXT_BOUNDS,
     AgeBand,
     BeneficiaryCategory,
     Grade,
@@ -161,6 +164,8 @@ class EventOut(msgspec.Struct):
     actor_organisation_id: int
     actor_user_id: int | None
     payload: dict[str, Any]
+    #: On a correcting event: the id of the entry it corrects (kept in the history as it was).
+    corrects: int | None = None
 
 
 class EventResult(msgspec.Struct):
@@ -197,3 +202,52 @@ StateName = Literal[
     "recycled",
     "lost",
 ]
+
+
+# --- corrections and cancellations (issue 9, item 6) -----------------------------------------
+
+DeclaredCategory = Annotated[str, msgspec.Meta(pattern="^(" + "|".join(CATEGORIES) + ")$", examples=["laptop"])]
+Brand = Annotated[str, msgspec.Meta(max_length=TEXT_BOUNDS["brand"], examples=["Lenovo"])]
+Model = Annotated[str, msgspec.Meta(max_length=TEXT_BOUNDS["model"], examples=["ThinkPad T480"])]
+Serial = Annotated[str, msgspec.Meta(max_length=TEXT_BOUNDS["serial_number"], examples=["PF1ABC23"])]
+Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_REASON, examples=["Erreur de saisie"])]
+#: History entries are numbered by a 64-bit sequence; bounded to the integers JSON keeps exact.
+EventId = Annotated[int, msgspec.Meta(ge=1, le=2**53 - 1)]
+
+
+class DeviceEditIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """`PATCH /devices/{tag}`: the donor's new values for a declared device; the fields left out
+    stay. Extension point: `specs` joins here once the device table has their columns (item 7)."""
+
+    category: DeclaredCategory | None = None
+    brand: Brand | None = None
+    model: Model | None = None
+    serial_number: Serial | None = None
+
+
+class CorrectionChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The right values: declared fields for a declaration (or a donor's edit), grade and labour
+    minutes for a refurbishment."""
+
+    category: DeclaredCategory | None = None
+    brand: Brand | None = None
+    model: Model | None = None
+    serial_number: Serial | None = None
+    grade: Grade | None = None
+    labour_minutes: Annotated[int, bounds(ge=0, le=MAX_LABOUR_MINUTES, examples=[60])] | None = None
+
+
+class CorrectionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """`POST /devices/{tag}/corrections`: which entry of the history is wrong, why, the right values.
+    An entry already corrected is corrected through its last correction (409 otherwise)."""
+
+    corrects: EventId
+    reason: Reason
+    changes: CorrectionChanges
+
+
+class EditResult(msgspec.Struct):
+    """The device after a donor's edit, and its history entry (null: nothing changed)."""
+
+    device: DeviceOut
+    event: EventOut | None

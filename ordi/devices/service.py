@@ -13,9 +13,10 @@ import hmac
 import random
 import sqlite3
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import msgspec
@@ -46,6 +47,8 @@ from ordi.domain.records import AssignRecord, Record, RefurbishRecord, ReserveRe
 from ordi.i18n import state_name
 from ordi.organisations.tables import Organisation
 from ordi.paging import Page, PageRequest
+
+T = TypeVar("T")
 
 
 def public_url(tag: str) -> str:
@@ -90,6 +93,7 @@ def event_out(row: dict[str, Any]) -> EventOut:
         actor_organisation_id=row["actor_organisation"],
         actor_user_id=row["actor_user"],
         payload=payload,
+        corrects=row.get("corrects"),
     )
 
 
@@ -218,17 +222,22 @@ _LOCK_RETRY_S = (0.01, 0.02, 0.05, 0.1, 0.2)
 
 
 async def _perform_when_free(*args: Any) -> EventResult:
+    return await when_free(lambda nowait: _perform(*args, nowait=nowait))
+
+
+async def when_free(operation: Callable[[bool], Awaitable[T]]) -> T:
     """A step on a row that another transaction holds waits *without* holding a connection: the
-    row is asked for with NOWAIT, and on refusal the connection goes back to the pool while this
-    request sleeps a little; so forty requests queued on one device leave the pool to everyone
-    else. Past `ORDI_DB_LOCK_TIMEOUT_MS` the last refusal is raised (503, `ordi.http.problems`)."""
+    row is asked for with NOWAIT (`operation(True)`), and on refusal the connection goes back to
+    the pool while this request sleeps a little; so forty requests queued on one device leave the
+    pool to everyone else. Past `ORDI_DB_LOCK_TIMEOUT_MS` the last refusal is raised (503,
+    `ordi.http.problems`). Every write on one device row goes through here (steps, edits, corrections)."""
     if not is_postgres():
-        return await _perform(*args, nowait=False)  # SQLite: the IMMEDIATE transaction queues writers
+        return await operation(False)  # SQLite: the IMMEDIATE transaction queues writers
     deadline = time.monotonic() + get_settings().db_lock_timeout_ms / 1000
     attempt = 0
     while True:
         try:
-            return await _perform(*args, nowait=True)
+            return await operation(True)
         except asyncpg.exceptions.LockNotAvailableError:
             pause = _LOCK_RETRY_S[min(attempt, len(_LOCK_RETRY_S) - 1)] * random.uniform(0.5, 1.5)
             if time.monotonic() + pause > deadline:

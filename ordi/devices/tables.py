@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from piccolo.columns import (
     JSONB,
+    BigInt,
     BigSerial,
     Boolean,
     DoublePrecision,
@@ -55,8 +56,9 @@ class Device(Table, tablename="device"):
 class DeviceEvent(Table, tablename="device_event"):
     """One step of a device's journey. Never updated, never deleted: every key restricts deletes.
 
-    Raw-SQL indexes (see the migrations): unique (device, seq), and unique (actor_organisation,
-    idempotency_key) WHERE idempotency_key IS NOT NULL, which holds only the keyed rows.
+    Raw-SQL indexes (see the migrations): unique (device, seq), unique (actor_organisation,
+    idempotency_key) WHERE idempotency_key IS NOT NULL, which holds only the keyed rows, and unique
+    (corrects) WHERE corrects IS NOT NULL, which holds only the correcting events.
     """
 
     id = BigSerial(primary_key=True)
@@ -74,6 +76,10 @@ class DeviceEvent(Table, tablename="device_event"):
     idempotency_key = Varchar(length=100, null=True, default=None)
     #: On keyed steps only: what the key was sent with (a replay with another request is refused).
     request_sha256 = Varchar(length=64, null=True, default=None)
+    #: On a correcting event only: the entry of the same device it corrects (kept as it was). Unique
+    #: where not null (raw index `device_event_corrects`): an entry is corrected once, so two
+    #: corrections of it at once never both succeed; a later one corrects the last correction.
+    corrects = BigInt(null=True, default=None)
 
 
 class BeneficiaryContact(Table, tablename="beneficiary_contact"):

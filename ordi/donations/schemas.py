@@ -36,6 +36,14 @@ class DonationIn(msgspec.Struct, forbid_unknown_fields=True):
     notes: Notes = ""
 
 
+class DonationEditIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """`PATCH /donations/{id}`: the donation's own fields, before collection; those left out stay."""
+
+    pickup_address: PickupAddress | None = None
+    pickup_postcode: PickupPostcode | None = None
+    notes: Notes | None = None
+
+
 class DonationOut(msgspec.Struct):
     id: int
     reference: str
@@ -45,6 +53,8 @@ class DonationOut(msgspec.Struct):
     pickup_postcode: str
     notes: str
     created_at: datetime
+    #: When its donor cancelled it before collection (its declared devices withdrawn); null otherwise.
+    cancelled_at: datetime | None = None
     #: The first devices (at most `DEVICES_SHOWN`) in tag-creation order; the rest by `devices_next`.
     devices: list[DeviceOut] | None = None
     #: Devices per state (those the caller may see), on the donation's own answers.

@@ -62,6 +62,8 @@ class StatsSummary(msgspec.Struct, forbid_unknown_fields=True):
     stock: Stock
     redistributed_by_category: dict[str, int]
     redistributed_by_beneficiary_category: dict[str, int]
+    #: Refurbishments in the period by grade (A, B, C), as corrected by correcting events.
+    refurbished_by_grade: dict[str, int]
     #: Redistributed ÷ (redistributed + recycled) in the period; null when neither happened.
     reuse_rate: float | None
     wipe_failure_rate: float | None

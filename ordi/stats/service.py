@@ -36,8 +36,9 @@ STAGES: dict[str, tuple[str, str]] = {
     "returned": ("return", "done"),
     "recycled": ("recycle", "done"),
     "lost": ("lose", "done"),
+    "withdrawn": ("withdraw", "done"),
 }
-OUT_OF_STOCK = (State.HANDED_OVER.value, State.RECYCLED.value, State.LOST.value)
+OUT_OF_STOCK = (State.HANDED_OVER.value, State.RECYCLED.value, State.LOST.value, State.WITHDRAWN.value)
 
 
 def period(start: date | None, end: date | None) -> tuple[datetime, datetime]:
@@ -94,21 +95,14 @@ async def summary(actor: Actor, start: date | None, end: date | None) -> dict[st
         since,
         until,
     )
-    minutes = _json_text("e.payload", "labour_minutes")
-    cast = "INTEGER"
-    labour = await fetch_all(
-        f"SELECT COALESCE(SUM(CAST({minutes} AS {cast})), 0) AS minutes FROM device_event e "  # noqa: S608
-        "WHERE e.action = 'refurbish' AND e.occurred_at >= {} AND e.occurred_at < {}",
-        since,
-        until,
-    )
+    by_grade, labour_minutes = await refurbishments(since, until)
 
     redistributed, recycled = stages["redistributed"], stages["recycled"]
     wiped, failed = stages["wiped"], stages["wipe_failed"]
     totals = impact.impact_of(
         {r["category"]: int(r["count"]) for r in redistributed_by_category},
         impact_factors(),
-        labour_minutes=int(labour[0]["minutes"] or 0),
+        labour_minutes=labour_minutes,
     )
     return {
         "period": {"from": since.date().isoformat(), "to": (until - timedelta(days=1)).date().isoformat()},
@@ -125,6 +119,7 @@ async def summary(actor: Actor, start: date | None, end: date | None) -> dict[st
         "redistributed_by_beneficiary_category": {
             (r["category"] or "unknown"): int(r["count"]) for r in by_beneficiary
         },
+        "refurbished_by_grade": by_grade,
         "reuse_rate": round(redistributed / (redistributed + recycled), 4) if redistributed + recycled else None,
         "wipe_failure_rate": round(failed / (wiped + failed), 4) if wiped + failed else None,
         "impact": {
@@ -143,3 +138,30 @@ async def summary(actor: Actor, start: date | None, end: date | None) -> dict[st
             ],
         },
     }
+
+
+async def refurbishments(since: datetime, until: datetime) -> tuple[dict[str, int], int]:
+    """Refurbishments of the period by grade, and their labour minutes, as corrected.
+
+    A correcting event keeps the refurbishment it corrects and carries the record's values after
+    it (`ordi.domain.corrections`); the last correction of each chain (one not corrected itself)
+    wins. Correcting events are read through the partial index on `corrects` (a few rows).
+    """
+    root = _json_text("c.payload", "original_event")
+    kind = _json_text("c.payload", "corrected_action")
+    grade, minutes = _json_text("c.payload", "values", "grade"), _json_text("c.payload", "values", "labour_minutes")
+    rows = await fetch_all(
+        "WITH tips AS ("  # noqa: S608
+        f"SELECT CAST({root} AS BIGINT) AS root, {grade} AS grade, CAST({minutes} AS INTEGER) AS minutes "
+        "FROM device_event c WHERE c.corrects IS NOT NULL AND c.action = 'correct' "
+        f"AND {kind} = 'refurbish' "
+        "AND NOT EXISTS (SELECT 1 FROM device_event n WHERE n.corrects = c.id)) "
+        f"SELECT COALESCE(t.grade, {_json_text('e.payload', 'grade')}) AS grade, COUNT(*) AS count, "
+        f"COALESCE(SUM(COALESCE(t.minutes, CAST({_json_text('e.payload', 'labour_minutes')} AS INTEGER))), 0) "
+        "AS minutes FROM device_event e LEFT JOIN tips t ON t.root = e.id "
+        "WHERE e.action = 'refurbish' AND e.occurred_at >= {} AND e.occurred_at < {} GROUP BY 1",
+        since,
+        until,
+    )
+    by_grade = {str(r["grade"] or "unknown"): int(r["count"]) for r in rows}
+    return by_grade, sum(int(r["minutes"] or 0) for r in rows)
