@@ -384,7 +384,7 @@ def _row(
     spec_values: dict[str, Any] = {}
     spec_columns: dict[str, str] = {}
     spec_cells: dict[str, str] = {}
-    ok = True
+    ok = spec_ok = True
     serial_name = ""
     for index, target in enumerate(columns):
         if target is None:
@@ -424,7 +424,11 @@ def _row(
                 spec_values[target] = specs.read_cell(target, cell)
             except specs.CellError as exc:
                 fail(name, exc.key, **exc.params)
-                ok = False
+                ok = spec_ok = False
+                continue
+            for problem in specs.problems({target: spec_values[target]}, this_year):
+                fail(name, problem.key, **{**problem.params, "value": cell})
+                ok = spec_ok = False
         else:
             if len(cell) > _LIMITS[target]:
                 fail(name, "cell_too_long", max=_LIMITS[target])
@@ -440,10 +444,11 @@ def _row(
             fail(serial_name, "cell_duplicate_serial", line=seen_serials[key])
             ok = False
         seen_serials.setdefault(key, line)
-    for problem in specs.problems(spec_values, this_year):
-        params = {**problem.params, "value": spec_cells.get(problem.field, problem.params.get("value"))}
-        fail(spec_columns.get(problem.field, problem.field), problem.key, **params)
-        ok = False
+    if spec_ok:  # each cell is right: what they say together (no capacity on « aucun » storage)
+        for problem in specs.problems(spec_values, this_year):
+            params = {**problem.params, "value": spec_cells.get(problem.field, problem.params.get("value"))}
+            fail(spec_columns.get(problem.field, problem.field), problem.key, **params)
+            ok = False
     if ok and any(v is not None for v in spec_values.values()):
         values["specs"] = specs.validate(spec_values, this_year)
     return DeviceItem(**values) if ok else None
