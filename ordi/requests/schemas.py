@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -29,7 +29,7 @@ def _kinds(allowed: tuple[str, ...], example: list[str]) -> msgspec.Meta:
     return msgspec.Meta(min_length=1, max_length=len(allowed), examples=[example])
 
 
-class MinSpecsIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class MinimumSpecs(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """The least a line's devices must have: each number a floor, each list the kinds accepted.
 
     A device whose spec is unknown does not meet a floor or a list on that spec."""
@@ -50,7 +50,7 @@ class MinSpecsIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
 class RequestItemIn(msgspec.Struct, forbid_unknown_fields=True):
     category: Category
     quantity: Annotated[int, msgspec.Meta(ge=1, le=500)]
-    min_specs: MinSpecsIn | None = None
+    min_specs: MinimumSpecs | None = None
 
 
 class RequestIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -67,7 +67,7 @@ class RequestItemOut(msgspec.Struct):
     quantity: int
     allocated: int
     #: The stated minimums only (null: any device of the category).
-    min_specs: dict[str, Any] | None = None
+    min_specs: MinimumSpecs | None = None
 
 
 class RequestOut(msgspec.Struct):

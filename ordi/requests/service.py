@@ -23,7 +23,7 @@ from ordi.domain.lifecycle import Action, Actor, OrgKind, State, label_valid
 from ordi.domain.records import ReserveRecord
 from ordi.organisations.tables import Organisation
 from ordi.paging import Page, PageRequest
-from ordi.requests.schemas import AllocationOut, DecisionIn, MinSpecsIn, RequestIn, RequestItemOut, RequestOut
+from ordi.requests.schemas import AllocationOut, DecisionIn, MinimumSpecs, RequestIn, RequestItemOut, RequestOut
 from ordi.requests.tables import EquipmentRequest, RequestItem
 from ordi.scoping import require_kind
 
@@ -57,7 +57,9 @@ async def _outs(rows: list[dict[str, Any]]) -> list[RequestOut]:
     by_request: dict[int, list[RequestItemOut]] = {}
     for item in items:
         request_id = item.pop("request")
-        by_request.setdefault(request_id, []).append(RequestItemOut(**item))
+        minimum = item.pop("min_specs")
+        out = RequestItemOut(**item, min_specs=msgspec.convert(minimum, MinimumSpecs) if minimum else None)
+        by_request.setdefault(request_id, []).append(out)
     return [_out(row, by_request.get(row["id"], [])) for row in rows]
 
 
@@ -100,7 +102,7 @@ async def create(actor: Actor, data: RequestIn) -> RequestOut:
     return await get(actor, request_id)
 
 
-def _minimum(given: MinSpecsIn | None) -> dict[str, Any] | None:
+def _minimum(given: MinimumSpecs | None) -> dict[str, Any] | None:
     """A line's minimum specs checked by the rule, as stored (null: none stated)."""
     if given is None:
         return None

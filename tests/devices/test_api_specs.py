@@ -319,3 +319,34 @@ async def test_a_bad_minimum_is_refused(client: AsyncTestClient[Any], world: Wor
     too_new = await ask({"year": 2099})
     assert too_new.status_code == 422 and too_new.json()["code"] == "spec_year"
     assert (await client.get("/api/v1/requests", headers=world.association.headers)).json()["items"] == []
+
+
+async def test_a_background_import_keeps_the_specs(client: AsyncTestClient[Any], world: World) -> None:
+    from tests.fixtures import wait_for
+
+    raw = xlsx(
+        [
+            ["Type", "RAM (Go)", "Type de disque", "Écran (pouces)"],
+            ["portable", 8, "nvme", 13.3],
+            ["écran", None, None, 24],
+        ]
+    )
+    response = await client.post(IMPORT + "?background=true", content=raw, headers=headers(world, XLSX))
+    assert response.status_code == 202, response.text
+    job_id = response.json()["id"]
+
+    async def finished() -> bool:
+        job = (await client.get(f"/api/v1/jobs/{job_id}", headers=world.donor.headers)).json()
+        return job["status"] in ("succeeded", "failed")
+
+    await wait_for(finished)
+    job = (await client.get(f"/api/v1/jobs/{job_id}", headers=world.donor.headers)).json()
+    assert job["status"] == "succeeded", job
+    listed = await client.get(f"/api/v1/devices?donation={job['result']['donation_id']}", headers=world.donor.headers)
+    laptop, monitor = listed.json()["items"]
+    assert (laptop["specs"]["ram_gb"], laptop["specs"]["storage_kind"], laptop["specs"]["screen_inches"]) == (
+        8,
+        "nvme",
+        13.3,
+    )
+    assert (monitor["has_storage"], monitor["specs"]["screen_inches"]) == (False, 24)
