@@ -118,6 +118,26 @@ OVERALL_RESULT_NAMES: dict[str, tuple[str, str]] = {
     "not_erased": ("Données non effacées", "Data not erased"),
 }
 
+# --- device specs (ordi.domain.specs): storage kinds and operating system licences
+STORAGE_KIND_NAMES: dict[str, tuple[str, str]] = {
+    "hdd": ("disque dur", "hard disk"),
+    "ssd": ("SSD", "SSD"),
+    "nvme": ("SSD NVMe", "NVMe SSD"),
+    "emmc": ("mémoire eMMC", "eMMC memory"),
+    "hybrid": ("disque hybride", "hybrid drive"),
+    "other": ("autre stockage", "other storage"),
+    "none": ("sans stockage", "no storage"),
+}
+
+OS_LICENCE_NAMES: dict[str, tuple[str, str]] = {
+    "windows": ("licence Windows", "Windows licence"),
+    "macos": ("macOS", "macOS"),
+    "chromeos": ("ChromeOS", "ChromeOS"),
+    "linux": ("Linux (libre)", "Linux (free)"),
+    "other": ("autre système", "other system"),
+    "none": ("sans licence", "no licence"),
+}
+
 MESSAGES: dict[str, tuple[str, str]] = {
     # authentication and access
     "unauthenticated": ("Authentification requise.", "Authentication required."),
@@ -565,6 +585,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "La capacité d'un support est comprise entre 0 (exclu) et {max} Go.",
         "A medium's capacity lies between 0 (excluded) and {max} GB.",
     ),
+    # --- device specs and request minimums (ordi.domain.specs): line errors and 422 details alike
+    "spec_unknown": (
+        "caractéristique inconnue « {value} » (attendu : {allowed})",
+        "unknown spec '{value}' (expected: {allowed})",
+    ),
+    "spec_text": ("texte attendu, reçu « {value} »", "text expected, got '{value}'"),
+    "spec_cpu_too_long": ("processeur : {max} caractères au plus", "CPU: at most {max} characters"),
+    "spec_ram_gb": (
+        "mémoire vive (RAM) : un nombre de Go jusqu'à {max} attendu, reçu « {value} »",
+        "RAM: a number of GB up to {max} expected, got '{value}'",
+    ),
+    "spec_storage_gb": (
+        "stockage : un nombre entier de Go de {min} à {max} attendu, reçu « {value} »",
+        "storage: a whole number of GB from {min} to {max} expected, got '{value}'",
+    ),
+    "spec_screen_inches": (
+        "écran : une diagonale de {min} à {max} pouces attendue, reçu « {value} »",
+        "screen: a diagonal from {min} to {max} inches expected, got '{value}'",
+    ),
+    "spec_year": (
+        "année : de {min} à {max} attendue, reçu « {value} »",
+        "year: from {min} to {max} expected, got '{value}'",
+    ),
+    "spec_storage_kind": (
+        "type de stockage inconnu « {value} » (attendu : {allowed})",
+        "unknown storage kind '{value}' (expected: {allowed})",
+    ),
+    "spec_os_licence": (
+        "licence de système inconnue « {value} » (attendu : {allowed})",
+        "unknown operating system licence '{value}' (expected: {allowed})",
+    ),
+    "spec_storage_none": (
+        "stockage « aucun » : pas de capacité à indiquer, reçu « {value} » Go",
+        "storage 'none': no capacity to give, got {value} GB",
+    ),
+    "min_specs_list": (
+        "minimum « {field} » : une liste non vide attendue",
+        "minimum '{field}': a non-empty list expected",
+    ),
 }
 
 TITLES: dict[int, tuple[str, str]] = {
@@ -887,6 +946,14 @@ def medium_result_name(result: str, lang: Lang = "fr") -> str:
 
 def overall_result_name(result: str, lang: Lang = "fr") -> str:
     return _name(OVERALL_RESULT_NAMES, result, lang)
+
+
+def storage_kind_name(kind: str, lang: Lang = "fr") -> str:
+    return _name(STORAGE_KIND_NAMES, kind, lang)
+
+
+def os_licence_name(licence: str, lang: Lang = "fr") -> str:
+    return _name(OS_LICENCE_NAMES, licence, lang)
 
 
 def word(key: str, lang: Lang = "fr", **params: Any) -> str:

@@ -47,6 +47,7 @@ _EXAMPLES = [
             "os": "Linux Mint 22",
             "checks": ["batterie"],
             "labour_minutes": 90,
+            "specs": {"ram_gb": 8, "storage_gb": 256, "storage_kind": "ssd", "os_licence": "linux"},
         },
     ),
     Example(

@@ -23,6 +23,17 @@ from ordi.domain.records import (
     RecycleChannel,
     WipeLevel,
 )
+from ordi.domain.specs import (
+    FIRST_YEAR,
+    MAX_CPU_LENGTH,
+    MAX_RAM_GB,
+    MAX_SCREEN_INCHES,
+    MAX_STORAGE_GB,
+    MIN_RAM_GB,
+    MIN_SCREEN_INCHES,
+    OsLicence,
+    StorageKind,
+)
 from ordi.http.openapi import PageOut, bounds, text_list
 from ordi.http.params import MAX_ID
 
@@ -33,6 +44,32 @@ Short = Annotated[str, msgspec.Meta(max_length=100)]
 Required = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Aware = Annotated[datetime, msgspec.Meta(tz=True)]
 AssociationId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+
+
+class SpecsIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A device's specs, each optional (`ordi.domain.specs`): the donor's declaration, the workshop's
+    confirmation at refurbishment. A year after next year is refused by the rule (422)."""
+
+    cpu: Annotated[str, msgspec.Meta(max_length=MAX_CPU_LENGTH, examples=["Intel Core i5-8250U"])] | None = None
+    ram_gb: Annotated[float, bounds(ge=MIN_RAM_GB, le=MAX_RAM_GB, examples=[8])] | None = None
+    storage_gb: Annotated[int, bounds(ge=1, le=MAX_STORAGE_GB, examples=[256])] | None = None
+    storage_kind: StorageKind | None = None
+    screen_inches: Annotated[float, bounds(ge=MIN_SCREEN_INCHES, le=MAX_SCREEN_INCHES, examples=[14])] | None = None
+    year: Annotated[int, bounds(ge=FIRST_YEAR, le=2100, examples=[2019])] | None = None
+    os_licence: OsLicence | None = None
+
+
+class SpecsOut(msgspec.Struct):
+    """A device's specs (null: nobody said); `confirmed`: checked by the workshop at refurbishment."""
+
+    cpu: str | None
+    ram_gb: float | None
+    storage_gb: int | None
+    storage_kind: str | None
+    screen_inches: float | None
+    year: int | None
+    os_licence: str | None
+    confirmed: bool
 
 
 class _Event(msgspec.Struct, tag_field="action", kw_only=True, forbid_unknown_fields=True):
@@ -76,6 +113,9 @@ class Refurbish(_Event, tag="refurbish"):
     os: Short | None = None
     checks: Checks = msgspec.field(default_factory=list)
     parts_replaced: Checks = msgspec.field(default_factory=list)
+    #: The specs found on the bench: each given field replaces the declared one, the others are
+    #: kept, and the device's specs are then confirmed (an empty object confirms them as declared).
+    specs: SpecsIn | None = None
 
 
 class Recycle(_Event, tag="recycle"):
@@ -144,6 +184,7 @@ class DeviceOut(msgspec.Struct):
     has_storage: bool
     data_cleared: bool
     grade: str | None
+    specs: SpecsOut
     donation_id: int
     donor_id: int
     custodian_id: int

@@ -26,9 +26,9 @@ from ordi.clock import now, today
 from ordi.config import get_settings
 from ordi.db import is_postgres, write_transaction
 from ordi.devices import hooks, ledger
-from ordi.devices.schemas import DeviceOut, EventOut, EventRequest, EventResult, HandOver
+from ordi.devices.schemas import DeviceOut, EventOut, EventRequest, EventResult, HandOver, SpecsOut
 from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
-from ordi.domain import asset_tags, geography
+from ordi.domain import asset_tags, geography, specs
 from ordi.domain.errors import InvalidRecord, NotFound
 from ordi.domain.lifecycle import (
     OPTIONAL_RECORD_TYPES,
@@ -68,6 +68,7 @@ def device_out(row: dict[str, Any], lang: str = "fr") -> DeviceOut:
         has_storage=row["has_storage"],
         data_cleared=row["data_cleared"],
         grade=row["grade"],
+        specs=specs_out(row),
         donation_id=row["donation"],
         donor_id=row["donor"],
         custodian_id=row["custodian"],
@@ -76,6 +77,19 @@ def device_out(row: dict[str, Any], lang: str = "fr") -> DeviceOut:
         state_changed_at=row["state_changed_at"],
         url=public_url(row["asset_tag"]),
     )
+
+
+def specs_out(row: dict[str, Any]) -> SpecsOut:
+    return SpecsOut(**specs.from_row(row).as_dict(), confirmed=bool(row["specs_confirmed"]))
+
+
+def confirmed_specs(row: dict[str, Any], record: Record | None) -> dict[str, Any]:
+    """The spec columns a refurbishment rewrites: each field the workshop gives replaces the
+    declared one, the others stay, and the specs are confirmed; nothing without `specs`."""
+    if not isinstance(record, RefurbishRecord) or record.specs is None:
+        return {}
+    found = specs.validate(record.specs, today().year)
+    return {**specs.from_row(row).merged(found).as_dict(), "specs_confirmed": True}
 
 
 def event_out(row: dict[str, Any]) -> EventOut:
@@ -328,6 +342,7 @@ async def apply_locked(
         "association": after.association_id,
         "request": request_id,
         "grade": record.grade if isinstance(record, RefurbishRecord) else row["grade"],
+        **confirmed_specs(row, record),
         "event_count": seq,
         "state_changed_at": at if decision.to_state is not decision.from_state else row["state_changed_at"],
     }

@@ -51,6 +51,16 @@ class Device(Table, tablename="device"):
     event_count = Integer(default=0)
     state_changed_at = Timestamptz(default=TimestamptzNow())
     created_at = Timestamptz(default=TimestamptzNow())
+    # --- specs (`ordi.domain.specs`): declared by the donor, confirmed at refurbishment; null is
+    # "nobody said". ram_gb and storage_kind are what request minimums filter most.
+    cpu = Varchar(length=200, null=True, default=None)
+    ram_gb = DoublePrecision(null=True, default=None)
+    storage_gb = Integer(null=True, default=None)
+    storage_kind = Varchar(length=10, null=True, default=None)
+    screen_inches = DoublePrecision(null=True, default=None)
+    year = Integer(null=True, default=None)
+    os_licence = Varchar(length=10, null=True, default=None)
+    specs_confirmed = Boolean(default=False)
 
 
 class DeviceEvent(Table, tablename="device_event"):

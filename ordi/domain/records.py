@@ -101,6 +101,8 @@ class RefurbishRecord(Record):
     os: str | None = None
     checks: list[str] = field(default_factory=list)
     parts_replaced: list[str] = field(default_factory=list)
+    #: The specs the workshop confirms or corrects (`ordi.domain.specs.validate`), as given.
+    specs: dict[str, Any] | None = None
 
     def validate(self) -> None:
         if not 0 <= self.labour_minutes <= MAX_LABOUR_MINUTES:

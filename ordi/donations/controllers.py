@@ -36,8 +36,15 @@ _DONATION_EXAMPLE = Example(
     summary="Deux portables",
     value={
         "items": [
-            {"category": "laptop", "brand": "Lenovo", "model": "ThinkPad T480", "serial_number": "PF1ABC23"},
+            {
+                "category": "laptop",
+                "brand": "Lenovo",
+                "model": "ThinkPad T480",
+                "serial_number": "PF1ABC23",
+                "specs": {"cpu": "Intel Core i5-8350U", "ram_gb": 8, "storage_gb": 256, "storage_kind": "ssd"},
+            },
             {"category": "laptop", "brand": "Dell", "model": "Latitude 7490", "serial_number": "", "has_storage": True},
+            {"category": "monitor", "brand": "Dell", "model": "P2419H", "specs": {"screen_inches": 24}},
         ],
         "pickup_address": "12 rue de la République, 76000 Rouen",
         "pickup_postcode": "76000",
@@ -50,7 +57,8 @@ _SPREADSHEET = RawBody(
     "sont aussi acceptés, ainsi que les classeurs `.xlsx` (`application/vnd.openxmlformats-officedocument."
     "spreadsheetml.sheet`) et `.ods` (`application/vnd.oasis.opendocument.spreadsheet`), première feuille, et "
     "le formulaire `multipart/form-data` (champ `file`).",
-    "catégorie;marque;modèle;numéro de série\nportable;Lenovo;T480;PF1ABC23\nécran;Dell;P2419H;\n",
+    "catégorie;marque;modèle;numéro de série;RAM (Go);Type de disque\nportable;Lenovo;T480;PF1ABC23;8;SSD\n"
+    "écran;Dell;P2419H;;;\n",
 )
 
 

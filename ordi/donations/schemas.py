@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from ordi.devices.schemas import DeviceOut
+from ordi.devices.schemas import DeviceOut, SpecsIn
 from ordi.donations.report_model import DonationReportHeader, ImpactFactor
 from ordi.donations.spreadsheet import CATEGORIES, MAX_ROWS
 from ordi.http.openapi import PageOut, bounds
@@ -23,10 +23,13 @@ class DonationItemIn(msgspec.Struct, forbid_unknown_fields=True):
     brand: Annotated[str, msgspec.Meta(max_length=100)] = ""
     model: Annotated[str, msgspec.Meta(max_length=150)] = ""
     serial_number: Annotated[str, msgspec.Meta(max_length=100)] = ""
-    has_storage: bool = True
+    #: Absent: what the category usually holds (a laptop has storage, a monitor none); given, it wins.
+    has_storage: bool | None = None
     weight_kg: Annotated[float, bounds(gt=0, le=500)] | None = None
     #: A device the donor gave before, coming back: its serial number may be on a device in service.
     is_return: bool = False
+    #: What the device is made of, as far as the donor knows (the workshop confirms it).
+    specs: SpecsIn | None = None
 
 
 class DonationIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -11,12 +11,13 @@ import msgspec
 from piccolo.query.functions.aggregate import Count
 
 from ordi import paging, scoping
-from ordi.clock import now
+from ordi.clock import now, today
 from ordi.db import for_update, write_transaction
 from ordi.devices import corrections, ledger
 from ordi.devices.service import device_out
 from ordi.devices.tables import Device
-from ordi.domain import asset_tags
+from ordi.domain import asset_tags, specs
+from ordi.domain.categories import has_storage_by_default
 from ordi.domain.errors import Conflict, Forbidden, InvalidImport, NotFound, TransitionNotAllowed
 from ordi.domain.lifecycle import TERMINAL_STATES, Actor, OrgKind, State
 from ordi.donations import spreadsheet
@@ -69,19 +70,31 @@ def _donation_out(row: dict[str, Any], devices: list[Any] | None = None) -> Dona
 
 
 def items_from_json(data: DonationIn) -> list[DeviceItem]:
-    return [
-        DeviceItem(
-            category=i.category,
-            brand=i.brand.strip(),
-            model=i.model.strip(),
-            serial_number=i.serial_number.strip().upper(),
-            has_storage=i.has_storage,
-            weight_kg=i.weight_kg,
-            line=position,
-            is_return=i.is_return,
+    """The declaration's devices; bad specs are line errors (the item's position, the field),
+    all of them at once, like a spreadsheet's."""
+    this_year = today().year
+    items: list[DeviceItem] = []
+    errors: list[dict[str, Any]] = []
+    for position, i in enumerate(data.items, start=1):
+        given = msgspec.structs.asdict(i.specs) if i.specs is not None else {}
+        found = specs.problems(given, this_year)
+        errors += [{"line": position, "column": f"specs.{p.field}", "key": p.key, "params": p.params} for p in found]
+        items.append(
+            DeviceItem(
+                category=i.category,
+                brand=i.brand.strip(),
+                model=i.model.strip(),
+                serial_number=i.serial_number.strip().upper(),
+                has_storage=i.has_storage,
+                weight_kg=i.weight_kg,
+                line=position,
+                is_return=i.is_return,
+                specs=None if found or not given else specs.validate(given, this_year),
+            )
         )
-        for position, i in enumerate(data.items, start=1)
-    ]
+    if errors:
+        raise InvalidImport("import_invalid", errors=errors[:200], count=len(errors))
+    return items
 
 
 async def declare(
@@ -159,24 +172,29 @@ async def _insert(
             Donation.id == donation_id
         )
         tags = _unique_tags(len(items))
-        devices = [
-            {
-                "asset_tag": tag,
-                "donation": donation_id,
-                "donor": actor.organisation_id,
-                "category": i.category,
-                "brand": i.brand,
-                "model": i.model,
-                "serial_number": i.serial_number,
-                "has_storage": i.has_storage,
-                "weight_kg": i.weight_kg,
-                "data_cleared": not i.has_storage,
-                "custodian": actor.organisation_id,
-            }
-            for tag, i in zip(tags, items, strict=True)
-        ]
+        devices = [_device_fields(i, tag, donation_id, actor) for tag, i in zip(tags, items, strict=True)]
         await ledger.declare(tx, devices, actor=actor, at=at, payload={"donation_id": donation_id})
     return int(donation_id)
+
+
+def _device_fields(item: DeviceItem, tag: str, donation_id: int, actor: Actor) -> dict[str, Any]:
+    """A declared device's columns. Storage the donor did not mention is what its category
+    usually holds (`ordi.domain.categories`): a monitor needs no wipe, a laptop does."""
+    has_storage = has_storage_by_default(item.category) if item.has_storage is None else item.has_storage
+    return {
+        "asset_tag": tag,
+        "donation": donation_id,
+        "donor": actor.organisation_id,
+        "category": item.category,
+        "brand": item.brand,
+        "model": item.model,
+        "serial_number": item.serial_number,
+        "has_storage": has_storage,
+        "weight_kg": item.weight_kg,
+        "data_cleared": not has_storage,
+        "custodian": actor.organisation_id,
+        **(item.specs.as_dict() if item.specs is not None else {}),
+    }
 
 
 def _unique_tags(count: int) -> list[str]:
