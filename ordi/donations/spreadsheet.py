@@ -7,7 +7,9 @@ whichever the header line holds most. `.xlsx` and `.ods` workbooks (first sheet)
 python-calamine. Every cell is read as text: a serial `000123` keeps its zeros, a number cell 123.0
 becomes `123`. Column names in French or English, case, accents and spaces aside; a column the
 service does not know is reported, not refused. Every bad cell is reported with its line and column;
-nothing is written unless the whole file is valid.
+nothing is written unless the whole file is valid. Spec columns (processor, RAM, disk, screen, year,
+licence) are read and checked by `ordi.domain.specs`; an empty storage cell (or no such column) leaves
+`has_storage` to the device's category.
 """
 
 from __future__ import annotations
