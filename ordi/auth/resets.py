@@ -79,7 +79,8 @@ _USER_COLUMNS = (User.id, User.email, User.full_name, User.active, User.organisa
 async def hand_over(user_id: int) -> ResetLink:
     """A link for the operator or a manager to give (the caller's right is checked by the caller)."""
     async with write_transaction():
-        user = await for_update(User.select(*_USER_COLUMNS).where(User.id == user_id)).first()
+        await for_update(User.select(User.id).where(User.id == user_id)).first()  # one link at a time
+        user = await User.select(*_USER_COLUMNS).where(User.id == user_id).first()
         if user is None or not user["active"] or not user["organisation.active"]:
             raise Conflict("user_inactive")
         return await _new_link(user, "handed")
