@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from ordi.auth import throttle
 from tests.fixtures import PASSWORD, World
 
-WINDOW = 2.0
+WINDOW = 5.0  # one argon2 check on a loaded machine stays well within it
 WRONG = "pas le bon mot de passe"
 
 
@@ -71,7 +71,7 @@ async def test_the_right_password_after_a_lock_out_waits_for_the_window(
         locked = await _try(client, world.workshop.email, PASSWORD)
         assert locked.status_code == 429
         assert 1 <= int(locked.headers["retry-after"]) <= WINDOW
-        await asyncio.sleep(max(0.0, WINDOW - (time.monotonic() - started)) + 0.2)
+        await asyncio.sleep(max(0.0, WINDOW - (time.monotonic() - started)) + 0.5)
         assert (await _try(client, world.workshop.email, PASSWORD)).status_code == 200
     finally:
         throttle.configure(None)
