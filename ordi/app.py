@@ -29,7 +29,7 @@ from ordi.http.params import provide_lang, provide_paging
 from ordi.http.problems import EXCEPTION_HANDLERS
 from ordi.jobs import dispatch, outbox
 from ordi.jobs.controllers import get_job, get_job_result
-from ordi.organisations.controllers import OrganisationController, directory
+from ordi.organisations.controllers import OrganisationController, UserController, directory
 from ordi.pickups.controllers import PickupController
 from ordi.printing.controllers import ROUTES as LABEL_ROUTES
 from ordi.public.controllers import public_device
@@ -76,6 +76,7 @@ def create_app() -> Litestar:
             health,
             AuthController,
             OrganisationController,
+            UserController,
             directory,
             DonationController,
             PickupController,

@@ -624,6 +624,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "minimum « {field} » : une liste non vide attendue",
         "minimum '{field}': a non-empty list expected",
     ),
+    # accounts: sessions, passwords, reset links, brute force (ordi.auth)
+    "session_ended": (
+        "Cette session a pris fin (compte désactivé, mot de passe changé ou déconnexion partout) : reconnectez-vous.",
+        "This session has ended (account deactivated, password changed or logged out everywhere): log in again.",
+    ),
+    "login_locked": (
+        "Trop de tentatives de connexion : réessayez dans {seconds} secondes.",
+        "Too many login attempts: try again in {seconds} seconds.",
+    ),
+    "password_too_long": (
+        "Le mot de passe compte au plus 200 caractères.",
+        "The password must have at most 200 characters.",
+    ),
+    "password_too_common": (
+        "Ce mot de passe est trop courant (il figure dans les listes que les attaquants essaient "
+        "d'abord) : choisissez-en un autre, par exemple une phrase de plusieurs mots.",
+        "This password is too common (attackers try such lists first): choose another one, "
+        "for instance a phrase of several words.",
+    ),
+    "password_is_email": (
+        "Le mot de passe ne doit pas reprendre l'adresse e-mail.",
+        "The password must not repeat the e-mail address.",
+    ),
+    "current_password_wrong": ("Le mot de passe actuel est incorrect.", "The current password is wrong."),
+    "reset_link_invalid": (
+        "Ce lien de réinitialisation est invalide, expiré ou déjà utilisé : demandez-en un nouveau.",
+        "This reset link is invalid, expired or already used: ask for a new one.",
+    ),
+    "user_not_found": ("Personne introuvable.", "Person not found."),
+    "user_inactive": (
+        "Ce compte (ou son organisation) est désactivé : réactivez-le d'abord.",
+        "This account (or its organisation) is deactivated: reactivate it first.",
+    ),
+    "own_access_unchanged": (
+        "Vous ne pouvez pas désactiver ni changer votre propre accès : demandez-le à un autre responsable "
+        "ou à l'opérateur.",
+        "You may not deactivate or change your own access: ask another manager or the operator.",
+    ),
 }
 
 TITLES: dict[int, tuple[str, str]] = {
@@ -636,6 +674,7 @@ TITLES: dict[int, tuple[str, str]] = {
     413: ("Corps trop volumineux", "Content too large"),
     415: ("Type de contenu non pris en charge", "Unsupported media type"),
     422: ("Données invalides", "Unprocessable content"),
+    429: ("Trop de tentatives", "Too many requests"),
     500: ("Erreur interne", "Internal server error"),
     503: ("Service indisponible", "Service unavailable"),
 }

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from ordi.auth.tables import PasswordReset
 from ordi.certificates.tables import CertificateCounter, WipeCertificate, WipeToolReport
 from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
 from ordi.donations.tables import Donation
@@ -18,6 +19,7 @@ TABLES = [
     Organisation,
     User,
     ApiKey,
+    PasswordReset,
     Donation,
     Device,
     DeviceEvent,

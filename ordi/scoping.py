@@ -15,6 +15,7 @@ from ordi.domain.errors import Forbidden
 from ordi.domain.lifecycle import Actor, OrgKind
 from ordi.donations.tables import Donation
 from ordi.jobs.tables import Job
+from ordi.organisations.tables import User
 from ordi.pickups.tables import Pickup, PickupDonation
 from ordi.requests.tables import EquipmentRequest
 
@@ -108,6 +109,14 @@ def requests(actor: Actor) -> Any | None:
 def jobs(actor: Actor) -> Any:
     """A job's progress and file belong to the organisation that started it."""
     return Job.organisation == actor.organisation_id
+
+
+def people(actor: Actor) -> Any | None:
+    """Filter on `User` (None: everyone): the operator sees every person, anyone else the people
+    of their own organisation (a manager manages them, a member sees them); others are 404."""
+    if actor.kind is OrgKind.OPERATOR:
+        return None
+    return User.organisation == actor.organisation_id
 
 
 def combine(scope: Any | None, condition: Any) -> Any:
