@@ -55,6 +55,13 @@ def _purge() -> str:
     )
 
 
+def _rebuild_stats() -> str:
+    from ordi.stats.rebuild import rebuild
+
+    counts = asyncio.run(rebuild())
+    return "Statistiques recalculées depuis l'historique : " + ", ".join(f"{t} {n} ligne(s)" for t, n in counts.items())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="ordi", description="Ordi 2.0 — logistique")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -66,6 +73,7 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--port", type=int, default=int(os.environ.get("ORDI_PORT", "8000")))
         p.add_argument("--workers", type=int, default=1)
     sub.add_parser("purge", help="purger les contacts et les fichiers de tâches arrivés à échéance")
+    sub.add_parser("rebuild-stats", help="recalculer les cumuls du comité depuis l'historique")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -88,6 +96,8 @@ def main(argv: list[str] | None = None) -> None:
         _serve(args.host, args.port, args.workers)
     elif args.command == "purge":
         print(_purge())
+    elif args.command == "rebuild-stats":
+        print(_rebuild_stats())
     sys.exit(0)
 
 

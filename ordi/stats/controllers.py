@@ -1,15 +1,14 @@
-"""The committee's figures."""
+"""The committee's figures: thin handlers over `ordi.stats.service` (committee and operator only)."""
 
 from __future__ import annotations
 
-import msgspec
 from litestar import get
 
 from ordi.domain.lifecycle import Actor
 from ordi.http.openapi import documented
 from ordi.http.params import DayFrom, DayTo, within_days
 from ordi.stats import service
-from ordi.stats.schemas import StatsSummary
+from ordi.stats.schemas import Figures, StatsQuery
 
 
 @get(
@@ -19,6 +18,5 @@ from ordi.stats.schemas import StatsSummary
     description="Par défaut, l'année civile en cours jusqu'à aujourd'hui.",
     **documented(403, 422),
 )
-async def summary(actor: Actor, start: DayFrom = None, end: DayTo = None) -> StatsSummary:
-    figures = await service.summary(actor, within_days(start), within_days(end))
-    return msgspec.convert(figures, StatsSummary)
+async def summary(actor: Actor, start: DayFrom = None, end: DayTo = None) -> Figures:
+    return await service.figures(actor, StatsQuery(start=within_days(start), end=within_days(end)))
