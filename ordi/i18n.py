@@ -757,6 +757,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "stats.age.bucket": ("{low} à {high} jours", "{low} to {high} days"),
     "stats.age.over": ("plus de {low} jours", "over {low} days"),
     "stats.none": ("(aucun)", "(none)"),
+    "stats.table.stages": ("Volumes par étape", "Volumes per stage"),
+    "stats.table.series": ("Volumes par période", "Volumes per period"),
+    "stats.table.stock": ("Stock actuel", "Current stock"),
+    "stats.table.stock_age": ("Âge du stock depuis la dernière étape", "Stock age since the last step"),
+    "stats.table.lead_times": ("Délais (jours)", "Lead times (days)"),
+    "stats.table.reuse": ("Réemploi et effacements", "Reuse and wipes"),
+    "stats.table.beneficiaries": ("Remises par catégorie de bénéficiaire", "Hand-overs per beneficiary category"),
+    "stats.table.requests": ("Demandes des associations", "Associations' requests"),
+    "stats.table.impact": ("Impact et facteurs", "Impact and factors"),
+    "stats.table.groups": ("Chiffres par groupe", "Figures per group"),
     "stats.small_cells.rule": (
         "Toute case qui compte des personnes (bénéficiaires) et vaut de 1 à {limit} s'affiche « < {threshold} » ; "
         "si une seule case d'un tableau est ainsi masquée, la plus petite autre case non nulle l'est aussi, "
