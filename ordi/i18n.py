@@ -306,6 +306,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reason_required": ("Indiquez un motif.", "Give a reason."),
     # jobs and stats
     "period_invalid": ("La période est invalide : « from » doit précéder « to ».", "Invalid period."),
+    "stats_dimensions_unsupported": (
+        "Ces filtres et ce regroupement ne se combinent pas ({used}) : on croise la catégorie et la catégorie "
+        "de bénéficiaire avec l'une des familles atelier, région et département ; donateur et type de "
+        "donateur ; ou grade.",
+        "These filters and grouping do not combine ({used}): category and beneficiary category combine with "
+        "one family of workshop, région and département; donor and donor kind; or grade.",
+    ),
     "stats_table_unknown": (
         "Tableau inconnu : « {name} ». Tableaux disponibles : {known}.",
         "Unknown table: '{name}'. Available tables: {known}.",

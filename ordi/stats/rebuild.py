@@ -5,9 +5,9 @@ The second way to the same rows as `ordi.stats.rollups` (which the ledger keeps 
 the tests compare both. One pass over `device_event` in (device, seq) order gives each entry the
 dimensions of its device after it (the workshop in charge: the last `assign`, `collect` or
 `receive`; the grade: the last `refurbish`) and the times a lead time needs (the last receive,
-the last refurbishment, the next return or loss); the F-level rows are grouped from it, the W
-and A levels from the F rows, the stock from the device projection. Readers see the old rows
-until the transaction commits.
+the last refurbishment, the next return or loss) in a temporary table; each level's day rows are
+grouped from it (A from G's), the month rows from the day rows, the stock from the device
+projection. Readers see the old rows until the transaction commits.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ordi.db import execute_in_transaction, fetch_all, is_postgres, write_transaction
-from ordi.stats.rollups import NO_SINCE, NOT_YET, OUT_OF_PROGRAMME
+from ordi.stats.rollups import LEVELS, NO_SINCE, NOT_YET, OUT_OF_PROGRAMME
 from ordi.stats.tables import COUNTERS, KEYS
 
 _OUT = ", ".join(f"'{s}'" for s in sorted(OUT_OF_PROGRAMME))
@@ -48,6 +48,10 @@ class _Sql:
             return f"floor(extract(epoch FROM ({end}) - ({start})) / 86400)::int"
         return f"CAST((strftime('%s', {end}) - strftime('%s', {start})) / 86400 AS INTEGER)"
 
+    def month_of(self, column: str) -> str:
+        """The first of the month of a date column."""
+        return f"date_trunc('month', {column})::date" if self.postgres else f"date({column}, 'start of month')"
+
     def date(self, value: Any) -> str:
         return f"DATE '{value.isoformat()}'" if self.postgres else f"'{value.isoformat()}'"
 
@@ -62,11 +66,14 @@ async def rebuild() -> dict[str, int]:
         for table in KEYS:
             await execute_in_transaction(f"DELETE FROM {table}")
         await execute_in_transaction(_entries(sql))
-        for statement in _full_level(sql):
-            await execute_in_transaction(statement)
+        for level in ("W", "N", "G"):  # from the entries: one pass each
+            for statement in _day_rows(sql, level):
+                await execute_in_transaction(statement)
         for table in KEYS:
-            await execute_in_transaction(_coarser(table, "W"))
-            await execute_in_transaction(_coarser(table, "A"))
+            await execute_in_transaction(_coarser(table, "A", "G"))  # A is G without the grade
+        for table in ("stats_count", "stats_lead", "stats_fate"):
+            for level in LEVELS:
+                await execute_in_transaction(_months(sql, table, level))
         await execute_in_transaction("DROP TABLE stats_rebuild_entry")
         counts = {}
         for table in KEYS:
@@ -127,15 +134,27 @@ FROM (
 """
 
 
-def _grains(sql: _Sql) -> str:
-    return "(SELECT 'D' AS grain UNION ALL SELECT 'M') g"
+def _masks(level: str, prefix: str = "") -> dict[str, str]:
+    """The donor, workshop and grade of one level (the same masks as `rollups.levels`)."""
+    workshop = f"{prefix}workshop"
+    return {
+        "donor": {"W": f"CASE WHEN {workshop} <> 0 THEN -1 ELSE {prefix}donor END", "N": f"{prefix}donor"}.get(
+            level, "-1"
+        ),
+        "workshop": workshop if level == "W" else "-1",
+        "grade": f"{prefix}grade" if level == "G" else "'*'",
+    }
 
 
-def _period(column: str = "") -> str:
-    return f"CASE g.grain WHEN 'D' THEN {column}day ELSE {column}month END"
+def _grouped(*columns: str) -> str:
+    """A GROUP BY list without the constants (SQLite reads -1 as a column position)."""
+    return ", ".join(c for c in columns if c not in ("-1", "'*'"))
 
 
-def _full_level(sql: _Sql) -> list[str]:
+def _day_rows(sql: _Sql, level: str) -> list[str]:
+    """One level's day rows of every table, grouped from the entries (and its stock from the devices)."""
+    m = _masks(level, "e.")
+    dims = (m["donor"], m["workshop"], "e.category", m["grade"])
     lead = (
         "CASE e.action WHEN 'collect' THEN 'declared_collected' WHEN 'refurbish' THEN 'received_ready' "
         "WHEN 'hand_over' THEN 'ready_handed_over' WHEN 'deliver' THEN 'approved_delivered' END"
@@ -144,52 +163,55 @@ def _full_level(sql: _Sql) -> list[str]:
         "CASE e.action WHEN 'collect' THEN e.created_at WHEN 'refurbish' THEN e.received_at "
         "WHEN 'hand_over' THEN e.refurbished_at WHEN 'deliver' THEN q.decided_at END"
     )
-    until = f"COALESCE({sql.day('e.ended_at')}, {sql.date(NOT_YET)})"
+    days = sql.days_between(start, "e.at")
+    not_yet = sql.date(NOT_YET)
+    until = f"CASE WHEN e.action = 'hand_over' THEN COALESCE({sql.day('e.ended_at')}, {not_yet}) ELSE {not_yet} END"
+    d = _masks(level, "")
+    stock_dims = (
+        d["donor"].replace("workshop", "COALESCE(refurbisher, 0)"),
+        "COALESCE(refurbisher, 0)" if level == "W" else "-1",
+        "category",
+        "COALESCE(grade, '')" if level == "G" else "'*'",
+    )
     since = f"CASE WHEN state IN ({_OUT}) THEN {sql.date(NO_SINCE)} ELSE {sql.day('state_changed_at')} END"
+    listed = {t: ", ".join((*KEYS[t], *COUNTERS[t])) for t in KEYS}
     return [
-        f"""INSERT INTO stats_count ({", ".join((*KEYS["stats_count"], *COUNTERS["stats_count"]))})
-SELECT 'F', g.grain, {_period()}, action, outcome, donor, workshop, category, grade, beneficiary,
-       COUNT(*), SUM(minutes)
-FROM stats_rebuild_entry CROSS JOIN {_grains(sql)}
-WHERE action NOT IN ('label_printed', 'assign')
-GROUP BY g.grain, {_period()}, action, outcome, donor, workshop, category, grade, beneficiary""",
-        f"""INSERT INTO stats_lead ({", ".join((*KEYS["stats_lead"], *COUNTERS["stats_lead"]))})
-SELECT 'F', g.grain, {_period("e.")}, {lead}, {sql.days_between(start, "e.at")}, e.donor, e.workshop,
-       e.category, e.grade, e.beneficiary, COUNT(*)
-FROM stats_rebuild_entry e LEFT JOIN equipment_request q ON q.id = e.request CROSS JOIN {_grains(sql)}
+        f"""INSERT INTO stats_count ({listed["stats_count"]})
+SELECT '{level}', 'D', e.day, e.action, e.outcome, {", ".join(dims)}, e.beneficiary, COUNT(*), SUM(e.minutes)
+FROM stats_rebuild_entry e WHERE e.action NOT IN ('label_printed', 'assign')
+GROUP BY {_grouped("e.day", "e.action", "e.outcome", *dims, "e.beneficiary")}""",
+        f"""INSERT INTO stats_lead ({listed["stats_lead"]})
+SELECT '{level}', 'D', e.day, {lead}, {days}, {", ".join(dims)}, e.beneficiary, COUNT(*)
+FROM stats_rebuild_entry e LEFT JOIN equipment_request q ON q.id = e.request
 WHERE e.action IN ('collect', 'refurbish', 'hand_over', 'deliver') AND e.outcome = 'done' AND {start} IS NOT NULL
-GROUP BY g.grain, {_period("e.")}, {lead}, {sql.days_between(start, "e.at")}, e.donor, e.workshop, e.category,
-         e.grade, e.beneficiary""",
-        f"""INSERT INTO stats_fate ({", ".join((*KEYS["stats_fate"], *COUNTERS["stats_fate"]))})
-SELECT 'F', g.grain, {_period("e.")}, e.action,
-       CASE WHEN e.action = 'hand_over' THEN {until} ELSE {sql.date(NOT_YET)} END,
-       e.donor, e.workshop, e.category, e.grade, COUNT(*)
-FROM stats_rebuild_entry e CROSS JOIN {_grains(sql)}
-WHERE e.action IN ('hand_over', 'recycle') AND e.outcome = 'done'
-GROUP BY g.grain, {_period("e.")}, e.action, CASE WHEN e.action = 'hand_over' THEN {until} ELSE {sql.date(NOT_YET)} END,
-         e.donor, e.workshop, e.category, e.grade""",
-        f"""INSERT INTO stats_stock ({", ".join((*KEYS["stats_stock"], *COUNTERS["stats_stock"]))})
-SELECT 'F', state, donor, COALESCE(refurbisher, 0), category, COALESCE(grade, ''), {since}, COUNT(*)
-FROM device GROUP BY state, donor, COALESCE(refurbisher, 0), category, COALESCE(grade, ''), {since}""",
+GROUP BY {_grouped("e.day", lead, days, *dims, "e.beneficiary")}""",
+        f"""INSERT INTO stats_fate ({listed["stats_fate"]})
+SELECT '{level}', 'D', e.day, e.action, {until}, {", ".join(dims)}, COUNT(*)
+FROM stats_rebuild_entry e WHERE e.action IN ('hand_over', 'recycle') AND e.outcome = 'done'
+GROUP BY {_grouped("e.day", "e.action", until, *dims)}""",
+        f"""INSERT INTO stats_stock ({listed["stats_stock"]})
+SELECT '{level}', state, {", ".join(stock_dims)}, {since}, COUNT(*)
+FROM device GROUP BY {_grouped("state", *stock_dims, since)}""",
     ]
 
 
-def _coarser(table: str, level: str) -> str:
-    """The W or A rows of a table, grouped from its F rows (the same masks as `rollups.levels`)."""
-    columns = []
-    for column in KEYS[table][1:]:
-        if column == "donor":
-            columns.append("-1" if level == "A" else "CASE WHEN workshop <> 0 THEN -1 ELSE donor END")
-        elif column == "workshop":
-            columns.append("-1" if level == "A" else "workshop")
-        elif column == "grade":
-            columns.append("'*'")
-        else:
-            columns.append(column)
+def _months(sql: _Sql, table: str, level: str) -> str:
+    """A level's month rows, grouped from its day rows."""
+    columns = [sql.month_of("day") if c == "day" else c for c in KEYS[table][2:]]
     sums = ", ".join(f"SUM({c})" for c in COUNTERS[table])
-    keys = ", ".join(columns)
-    grouped = ", ".join(c for c in columns if c not in ("-1", "'*'"))  # SQLite reads -1 as a position
     return (
         f"INSERT INTO {table} ({', '.join((*KEYS[table], *COUNTERS[table]))}) "
-        f"SELECT '{level}', {keys}, {sums} FROM {table} WHERE level = 'F' GROUP BY {grouped}"
+        f"SELECT level, 'M', {', '.join(columns)}, {sums} FROM {table} WHERE level = '{level}' AND grain = 'D' "
+        f"GROUP BY level, {', '.join(columns)}"
+    )
+
+
+def _coarser(table: str, level: str, source: str) -> str:
+    """The rows of a coarser level, grouped from those of another (A from G: the grade masked)."""
+    columns = [("'*'" if c == "grade" else c) for c in KEYS[table][1:]]
+    sums = ", ".join(f"SUM({c})" for c in COUNTERS[table])
+    return (
+        f"INSERT INTO {table} ({', '.join((*KEYS[table], *COUNTERS[table]))}) "
+        f"SELECT '{level}', {', '.join(columns)}, {sums} FROM {table} WHERE level = '{source}' "
+        f"GROUP BY {_grouped(*columns)}"
     )

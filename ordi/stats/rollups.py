@@ -196,28 +196,44 @@ async def step_deltas(event: Mapping[str, Any], before: Mapping[str, Any], after
 _MASKED = {table: tuple(key.index(c) - 1 for c in ("donor", "workshop", "grade")) for table, key in KEYS.items()}
 
 
+#: The levels of detail every delta is written at: which of donor, workshop and grade each keeps.
+#: W: per workshop (the donor only before any workshop, for the région of a declared device);
+#: N: per donor; G: per grade; A: none of them. Category and beneficiary are in every level.
+LEVELS = ("W", "N", "G", "A")
+
+
 def levels(delta: Delta) -> Iterator[tuple[tuple[Any, ...], int, int]]:
-    """A delta at its three levels: F (every dimension), W (per workshop: the donor kept only
-    before any workshop, no grade) and A (no donor, workshop or grade). A question reads the
-    smallest level that has its dimensions (ordi.stats.service)."""
+    """A delta at each level (`LEVELS`); a question reads the smallest level that has its
+    dimensions (ordi.stats.service). No level has donor × workshop × grade: that cube would
+    hold about one row per event, as big as the log it summarises."""
     key = delta.key
-    yield ("F", *key), delta.n, delta.minutes
     i_donor, i_workshop, i_grade = _MASKED[delta.table]
-    w = list(key)
-    if key[i_workshop] != 0:
-        w[i_donor] = -1
-    w[i_grade] = "*"
-    yield ("W", *w), delta.n, delta.minutes
-    w[i_donor] = -1
-    w[i_workshop] = -1
-    yield ("A", *w), delta.n, delta.minutes
+    for level in LEVELS:
+        row = list(key)
+        if level == "W":
+            if key[i_workshop] != 0:
+                row[i_donor] = -1
+            row[i_grade] = "*"
+        elif level == "N":
+            row[i_workshop] = -1
+            row[i_grade] = "*"
+        elif level == "G":
+            row[i_donor] = -1
+            row[i_workshop] = -1
+        else:
+            row[i_donor] = -1
+            row[i_workshop] = -1
+            row[i_grade] = "*"
+        yield (level, *row), delta.n, delta.minutes
 
 
 def declared(entries: Sequence[Mapping[str, Any]], devices: Sequence[Mapping[str, Any]]) -> list[Delta]:
     """New devices (`ledger.declare`): their `declare` counts and their first stock rows."""
     deltas: list[Delta] = []
     for entry, device in zip(entries, devices, strict=True):
-        deltas.extend(event_deltas(entry, device))
+        # A declaration counts before any workshop, as the log reads it (a device found at a
+        # pickup is declared with its workshop already in charge, which its next step records).
+        deltas.extend(event_deltas(entry, {**device, "refurbisher": None}))
         deltas.extend(stock_move(None, device))
     return deltas
 

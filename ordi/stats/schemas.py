@@ -221,5 +221,5 @@ class StatsTable(msgspec.Struct, forbid_unknown_fields=True):
     name: str
     title: str
     columns: list[str]
-    rows: list[list[str | int | float | None]]
+    rows: list[list[str | float | None]]
     notes: list[str] = msgspec.field(default_factory=list)

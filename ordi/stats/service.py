@@ -2,8 +2,8 @@
 
 `figures(actor, query)` is the one entry point: the API, the CSV exports, the bilan and the
 dashboard all call it. Each question reads the smallest level of rollups that holds its
-dimensions (A: category and beneficiary only; W: per workshop, région, département; F: donor,
-donor kind and grade too), its whole months from the month rows and its other days from the day
+dimensions (A: category and beneficiary only; W: and workshop, région, département; N: and donor,
+donor kind; G: and grade), its whole months from the month rows and its other days from the day
 rows: a few queries over a few thousand rows, whatever the size of the log. No personal data is
 read; cells that count people are suppressed below the threshold (`small_cells`).
 """
@@ -85,7 +85,13 @@ BENEFICIARY_CATEGORIES: tuple[str, ...] = get_args(BeneficiaryCategory)
 SMALL_CELL = 11
 SUPPRESSED = f"< {SMALL_CELL}"
 _LEVEL_A = frozenset({"category", "beneficiary_category"})
-_LEVEL_W = _LEVEL_A | {"refurbisher", "region", "departement"}
+#: Level -> the dimensions it holds (ordi.stats.rollups.LEVELS), smallest first.
+_LEVEL_DIMENSIONS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("A", _LEVEL_A),
+    ("G", _LEVEL_A | {"grade"}),
+    ("N", _LEVEL_A | {"donor", "donor_kind"}),
+    ("W", _LEVEL_A | {"refurbisher", "region", "departement"}),
+)
 _NOT_YET = date(9999, 12, 31)
 
 
@@ -136,9 +142,10 @@ def level_for(query: StatsQuery) -> str:
     used = {name for name, value in msgspec.structs.asdict(query.filters).items() if value is not None}
     if query.group_by:
         used.add(query.group_by)
-    if used <= _LEVEL_A:
-        return "A"
-    return "W" if used <= _LEVEL_W else "F"
+    for level, dimensions in _LEVEL_DIMENSIONS:
+        if used <= dimensions:
+            return level
+    raise InvalidRecord("stats_dimensions_unsupported", used=", ".join(sorted(used)))
 
 
 @dataclass
@@ -153,7 +160,7 @@ class _Where:
         return " ".join(self.joins) + (" WHERE " + " AND ".join(self.conditions) if self.conditions else "")
 
 
-_PLACE = "CASE WHEN t.workshop <> 0 THEN t.workshop ELSE t.donor END"
+_PLACE = "CASE WHEN t.workshop > 0 THEN t.workshop ELSE t.donor END"
 
 
 def _group_expression(dimension: str | None) -> str:
@@ -197,7 +204,7 @@ def _where(
         w.args.append(f.region)
     if f.departement is not None:
         w.conditions.append("p.departement = {}")
-        w.args.append(geography.normalise_departement(f.departement))
+        w.args.append(_departement(f.departement))
     if f.donor_kind is not None:
         w.conditions.append("dn.subkind = {}")
         w.args.append(f.donor_kind)
@@ -205,6 +212,13 @@ def _where(
         w.conditions.append("t.beneficiary = {}")
         w.args.append(f.beneficiary_category)
     return w
+
+
+def _departement(code: str) -> str:
+    try:
+        return geography.normalise_departement(code)
+    except (KeyError, ValueError):
+        return code.upper()  # no such département: matches nothing
 
 
 def _day(value: Any) -> date:
@@ -333,8 +347,7 @@ async def compute(query: StatsQuery, lang: Lang = "fr") -> Figures:
     counts = await _counts(query, level, first, last, group)
     fates = await _fates(query, level, first, last, group)
     leads = await _leads(query, level, first, last, group)
-    stock_rows = await _stock(query, "F" if level == "F" else "W", group)
-    requests = await _requests(query, first, last)
+    stock_rows = await _stock(query, "W" if level == "A" else level, group)
 
     stages = {name: 0 for name in STAGES}
     by_category: dict[str, int] = {}
@@ -388,6 +401,7 @@ async def compute(query: StatsQuery, lang: Lang = "fr") -> Figures:
         per[metric][days] = per[metric].get(days, 0) + n
 
     stock, stock_age, g_stock = _stock_figures(stock_rows, lang)
+    requests = await _requests(query, first, last, lead_all["approved_delivered"], lang)
 
     factors = impact_factors()
     totals = impact.impact_of(final_by_category, factors, labour_minutes=minutes)
@@ -570,7 +584,9 @@ def _stock_figures(rows: list[dict[str, Any]], lang: Lang) -> tuple[Stock, list[
     return stock, age_buckets, per_group
 
 
-async def _requests(query: StatsQuery, first: date, last: date) -> RequestFigures:
+async def _requests(
+    query: StatsQuery, first: date, last: date, delivered: Mapping[int, int], lang: Lang
+) -> RequestFigures:
     """Requests made in the period (small tables: read directly, filtered by the association's place)."""
     since = datetime.combine(first, time.min, UTC)
     until = datetime.combine(last + timedelta(days=1), time.min, UTC)
@@ -582,7 +598,7 @@ async def _requests(query: StatsQuery, first: date, last: date) -> RequestFigure
         args.append(f.region)
     if f.departement is not None:
         conditions.append("o.departement = {}")
-        args.append(geography.normalise_departement(f.departement))
+        args.append(_departement(f.departement))
     item_filter = ""
     if f.category is not None:  # in the JOIN, before the WHERE: its argument goes first
         item_filter = " AND i.category = {}"
@@ -607,19 +623,14 @@ async def _requests(query: StatsQuery, first: date, last: date) -> RequestFigure
         if r["decided_at"] is not None:
             days = int((_aware(r["decided_at"]) - _aware(r["created_at"])).total_seconds() // 86_400)
             waiting[days] = waiting.get(days, 0) + 1
-    lead = await _leads(query, level_for(query), first, last, "''")
-    delivered: dict[int, int] = {}
-    for r in lead:
-        if r["metric"] == "approved_delivered":
-            delivered[int(r["days"])] = delivered.get(int(r["days"]), 0) + int(r["n"])
     return RequestFigures(
         count=sum(by_status.values()),
         by_status=by_status,
         devices_requested=requested,
         devices_allocated=allocated,
         fulfilment_rate=rate(allocated, requested),
-        waiting=lead_time(word("stats.lead.request_decided"), waiting),
-        approved_to_delivered=lead_time(word("stats.lead.approved_delivered"), delivered),
+        waiting=lead_time(word("stats.lead.request_decided", lang), waiting),
+        approved_to_delivered=lead_time(word("stats.lead.approved_delivered", lang), delivered),
     )
 
 

@@ -4,7 +4,7 @@ PRODUCT.md §3, two donors and two workshops in two régions, requests, returns 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -179,5 +179,50 @@ async def build_year(api: Api, world: World, clock: Clock) -> History:
     await h.act(caen, late[0], {"action": "collect"}, days=1)
     await h.act(caen, late[1], {"action": "receive"}, days=1)
     await h.act(caen, late[1], WIPE_FAILED, days=1)
-    h.tags = {"caen": tags, "lyon": lyon_tags, "summer": summer, "late": late}
+    # A pickup asked by the donor, claimed, collected with one device more than declared, received.
+    h.tags = {"caen": tags, "lyon": lyon_tags, "summer": summer, "late": late, "pickup": await _pickup(h, laptop)}
     return h
+
+
+async def _pickup(h: History, item: dict[str, Any]) -> list[str]:
+    client, w = h.api.client, h.world
+    h.clock.advance(days=1)
+    donation = await h.api.declare(w.donor, [item, item], in_charge=None)
+    tags = [d["asset_tag"] for d in donation["devices"]]
+    soon = date.today() + timedelta(days=5)
+    body = {
+        "donation_ids": [donation["id"]],
+        "address": "2 rue du Docteur Fleury",
+        "postcode": "76130",
+        "city": "Mont-Saint-Aignan",
+        "contact": {"name": "Accueil", "phone": "", "email": "", "role": ""},
+        "windows": [{"from": f"{soon}T09:00:00+01:00", "to": f"{soon}T12:00:00+01:00"}],
+    }
+    asked = await client.post("/api/v1/pickups", json=body, headers=w.donor.headers)
+    assert asked.status_code == 201, asked.text
+    pid = asked.json()["id"]
+    h.clock.advance(days=1)
+    claimed = await client.post(f"/api/v1/pickups/{pid}/claim", headers=w.workshop.headers)
+    assert claimed.status_code == 200, claimed.text
+    scheduled = await client.post(
+        f"/api/v1/pickups/{pid}/schedule", json={"date": soon.isoformat()}, headers=w.workshop.headers
+    )
+    assert scheduled.status_code == 200, scheduled.text
+    h.clock.advance(days=4)
+    collected = await client.post(
+        f"/api/v1/pickups/{pid}/collect",
+        json={
+            "handed_over_by": {"name": "Claire Martin", "role": "Secrétaire"},
+            "tags": tags,
+            "extra": [{"category": "monitor", "brand": "Dell", "model": "P2419H"}],
+        },
+        headers=w.workshop.headers,
+    )
+    assert collected.status_code == 201, collected.text
+    extra = collected.json()["extra"]
+    h.clock.advance(days=1)
+    received = await client.post(
+        f"/api/v1/pickups/{pid}/reception", json={"tags": [tags[0], *extra]}, headers=w.workshop.headers
+    )
+    assert received.status_code in (200, 201), received.text
+    return [*tags, *extra]

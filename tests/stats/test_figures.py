@@ -182,8 +182,13 @@ async def test_every_figure_recomputed_from_the_export(client: AsyncTestClient[A
     assert not {line["donor"] for line in lines} & donor_ids
     assert {line["region"] for line in lines} >= {"28", "84"}
 
-    for name, first, last, filters in QUESTIONS:
-        query = "&".join(f"{k}={v}" for k, v in filters.items())
+    from ordi.stats.exports import pseudonym
+
+    donor = world.donor.organisation_id
+    questions = [*QUESTIONS, ("Rouen's donations", date(2025, 1, 1), date(2025, 12, 31), {"donor": str(donor)})]
+    for name, first, last, asked in questions:
+        query = "&".join(f"{k}={v}" for k, v in asked.items())
+        filters = {k: pseudonym("donor", donor, 12) if k == "donor" else v for k, v in asked.items()}
         url = f"/api/v1/stats/summary?from={first}&to={last}&grain=month&{query}"
         response = await client.get(url, headers=world.committee.headers)
         assert response.status_code == 200, response.text
@@ -291,6 +296,13 @@ async def test_the_rollups_equal_their_rebuild_from_the_log(
     for table in KEYS:
         assert live[table] == rebuilt[table], table
         assert counts[table] >= len(rebuilt[table])
+
+
+async def test_dimensions_that_do_not_combine_are_refused(client: AsyncTestClient[Any], world: World) -> None:
+    url = f"/api/v1/stats/summary?donor={world.donor.organisation_id}&group_by=refurbisher"
+    refused = await client.get(url, headers=world.committee.headers)
+    assert refused.status_code == 422
+    assert "ne se combinent pas" in refused.json()["detail"]
 
 
 async def test_small_cells_are_suppressed_with_their_complement(
