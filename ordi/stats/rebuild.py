@@ -69,12 +69,14 @@ async def rebuild() -> dict[str, int]:
         for level in ("W", "N", "G"):  # from the entries: one pass each
             for statement in _day_rows(sql, level):
                 await execute_in_transaction(statement)
-        for table in KEYS:
+        for table in ("stats_count", "stats_lead", "stats_fate"):  # no A rows of stock (see rollups.levels)
             await execute_in_transaction(_coarser(table, "A", "G"))  # A is G without the grade
         for table in ("stats_count", "stats_lead", "stats_fate"):
             for level in LEVELS:
                 await execute_in_transaction(_months(sql, table, level))
         await execute_in_transaction("DROP TABLE stats_rebuild_entry")
+        for table in KEYS:
+            await execute_in_transaction(f"ANALYZE {table}")  # the planner sees the new rows at once
         counts = {}
         for table in KEYS:
             rows = await fetch_all(f"SELECT COUNT(*) AS n FROM {table}")

@@ -209,6 +209,8 @@ def levels(delta: Delta) -> Iterator[tuple[tuple[Any, ...], int, int]]:
     key = delta.key
     i_donor, i_workshop, i_grade = _MASKED[delta.table]
     for level in LEVELS:
+        if level == "A" and delta.table == "stats_stock":
+            continue  # the stock is read per workshop at least (its région): no A rows to keep
         row = list(key)
         if level == "W":
             if key[i_workshop] != 0:

@@ -10,11 +10,12 @@ read; cells that count people are suppressed below the threshold (`small_cells`)
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, get_args
@@ -22,7 +23,7 @@ from typing import Any, get_args
 import msgspec
 
 from ordi.config import get_settings, impact_factors
-from ordi.db import fetch_all
+from ordi.db import engine, fetch_all
 from ordi.domain import geography, impact
 from ordi.domain.errors import InvalidRecord
 from ordi.domain.lifecycle import Actor, OrgKind, State
@@ -344,10 +345,12 @@ async def compute(query: StatsQuery, lang: Lang = "fr") -> Figures:
     group = _group_expression(query.group_by)
     people_view = query.group_by == "beneficiary_category" or query.filters.beneficiary_category is not None
 
-    counts = await _counts(query, level, first, last, group)
-    fates = await _fates(query, level, first, last, group)
-    leads = await _leads(query, level, first, last, group)
-    stock_rows = await _stock(query, "W" if level == "A" else level, group)
+    counts, fates, leads, stock_rows = await _together(
+        _counts(query, level, first, last, group),
+        _fates(query, level, first, last, group),
+        _leads(query, level, first, last, group),
+        _stock(query, "W" if level == "A" else level, group),
+    )
 
     stages = {name: 0 for name in STAGES}
     by_category: dict[str, int] = {}
@@ -493,6 +496,14 @@ def _factor_out(f: impact.ImpactFactor) -> FactorOut:
         source_weight=FactorSourceOut(**dataclasses.asdict(f.source_weight)),
         source_co2e=FactorSourceOut(**dataclasses.asdict(f.source_co2e)),
     )
+
+
+async def _together(*reads: Coroutine[Any, Any, list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """The rollup reads at once, each on its pooled connection (PostgreSQL works them on its cores);
+    one after the other inside a caller's transaction, which has one connection."""
+    if engine().current_transaction.get() is not None:  # type: ignore[attr-defined]
+        return [await read for read in reads]
+    return list(await asyncio.gather(*reads))
 
 
 def _also(group: str) -> str:
