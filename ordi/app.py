@@ -36,7 +36,7 @@ from ordi.public.controllers import public_device
 from ordi.requests.controllers import RequestController
 from ordi.scan.controllers import scan
 from ordi.station.controllers import ROUTES as STATION_ROUTES
-from ordi.stats.controllers import summary
+from ordi.stats.controllers import ROUTES as STATS_ROUTES
 from ordi.wiring import embedded_worker, wire
 
 log = logging.getLogger("ordi")
@@ -83,7 +83,7 @@ def create_app() -> Litestar:
             DeviceController,
             scan,
             RequestController,
-            summary,
+            *STATS_ROUTES,
             get_job,
             get_job_result,
             public_device,

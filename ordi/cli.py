@@ -85,6 +85,13 @@ def _create_admin(email: str, full_name: str, generate: bool) -> None:
         print(f"Mot de passe (affiché une seule fois) : {password}")
 
 
+def _rebuild_stats() -> str:
+    from ordi.stats.rebuild import rebuild
+
+    counts = asyncio.run(rebuild())
+    return "Statistiques recalculées depuis l'historique : " + ", ".join(f"{t} {n} ligne(s)" for t, n in counts.items())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="ordi", description="Ordi 2.0 — logistique")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -100,6 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     admin.add_argument("email")
     admin.add_argument("--name", default="", help="nom complet de la personne")
     admin.add_argument("--generate", action="store_true", help="tirer un mot de passe au hasard et l'afficher une fois")
+    sub.add_parser("rebuild-stats", help="recalculer les cumuls du comité depuis l'historique")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -124,6 +132,8 @@ def main(argv: list[str] | None = None) -> None:
         print(_purge())
     elif args.command == "create-admin":
         _create_admin(args.email, args.name, args.generate)
+    elif args.command == "rebuild-stats":
+        print(_rebuild_stats())
     sys.exit(0)
 
 

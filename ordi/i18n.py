@@ -391,6 +391,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reason_required": ("Indiquez un motif.", "Give a reason."),
     # jobs and stats
     "period_invalid": ("La période est invalide : « from » doit précéder « to ».", "Invalid period."),
+    "stats_dimensions_unsupported": (
+        "Ces filtres et ce regroupement ne se combinent pas ({used}) : on croise la catégorie et la catégorie "
+        "de bénéficiaire avec l'une des familles atelier, région et département ; donateur et type de "
+        "donateur ; ou grade.",
+        "These filters and grouping do not combine ({used}): category and beneficiary category combine with "
+        "one family of workshop, région and département; donor and donor kind; or grade.",
+    ),
+    "stats_table_unknown": (
+        "Tableau inconnu : « {name} ». Tableaux disponibles : {known}.",
+        "Unknown table: '{name}'. Available tables: {known}.",
+    ),
     # asset labels and print jobs
     "label_format_unknown": (
         "Format d'étiquette inconnu : « {format} ». Formats disponibles : {known}.",
@@ -894,6 +905,96 @@ WORDS: dict[str, tuple[str, str]] = {
     "report.column.departement.short": ("Dépt", "Dept."),
     "report.column.beneficiary_category": ("Catégorie de bénéficiaire", "Beneficiary category"),
     "report.column.beneficiary_category.short": ("Bénéficiaire", "Beneficiary"),
+    # --- the committee's figures (ordi.stats) ---
+    "stats.stage.declared": ("Déclarés", "Declared"),
+    "stats.stage.collected": ("Enlevés", "Collected"),
+    "stats.stage.received": ("Réceptionnés", "Received"),
+    "stats.stage.wiped": ("Effacés", "Wiped"),
+    "stats.stage.wipe_failed": ("Effacements échoués", "Failed wipes"),
+    "stats.stage.refurbished": ("Reconditionnés", "Refurbished"),
+    "stats.stage.reserved": ("Réservés", "Reserved"),
+    "stats.stage.shipped": ("Expédiés", "Shipped"),
+    "stats.stage.delivered": ("Livrés", "Delivered"),
+    "stats.stage.redistributed": ("Remis aux bénéficiaires", "Handed over"),
+    "stats.stage.returned": ("Retournés", "Returned"),
+    "stats.stage.recycled": ("Recyclés", "Recycled"),
+    "stats.stage.lost": ("Perdus", "Lost"),
+    "stats.lead.declared_collected": ("Déclaration → enlèvement", "Declared → collected"),
+    "stats.lead.received_ready": ("Réception → prêt", "Received → ready"),
+    "stats.lead.ready_handed_over": ("Prêt → remis", "Ready → handed over"),
+    "stats.lead.approved_delivered": ("Demande approuvée → livraison", "Request approved → delivered"),
+    "stats.lead.request_decided": ("Demande → décision", "Request → decision"),
+    "stats.age.bucket": ("{low} à {high} jours", "{low} to {high} days"),
+    "stats.age.over": ("plus de {low} jours", "over {low} days"),
+    "stats.none": ("(aucun)", "(none)"),
+    "stats.table.stages": ("Volumes par étape", "Volumes per stage"),
+    "stats.table.series": ("Volumes par période", "Volumes per period"),
+    "stats.table.stock": ("Stock actuel", "Current stock"),
+    "stats.table.stock_age": ("Âge du stock depuis la dernière étape", "Stock age since the last step"),
+    "stats.table.lead_times": ("Délais (jours)", "Lead times (days)"),
+    "stats.table.reuse": ("Réemploi et effacements", "Reuse and wipes"),
+    "stats.table.beneficiaries": ("Remises par catégorie de bénéficiaire", "Hand-overs per beneficiary category"),
+    "stats.table.requests": ("Demandes des associations", "Associations' requests"),
+    "stats.table.impact": ("Impact et facteurs", "Impact and factors"),
+    "stats.table.groups": ("Chiffres par groupe", "Figures per group"),
+    "stats.small_cells.rule": (
+        "Toute case qui compte des personnes (bénéficiaires) et vaut de 1 à {limit} s'affiche « < {threshold} » ; "
+        "si une seule case d'un tableau est ainsi masquée, la plus petite autre case non nulle l'est aussi, "
+        "pour qu'aucune ne se déduise du total par soustraction. Un total inférieur à {threshold} n'est pas "
+        "publié. Avec un filtre ou un regroupement par catégorie de bénéficiaire, les remises ne figurent "
+        "que dans ces cases.",
+        "Every cell that counts people (beneficiaries) and is 1 to {limit} shows as '< {threshold}'; if only one "
+        "cell of a table is hidden so, the smallest other non-zero cell is hidden too, so that none can be "
+        "recovered from the total by subtraction. A total under {threshold} is not published. With a "
+        "beneficiary-category filter or grouping, hand-overs only appear in those cells.",
+    ),
+    "stats.method.stages": (
+        "Étapes enregistrées dans l'historique pendant la période, par action (un appareil retourné puis remis "
+        "deux fois compte deux remises).",
+        "Steps recorded in the history during the period, by action.",
+    ),
+    "stats.method.reuse": (
+        "Taux de réemploi = remis ÷ (remis + recyclés), chaque appareil compté une fois selon son dernier sort "
+        "de la période : remis puis retourné puis recyclé compte comme recyclé ; retourné ou perdu : ni l'un ni "
+        "l'autre. Le filtre de catégorie de bénéficiaire ne s'y applique pas.",
+        "Reuse rate = handed over ÷ (handed over + recycled), each device counted once by its last fate in the period.",
+    ),
+    "stats.method.lead_times": (
+        "Durées en jours entiers (arrondis à l'inférieur) des appareils arrivés à l'étape finale pendant la "
+        "période ; médiane et 90e centile au rang le plus proche.",
+        "Durations in whole days of the devices that reached the end step in the period; median and 90th "
+        "percentile by nearest rank.",
+    ),
+    "stats.method.stock": (
+        "Stock actuel (indépendant de la période) : appareils ni remis, ni recyclés, ni perdus ; âge depuis "
+        "leur dernière étape. Le filtre de catégorie de bénéficiaire ne s'y applique pas.",
+        "Current stock (whatever the period): devices neither handed over, recycled nor lost; age since "
+        "their last step.",
+    ),
+    "stats.method.dimensions": (
+        "Région et département : ceux de l'atelier en charge de l'appareil au moment de l'étape (du donateur "
+        "avant tout atelier). Donateur, atelier, catégorie et grade : ceux de l'appareil après l'étape.",
+        "Région and département: those of the workshop in charge of the device at the step (of the donor "
+        "before any workshop).",
+    ),
+    "stats.method.requests": (
+        "Demandes faites pendant la période (région et département de l'association, catégorie demandée ; "
+        "les autres filtres ne s'y appliquent pas) : appareils attribués ÷ demandés, attente jusqu'à la "
+        "décision.",
+        "Requests made in the period: devices allocated ÷ requested, wait until the decision.",
+    ),
+    "stats.method.impact": (
+        "Impact des appareils remis selon leur dernier sort de la période, par catégorie, avec les facteurs "
+        "et leurs sources ; heures d'insertion = minutes de travail des reconditionnements ÷ 60.",
+        "Impact of the devices handed over by their last fate in the period, per category; insertion "
+        "hours = refurbishment labour minutes ÷ 60.",
+    ),
+    "stats.method.source": (
+        "Chaque chiffre se recalcule depuis l'historique pseudonymisé (/api/v1/stats/events.csv) et les "
+        "demandes (/api/v1/stats/requests.csv).",
+        "Every figure can be recomputed from the pseudonymised history (/api/v1/stats/events.csv) and the "
+        "requests (/api/v1/stats/requests.csv).",
+    ),
 }
 
 

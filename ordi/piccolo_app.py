@@ -14,6 +14,7 @@ from ordi.jobs.tables import Job, JobFileChunk
 from ordi.organisations.tables import ApiKey, Organisation, User
 from ordi.pickups.tables import CustodyReceipt, Pickup, PickupDonation
 from ordi.requests.tables import EquipmentRequest, RequestItem
+from ordi.stats.tables import ROLLUP_TABLES
 
 TABLES = [
     Organisation,
@@ -34,6 +35,7 @@ TABLES = [
     Pickup,
     PickupDonation,
     CustodyReceipt,
+    *ROLLUP_TABLES,
 ]
 
 APP_CONFIG = AppConfig(

@@ -14,6 +14,9 @@ it with a throwaway subclass. The `seq` rule lives here only: a device's next en
 
 The hot statements are plain SQL written once (see `ordi.db.fetch_row`): building a Piccolo
 query costs more CPU than the database round trip on a scan.
+
+The committee's rollups (`ordi.stats.rollups`) are written here too, in the same transaction as
+the entries: each write hands them the device's projection before and after.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from piccolo.table import Table
 from ordi.db import bulk_insert, execute_in_transaction, fetch_all, fetch_row, is_postgres
 from ordi.devices.tables import Device, DeviceEvent
 from ordi.domain.lifecycle import Action, Actor, State
+from ordi.stats import rollups
 
 
 def _default(column: Column) -> Any:
@@ -205,18 +209,24 @@ def _event_args(event: Mapping[str, Any]) -> tuple[Any, ...]:
 # --- writes --------------------------------------------------------------------------------
 
 
-async def record_step(event: Mapping[str, Any], device: Mapping[str, Any]) -> int:
+async def record_step(event: Mapping[str, Any], device: Mapping[str, Any], *, before: Mapping[str, Any]) -> int:
     """Append one entry and rewrite the device's projection (its row locked by the caller).
 
-    `device` is the whole row as it is after the step: every column is written back.
+    `device` is the whole row as it is after the step: every column is written back; `before`
+    the row as it was (the rollups' delta). On PostgreSQL the rollups' upserts ride in the same
+    statement as the entry and the projection.
     """
     event_args = _event_args(event)
     device_args = (*(device[name] for name in _shape.projection), device["id"])
+    deltas = await rollups.step_deltas(event, before, device)
     if is_postgres():
-        row = await execute_in_transaction(_shape.step_postgres, *event_args, *device_args)
+        ctes, rollup_args = rollups.postgres_ctes(deltas)
+        sql = _shape.step_postgres if not ctes else _shape.step_postgres.replace(") UPDATE", f"), {ctes} UPDATE", 1)
+        row = await execute_in_transaction(sql, *event_args, *rollup_args, *device_args)
     else:
         row = await execute_in_transaction(_shape.insert_event + " RETURNING id", *event_args)
         await execute_in_transaction(_shape.update_device, *device_args)
+        await rollups.apply(deltas)
     assert row is not None
     return int(row["id"])
 
@@ -242,6 +252,7 @@ async def record_stays(tx: Any, entries: Sequence[Mapping[str, Any]], changes: M
     await _append(tx, entries)
     ids = [e["device"] for e in entries]
     table = _shape.device_table._meta.tablename
+    await rollups.apply(rollups.stays_moves(await _rows_of(ids), changes))
     assignments = ", ".join(f'"{name}" = {{}}' for name in changes)
     for start in range(0, len(ids), _CHUNK):  # within every engine's limit of bound parameters
         chunk = ids[start : start + _CHUNK]
@@ -278,7 +289,16 @@ async def declare(
         for device_id in ids
     ]
     await _append(tx, entries)
+    await rollups.apply(rollups.declared(entries, [dict(zip(_shape.device_names, r, strict=True)) for r in rows]))
     return ids
+
+
+async def _rows_of(ids: Sequence[int]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        rows.extend(await fetch_all(_shape.by_ids.replace("{ids}", ", ".join("{}" for _ in chunk)), *chunk))
+    return rows
 
 
 async def _append(tx: Any, entries: Sequence[Mapping[str, Any]]) -> None:

@@ -359,7 +359,7 @@ async def apply_locked(
         idempotency_key=idempotency_key,
         request_sha256=request_sha256,
     )
-    event_id = await ledger.record_step(entry, device)
+    event_id = await ledger.record_step(entry, device, before=row)
     await hooks.run(
         hooks.StepRecorded(
             event_id=event_id,
