@@ -78,7 +78,7 @@ async def _write(
         payload=effect.payload,
         **keys,
     )
-    event_id = await ledger.record_step(entry, device)
+    event_id = await ledger.record_step(entry, device, before=row)
     return _event(entry, event_id), device
 
 
