@@ -201,6 +201,7 @@ StateName = Literal[
     "returned",
     "recycled",
     "lost",
+    "withdrawn",
 ]
 
 

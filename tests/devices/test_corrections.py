@@ -105,6 +105,8 @@ async def test_the_donor_edits_removes_and_cancels_before_collection(
     stock = (await _summary(client, world))["stock"]["by_state"]
     assert stock["declared"] == 0 and stock["withdrawn"] == 3
     assert (await _summary(client, world))["stages"]["withdrawn"] == 3
+    listed = await client.get("/api/v1/devices?state=withdrawn", headers=world.donor.headers)
+    assert sorted(d["asset_tag"] for d in listed.json()["items"]) == sorted(tags)
 
     # Cancelled: nothing more to edit, nothing to collect.
     for response in (
