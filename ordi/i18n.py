@@ -214,6 +214,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} device(s) of this donation were already collected: it can no longer be edited or cancelled; "
         "withdraw the devices still declared one by one.",
     ),
+    "pickup_cancelled_with_donations": (
+        "Le donateur a annulé les dons de cet enlèvement.",
+        "The donor cancelled this pickup's donations.",
+    ),
     "pickup_donations_cancelled": (
         "Le donateur a annulé les dons de cet enlèvement : il n'y a rien à collecter (annulez l'enlèvement).",
         "The donor cancelled this pickup's donations: there is nothing to collect (cancel the pickup).",

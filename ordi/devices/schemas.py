@@ -242,6 +242,7 @@ StateName = Literal[
     "returned",
     "recycled",
     "lost",
+    "withdrawn",
 ]
 
 

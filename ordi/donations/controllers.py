@@ -181,7 +181,8 @@ class DonationController(Controller):
         summary="Annuler un don (donateur, avant la collecte)",
         description="Chaque appareil encore déclaré passe à l'état `withdrawn` (une entrée `withdraw` de son "
         "historique, avec `donation_cancelled`) ; le don garde sa trace (`cancelled_at`). Un enlèvement en "
-        "cours n'en collecte plus rien. Un appareil déjà collecté : 409.",
+        "cours qui ne portait que des dons annulés est annulé avec eux ; un autre n'en collecte plus rien. "
+        "Un appareil déjà collecté : 409.",
         **documented(404, 409, 422, responses={200: json_response(DonationOut, "Le don annulé")}),
     )
     async def cancel_donation(

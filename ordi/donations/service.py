@@ -20,6 +20,7 @@ from ordi.domain import asset_tags, specs
 from ordi.domain.categories import has_storage_by_default
 from ordi.domain.errors import Conflict, Forbidden, InvalidImport, NotFound, TransitionNotAllowed
 from ordi.domain.lifecycle import TERMINAL_STATES, Actor, OrgKind, State
+from ordi.domain.pickups import OPEN_STATES
 from ordi.donations import spreadsheet
 from ordi.donations.schemas import (
     DonationEditIn,
@@ -31,10 +32,12 @@ from ordi.donations.schemas import (
 )
 from ordi.donations.spreadsheet import DeviceItem
 from ordi.donations.tables import Donation
-from ordi.i18n import translated_errors
+from ordi.i18n import message, translated_errors
 from ordi.jobs import service as jobs
 from ordi.jobs.dispatch import dispatch
 from ordi.paging import Page, PageRequest
+from ordi.pickups import service as pickups
+from ordi.pickups.tables import Pickup, PickupDonation
 from ordi.scoping import require_kind
 
 MAX_ITEMS = spreadsheet.MAX_ROWS
@@ -405,13 +408,26 @@ async def update_donation(actor: Actor, donation_id: int, data: DonationEditIn, 
 
 async def cancel_donation(actor: Actor, donation_id: int, reason: str = "", lang: str = "fr") -> DonationOut:
     """The donor cancels its whole donation before collection: every declared device withdrawn (an
-    entry each, in bulk), the donation marked cancelled. A pickup that still names it collects
-    nothing of it (`ordi.pickups.service.collect`)."""
+    entry each, in bulk), the donation marked cancelled. An open pickup that named only cancelled
+    donations is cancelled with it; one that has others collects nothing of this one
+    (`ordi.pickups.service.collect`)."""
     at = now()
     async with write_transaction() as tx:
+        # Rows locked in the order a collect takes them: its pickups, the donation, its devices.
+        naming = PickupDonation.select(PickupDonation.pickup).where(PickupDonation.donation == donation_id)
+        open_pickups = await for_update(
+            Pickup.select(Pickup.id)
+            .where(Pickup.id.is_in(naming) & Pickup.state.is_in(sorted(s.value for s in OPEN_STATES)))
+            .order_by(Pickup.id)
+        )
         await _editable(actor, donation_id)
         rows = await ledger.declared_of_donations_locked([donation_id])
         await _check_nothing_collected(donation_id)  # again, now that its devices are locked
         await corrections.withdraw_rows(tx, actor, rows, reason, at)
         await Donation.update({Donation.cancelled_at: at}).where(Donation.id == donation_id)
+        for pickup in open_pickups:
+            named = PickupDonation.select(PickupDonation.donation).where(PickupDonation.pickup == pickup["id"])
+            others = await Donation.count().where(Donation.id.is_in(named) & Donation.cancelled_at.is_null())
+            if not others:
+                await pickups.cancel(actor, pickup["id"], message("pickup_cancelled_with_donations"), lang)
     return await get_donation(actor, donation_id, lang, with_devices=True)

@@ -62,7 +62,7 @@ async def test_the_verify_page_allows_its_own_style_only(client: AsyncTestClient
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [
-        ("PATCH", "/api/v1/devices/ABCDEFGHJK", {"GET"}),
+        ("PUT", "/api/v1/devices/ABCDEFGHJK", {"GET", "PATCH", "DELETE"}),
         ("DELETE", "/api/v1/donations", {"GET", "POST"}),
         ("PUT", "/api/v1/auth/token", {"POST"}),
         ("POST", "/scan", {"GET"}),

@@ -105,6 +105,8 @@ async def test_the_donor_edits_removes_and_cancels_before_collection(
     stock = (await _summary(client, world))["stock"]["by_state"]
     assert stock["declared"] == 0 and stock["withdrawn"] == 3
     assert (await _summary(client, world))["stages"]["withdrawn"] == 3
+    listed = await client.get("/api/v1/devices?state=withdrawn", headers=world.donor.headers)
+    assert sorted(d["asset_tag"] for d in listed.json()["items"]) == sorted(tags)
 
     # Cancelled: nothing more to edit, nothing to collect.
     for response in (
@@ -324,25 +326,43 @@ async def test_a_correction_sent_twice_with_its_key_is_recorded_once(
     assert other.status_code == 422 and other.json()["code"] == "idempotency_mismatch"
 
 
-async def test_a_pending_pickup_of_a_cancelled_donation_collects_nothing(
+async def test_a_pending_pickup_collects_nothing_of_a_cancelled_donation(
     client: AsyncTestClient[Any], api: Api, world: World
 ) -> None:
-    donation = await api.declare(world.donor, ITEMS[:2], in_charge=None)
-    tags = [d["asset_tag"] for d in donation["devices"]]
-    body = {"donation_ids": [donation["id"]], "postcode": "76000", "contact": {"name": "Accueil"}}
-    pickup = (await client.post("/api/v1/pickups", json=body, headers=world.donor.headers)).json()
-    claimed = await client.post(f"/api/v1/pickups/{pickup['id']}/claim", headers=world.workshop.headers)
-    assert claimed.status_code == 200, claimed.text
-    assert (await client.delete(f"/api/v1/donations/{donation['id']}", headers=world.donor.headers)).status_code == 200
-    collect = {"handed_over_by": {"name": "Claire", "role": "Accueil"}, "tags": tags}
-    response = await client.post(
-        f"/api/v1/pickups/{pickup['id']}/collect", json=collect, headers=world.workshop.headers
-    )
-    assert response.status_code == 409 and response.json()["code"] == "pickup_donations_cancelled"
-    extra = {**collect, "tags": [], "extra": [{"category": "laptop"}]}
-    response = await client.post(f"/api/v1/pickups/{pickup['id']}/collect", json=extra, headers=world.workshop.headers)
-    assert response.status_code == 409
-    assert (await api.device(world.donor, tags[0]))["state"] == "withdrawn"
+    kept = await api.declare(world.donor, ITEMS[:1], in_charge=None)
+    gone = await api.declare(world.donor, ITEMS[1:3], in_charge=None)
+    alone = await api.declare(world.donor, [{"category": "tablet"}], in_charge=None)
+    gone_tags = [d["asset_tag"] for d in gone["devices"]]
+
+    async def ask(donation_ids: list[int]) -> int:
+        body = {"donation_ids": donation_ids, "postcode": "76000", "contact": {"name": "Accueil"}}
+        pickup = await client.post("/api/v1/pickups", json=body, headers=world.donor.headers)
+        assert pickup.status_code == 201, pickup.text
+        claimed = await client.post(f"/api/v1/pickups/{pickup.json()['id']}/claim", headers=world.workshop.headers)
+        assert claimed.status_code == 200, claimed.text
+        return int(pickup.json()["id"])
+
+    both, single = await ask([kept["id"], gone["id"]]), await ask([alone["id"]])
+    for donation in (gone, alone):
+        response = await client.delete(f"/api/v1/donations/{donation['id']}", headers=world.donor.headers)
+        assert response.status_code == 200, response.text
+    # A pickup of nothing but cancelled donations is cancelled with them (its workshop is told why).
+    cancelled = (await client.get(f"/api/v1/pickups/{single}", headers=world.donor.headers)).json()
+    assert cancelled["state"] == "cancelled"
+    assert cancelled["reason"] == "Le donateur a annulé les dons de cet enlèvement."
+    # The other one goes on, without the cancelled donation's devices.
+    url = f"/api/v1/pickups/{both}/collect"
+    collect: dict[str, Any] = {"handed_over_by": {"name": "Claire", "role": "Accueil"}, "tags": gone_tags}
+    response = await client.post(url, json=collect, headers=world.workshop.headers)
+    assert response.status_code == 422 and response.json()["errors"][0]["key"] == "tag_not_in_pickup"
+    collect["tags"] = [kept["devices"][0]["asset_tag"]]
+    response = await client.post(url, json=collect, headers=world.workshop.headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["missing"] == [] and response.json()["collected"] == 1
+    receipt = (await client.get(f"/api/v1/pickups/{both}/receipt.json", headers=world.donor.headers)).json()
+    assert receipt["content"]["donations"] == [kept["reference"]]
+    assert {(await api.device(world.donor, t))["state"] for t in gone_tags} == {"withdrawn"}
+    body = {"donation_ids": [gone["id"]], "postcode": "76000", "contact": {"name": "Accueil"}}
     again = await client.post("/api/v1/pickups", json=body, headers=world.donor.headers)
     assert again.status_code == 409 and again.json()["code"] == "donation_cancelled"
 
