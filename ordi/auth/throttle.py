@@ -4,7 +4,8 @@ Each attempt is counted *before* the password is checked (one atomic step for bo
 parallel guesses cannot slip past a limit together. Within a window of `ORDI_LOGIN_WINDOW_SECONDS`
 (fixed, from the first attempt): the first few attempts are answered at once, the next ones after
 a growing delay (doubling from `ORDI_LOGIN_DELAY_BASE_MS`, capped), and past the account's (or the
-address's) limit with 429 and `Retry-After` until the window ends, without running argon2 at all.
+address's) limit with 429 and `Retry-After` until the window ends, after the longest delay and
+without running argon2 at all.
 A success clears the account's counter and gives the address its attempt back (an office behind
 one address is not locked out by its own people logging in).
 
@@ -195,10 +196,16 @@ async def begin(email: str, address: str | None) -> Attempt:
     account, account_ttl, by_address, address_ttl = await store().hit(
         (attempt.account_key, attempt.address_key), window_ms
     )
+    locked_for = 0
     if account > rules.account_limit:
-        raise TooManyAttempts("login_locked", retry_after=max(1, math.ceil(account_ttl / 1000)))
+        locked_for = account_ttl
     if by_address > rules.address_limit:
-        raise TooManyAttempts("login_locked", retry_after=max(1, math.ceil(address_ttl / 1000)))
+        locked_for = max(locked_for, address_ttl)
+    if locked_for:
+        # Answered after the longest delay too: a client that ignores Retry-After gets a few cheap
+        # answers per second per connection, not a flood that would crowd the event loop.
+        await asyncio.sleep(rules.delay_max_ms / 1000)
+        raise TooManyAttempts("login_locked", retry_after=max(1, math.ceil(locked_for / 1000)))
     delay = rules.delay_seconds(account, by_address)
     if delay:
         await asyncio.sleep(delay)
