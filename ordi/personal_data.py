@@ -55,6 +55,9 @@ PERSONAL: dict[str, str] = {
     "notification.email_status": "notifications",
     "notification.email_sent_at": "notifications",
     "notification.email_error": "notifications",
+    "notification.email_attempts": "notifications",
+    "notification.email_lease_until": "notifications",
+    "notification.email_send_after": "notifications",
     "notification_preference.person": "notifications",
     "notification_preference.enabled": "notifications",
     # the log of reads, rights and purges (who acted), never the data
@@ -204,9 +207,6 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
             "kind",
             "dedupe_key",
             "created_at",
-            "email_attempts",
-            "email_lease_until",
-            "email_send_after",
             "dispatched_at",
         }
     ),
@@ -215,13 +215,14 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "personal_data_log": frozenset({"id", "reason", "actor_organisation", "records"}),
 }
 
-#: Column names that usually hold personal data: one of them said not personal needs a reason here.
-LOOKS_PERSONAL = ("name", "email", "mail", "phone", "address", "contact", "person", "user", "birth", "note")
+#: Words of column names (split on `_`) that usually hold personal data: a column with one of them
+#: said not personal needs a reason here.
+LOOKS_PERSONAL = ("name", "email", "mail", "phone", "address", "contact", "person", "user", "birth", "note", "notes")
 NOT_PERSONAL_BECAUSE: dict[str, str] = {
     "organisation.name": "le nom d'une personne morale (atelier, association, donateur)",
     "organisation.address": "l'adresse d'une personne morale, publiée dans l'annuaire",
     "pickup.address": "l'adresse du site du donateur (une personne morale), où l'enlèvement a lieu",
-    "donation.pickup_postcode": "le code postal du site du donateur",
     "periodic_run.name": "le nom d'une tâche périodique",
+    "pickup.contact_purge_after": "la date où le contact sera vidé, pas le contact",
     "job.result_filename": "le nom d'un fichier produit (rapport, planche d'étiquettes)",
 }
