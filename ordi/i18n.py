@@ -1004,20 +1004,11 @@ WORDS.update(
             "Pour choisir les messages que vous recevez : {url}",
             "To choose the messages you receive: {url}",
         ),
-        "notification.no_reason": ("", ""),
     }
 )
 
 MESSAGES.update(
     {
-        "notification_kind_unknown": (
-            "Type de notification inconnu : {kind}.",
-            "Unknown notification kind: {kind}.",
-        ),
-        "notification_kind_required": (
-            "Les messages « {kind} » ne peuvent pas être désactivés.",
-            "The “{kind}” messages cannot be turned off.",
-        ),
         "warranty_contact_not_found": (
             "Aucun contact de garantie pour l'appareil {tag}.",
             "No warranty contact for device {tag}.",

@@ -86,3 +86,20 @@ async def test_the_loop_runs_the_tasks_without_anyone_calling_them(counted: dict
         with pytest.raises(asyncio.CancelledError):
             await loop
     assert counted["n"] == 1
+
+
+async def test_ordi_purge_still_runs_them_by_hand(db: None) -> None:
+    import os
+    import sys
+
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "from ordi.cli import main; main(['purge'])",
+        env=dict(os.environ),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 0
+    text = out.decode()
+    assert "contact(s) de bénéficiaire purgé(s)" in text and "notification(s) ancienne(s)" in text
