@@ -103,3 +103,47 @@ async def test_ordi_purge_still_runs_them_by_hand(db: None) -> None:
     assert process.returncode == 0
     text = out.decode()
     assert "contact(s) de bénéficiaire purgé(s)" in text and "notification(s) ancienne(s)" in text
+
+
+async def test_a_worker_process_runs_them_beside_the_jobs_sweeper(
+    counted: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`workers.process` adds the JobSweeper middleware: its thread runs the periodic tasks too."""
+    import dataclasses
+
+    from ordi.config import get_settings
+    from workers import sweeper
+
+    scheduled = dataclasses.replace(get_settings(), schedule_enabled=True, job_sweep_seconds=0.2)
+    monkeypatch.setattr(sweeper, "get_settings", lambda: scheduled)
+    middleware = sweeper.JobSweeper()
+    await asyncio.to_thread(middleware.after_worker_boot, None, None)  # type: ignore[arg-type]
+    try:
+        for _ in range(200):
+            if counted["n"]:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await asyncio.to_thread(middleware.before_worker_shutdown, None, None)  # type: ignore[arg-type]
+    assert counted["n"] == 1
+
+
+async def test_the_embedded_worker_runs_them_in_the_api_process(
+    counted: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Embedded mode (`make run`): the API process's lifespan starts the periodic loop beside its worker."""
+    import dataclasses
+
+    from litestar.testing import AsyncTestClient
+
+    from ordi import app as application
+    from ordi.config import get_settings
+
+    scheduled = dataclasses.replace(get_settings(), schedule_enabled=True, embedded_worker=True)
+    monkeypatch.setattr(application, "get_settings", lambda: scheduled)
+    async with AsyncTestClient(app=application.create_app(), base_url="http://ordi.test"):
+        for _ in range(200):
+            if counted["n"]:
+                break
+            await asyncio.sleep(0.05)
+    assert counted["n"] == 1
