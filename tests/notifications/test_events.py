@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from litestar.testing import AsyncTestClient
@@ -73,10 +73,11 @@ async def _listed(api: Api, world: World, who: str) -> list[dict[str, Any]]:
 
 
 async def test_a_label_about_to_expire_is_announced_once_to_its_organisation(world: World) -> None:
+    from ordi.clock import today
     from ordi.notifications import events
     from ordi.organisations.tables import Organisation
 
-    soon = date.today() + timedelta(days=10)
+    soon = today() + timedelta(days=10)  # the programme's day (Paris), not the machine's
     await Organisation.update({Organisation.label_valid_until: soon}).where(
         Organisation.id == world.workshop.organisation_id
     )
