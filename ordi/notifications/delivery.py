@@ -103,6 +103,7 @@ async def claim(notification_id: int) -> dict[str, Any] | None:
             Notification.params,
             Notification.created_at,
             Notification.recipient.email.as_alias("email"),
+            Notification.recipient.active.as_alias("active"),
         )
         .where(Notification.id == notification_id)
         .first()
@@ -164,6 +165,15 @@ async def deliver(notification_id: int) -> str:
     if row is None:
         return "skipped"
     attempt = row["attempt"]
+    if not row["active"]:  # deactivated since the event: their mailbox is no longer the programme's business
+        await Notification.update(
+            {
+                Notification.email_status: "failed",
+                Notification.email_error: "recipient deactivated",
+                Notification.email_lease_until: None,
+            }
+        ).where(_this_attempt(notification_id, attempt))
+        return "skipped"
     try:
         message = build_message(row, settings)
         await asyncio.to_thread(send_blocking, message, settings)

@@ -208,3 +208,15 @@ async def test_without_a_mail_server_nothing_is_sent_and_the_list_still_says_it(
     assert await delivery.deliver(row["id"]) == "disabled"
     listed = (await api.client.get("/api/v1/notifications", headers=world.donor.headers)).json()
     assert [n["email_status"] for n in listed["items"]] == ["pending"]
+
+
+async def test_a_person_deactivated_since_the_event_is_not_mailed(api: Api, world: World, smtp: SmtpServer) -> None:
+    from ordi.notifications import delivery
+    from ordi.organisations.tables import User
+
+    await scheduled_pickup(api, world)
+    (row,) = await notifications_of(world.donor)
+    await User.update({User.active: False}).where(User.id == world.donor.actor.user_id)
+    assert await delivery.deliver(row["id"]) == "skipped"
+    assert smtp.mailbox.messages == []
+    assert (await _sent(row["id"]))["email_status"] == "failed"
