@@ -180,3 +180,21 @@ async def test_the_operator_serves_access_rectification_and_erasure_each_logged_
     assert page.json()["items"][0]["asset_tag"] == tag
     _no_data_in(page.json())
     assert (await client.get("/api/v1/privacy/log", headers=world.association.headers)).status_code == 403
+
+
+async def test_the_migration_dates_the_contacts_kept_before_it_by_their_hand_over(api: Api, world: World) -> None:
+    """Contacts written by the previous version had only a planned purge: the migration gives them
+    the date of their device's hand-over, from which the retention in force counts."""
+    import importlib
+
+    from ordi.devices.tables import BeneficiaryContact, DeviceEvent
+
+    await _handed_over_with_contact(api, world)
+    await BeneficiaryContact.update({BeneficiaryContact.recorded_at: None}).where(BeneficiaryContact.id > 0)
+    migration = importlib.import_module("migrations.ordi_2026_12_09t13_01_00_000000")
+    manager = await migration.forwards()
+    for step in manager.raw:
+        await step()
+    (contact,) = await BeneficiaryContact.select(BeneficiaryContact.recorded_at)
+    (hand_over,) = await DeviceEvent.select(DeviceEvent.occurred_at).where(DeviceEvent.action == "hand_over")
+    assert contact["recorded_at"] == hand_over["occurred_at"]
