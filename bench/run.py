@@ -13,7 +13,8 @@ Against PostgreSQL, in a database of its own that it drops at the end:
 4. for each uvicorn worker count: bare GET, scan, bare POST, event — 32 keep-alive connections,
    warm-up then a fixed measured duration each, with `wrk` (installed with apt-get if missing) or
    the Python fallback `bench/loadgen.py`;
-5. runs `bench/bench_labels.py` if it exists and includes what it prints;
+5. runs `bench/bench_labels.py` (and the other side benches, `bench_logins.py` among them: a read
+   during 20 parallel wrong logins) and includes what they print;
 6. prints a markdown table and writes `bench/results/latest.json`.
 
 Every event request is a real state change: `collect` on a device that was never collected. Non-2xx
@@ -723,8 +724,9 @@ def measure(
     return result, used
 
 
-# The other issues' figures, each measured by its own script (issue 3: labels, issue 4: reports).
-SIDE_BENCHES = ("bench_labels.py", "bench_label_jobs.py", "bench_reports.py")
+# The other issues' figures, each measured by its own script (issue 3: labels, issue 4: reports,
+# issue 10: a read during a login attack).
+SIDE_BENCHES = ("bench_labels.py", "bench_label_jobs.py", "bench_reports.py", "bench_logins.py")
 
 
 def run_labels(env: dict[str, str], name: str = "bench_labels.py") -> dict[str, Any] | None:

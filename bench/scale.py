@@ -18,7 +18,12 @@ PostgreSQL (never in CI, never from the tests):
    and prints median and p90 with the ratio, plus EXPLAIN (ANALYZE, BUFFERS) of the slowest pages;
 4. prints the storage of `device` and `device_event`: table and index bytes, per device and per event,
    for the current index set and for the baseline set of commit ce7cfed (baseline indexes that are
-   missing now are built for the measure under a temporary name, then dropped).
+   missing now are built for the measure under a temporary name, then dropped);
+5. the committee's figures (`bench/stats_measure.py`): the rollups built from the log when empty
+   (`ordi rebuild-stats`, timed), then the summary for one year and for three years and the bilan's
+   data, next to the hand-written raw SQL GROUP BY over the log, on the big database and on one of
+   about 100,000 events (`ordi_bench_stats_small`, built the same way), and the rollups' cost on a
+   step (reserve then release, with and without them) on the small one.
 
     .venv/bin/python bench/scale.py [--devices 1000000] [--reuse] [--drop] [--reps 20] [--explain 3]
 
@@ -52,6 +57,8 @@ ADMIN_DSN = os.environ.get("BENCH_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SCALE_DB = "ordi_bench_scale"
 DEMO_DB = "ordi_bench_demo"
+SMALL_DB = "ordi_bench_stats_small"
+SMALL_DEVICES = 10_300  # about 100,000 events
 SEED = 2026
 PASSWORD = "ordi-bench-2026"  # the bench accounts' password (the bench logs in with tokens, not with it)
 CHUNK_DEVICES = 10_000
@@ -674,6 +681,66 @@ async def storage() -> None:
         say(f"| index bytes per {unit} | {before / n:,.1f} | {after / n:,.1f} | |")
 
 
+# --- the committee's figures ---------------------------------------------------------------------
+
+
+def build_small(devices: int) -> None:
+    """A second database built like the big one (same generator, fewer devices), unless it is there."""
+    global SCALE_DB
+    if asyncio.run(database_comment(SMALL_DB)) == build_marker(devices):
+        return
+    saved = SCALE_DB
+    SCALE_DB = SMALL_DB  # load() and its helpers work on SCALE_DB
+    try:
+        asyncio.run(recreate_database(SMALL_DB))
+        _ordi(SMALL_DB, "migrate")
+        asyncio.run(load(devices))
+    finally:
+        SCALE_DB = saved
+
+
+def measure_stats(database: str, reps: int, write_steps: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "stats.json"
+        command = [sys.executable, str(BENCH / "stats_measure.py"), "--out", str(out), "--reps", str(reps)]
+        command += ["--write-steps", str(write_steps)]
+        done = subprocess.run(command, cwd=ROOT, env=_env(database), check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"la mesure des chiffres du comité a échoué sur {database}")
+        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return result
+
+
+def print_stats(big: dict[str, Any], small: dict[str, Any]) -> None:
+    say("")
+    for label, r in (("big", big), ("small", small)):
+        rebuilt = f", rollups rebuilt from the log in {r['rebuild_s']:.1f} s" if "rebuild_s" in r else ""
+        say(f"  {label}: {r['events']:,} events, rollup rows {r['rollup_rows']}{rebuilt}; periods {r['periods']}")
+    say("")
+    say(f"| figures, median (p90) ms | {big['events']:,} events | {small['events']:,} events | ratio |")
+    say("|---|---:|---:|---:|")
+    for name in big["timings"]:
+        b, s_ = big["timings"][name], small["timings"].get(name)
+        ratio = f"{b['median_ms'] / s_['median_ms']:.1f}×" if s_ else ""
+        small_cell = f"{s_['median_ms']:.1f} ({s_['p90_ms']:.1f})" if s_ else "—"
+        say(f"| {name} | {b['median_ms']:.1f} ({b['p90_ms']:.1f}) | {small_cell} | {ratio} |")
+    t = big["timings"]
+    for rollup, raw in (
+        ("summary one year", "raw SQL one year"),
+        ("summary three years", "raw SQL three years"),
+        ("bilan data (year by month, by région, by workshop)", "raw SQL bilan data"),
+    ):
+        say(f"  {rollup}: {t[raw]['median_ms'] / t[rollup]['median_ms']:.0f}× faster than the raw SQL at scale")
+    w = small.get("write")
+    if w and "ratio" in w:
+        say(
+            "  one step (reserve or release, in-process perform): "
+            f"with rollups {w['with rollups']['median_ms']:.2f} ms, "
+            f"without {w['without rollups']['median_ms']:.2f} ms (median of {w['with rollups']['n']} and "
+            f"{w['without rollups']['n']}): {w['ratio']:.2f}×"
+        )
+
+
 # --- main ----------------------------------------------------------------------------------------
 
 
@@ -696,6 +763,9 @@ def main() -> None:
     parser.add_argument("--drop", action="store_true", help=f"drop {SCALE_DB} and {DEMO_DB} at the end")
     parser.add_argument("--reps", type=int, default=20, help="timed repetitions per page after a warm-up (20)")
     parser.add_argument("--explain", type=int, default=3, help="EXPLAIN (ANALYZE, BUFFERS) the N slowest pages (3)")
+    parser.add_argument("--stats-reps", type=int, default=10, help="timed repetitions of each committee figure (10)")
+    parser.add_argument("--write-steps", type=int, default=600, help="steps timed for the rollups' write cost (600)")
+    parser.add_argument("--only-stats", action="store_true", help="skip the list pages and the storage (steps 2-4)")
     args = parser.parse_args()
 
     # ORDI_DATABASE_URL before anything of ordi is imported (its engine is made at import time).
@@ -743,6 +813,15 @@ def main() -> None:
     say(f"  {facts['counts']}; organisations {facts['kinds']}")
     say("  states: " + ", ".join(f"{s} {100 * n / max(args.devices, 1):.1f} %" for s, n in facts["states"]))
 
+    if args.only_stats:
+        say("5. the committee's figures")
+        build_small(SMALL_DEVICES)
+        print_stats(
+            measure_stats(SCALE_DB, args.stats_reps, 0), measure_stats(SMALL_DB, args.stats_reps, args.write_steps)
+        )
+        say(f"\nbench-scale done in {time.perf_counter() - started:.0f} s")
+        return
+
     say(f"2. {DEMO_DB}: the demo seed")
     if not (args.reuse and asyncio.run(database_comment(DEMO_DB)) is not None):
         asyncio.run(recreate_database(DEMO_DB))
@@ -760,8 +839,15 @@ def main() -> None:
     say("4. storage")
     asyncio.run(storage())
 
+    say("")
+    say("5. the committee's figures")
+    build_small(SMALL_DEVICES)
+    big = measure_stats(SCALE_DB, args.stats_reps, 0)
+    small = measure_stats(SMALL_DB, args.stats_reps, args.write_steps)
+    print_stats(big, small)
+
     if args.drop:
-        asyncio.run(drop_databases(SCALE_DB, DEMO_DB))
+        asyncio.run(drop_databases(SCALE_DB, DEMO_DB, SMALL_DB))
         say(f"\n{SCALE_DB} and {DEMO_DB} dropped.")
     say(f"\nbench-scale done in {time.perf_counter() - started:.0f} s")
 

@@ -31,7 +31,7 @@ from ordi.http.problems import EXCEPTION_HANDLERS
 from ordi.jobs import dispatch, outbox
 from ordi.jobs.controllers import get_job, get_job_result
 from ordi.notifications.controllers import NotificationController
-from ordi.organisations.controllers import OrganisationController, directory
+from ordi.organisations.controllers import OrganisationController, UserController, directory
 from ordi.periodic import service as periodic
 from ordi.pickups.controllers import PickupController
 from ordi.printing.controllers import ROUTES as LABEL_ROUTES
@@ -39,7 +39,7 @@ from ordi.public.controllers import public_device
 from ordi.requests.controllers import RequestController
 from ordi.scan.controllers import scan
 from ordi.station.controllers import ROUTES as STATION_ROUTES
-from ordi.stats.controllers import summary
+from ordi.stats.controllers import ROUTES as STATS_ROUTES
 from ordi.wiring import embedded_worker, wire
 
 log = logging.getLogger("ordi")
@@ -83,13 +83,14 @@ def create_app() -> Litestar:
             health,
             AuthController,
             OrganisationController,
+            UserController,
             directory,
             DonationController,
             PickupController,
             DeviceController,
             scan,
             RequestController,
-            summary,
+            *STATS_ROUTES,
             get_job,
             get_job_result,
             public_device,

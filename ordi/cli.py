@@ -59,6 +59,43 @@ def _purge() -> str:
     )
 
 
+def _create_admin(email: str, full_name: str, generate: bool) -> None:
+    """The first operator account of an install (outside demo mode there is no default account)."""
+    import getpass
+    import re
+    import secrets
+
+    from ordi.domain.errors import DomainError
+    from ordi.i18n import message
+    from ordi.organisations.schemas import EMAIL_PATTERN
+    from ordi.organisations.service import create_admin
+
+    if not re.match(EMAIL_PATTERN, email) or len(email) > 254:
+        raise SystemExit(f"Adresse e-mail invalide : {email}")
+    if generate:
+        password = secrets.token_urlsafe(18)
+    else:
+        password = getpass.getpass("Mot de passe (12 caractères au moins) : ")
+        if getpass.getpass("Le même, encore une fois : ") != password:
+            raise SystemExit("Les deux mots de passe diffèrent.")
+    try:
+        user_id, new_org = asyncio.run(create_admin(email, password, full_name))
+    except DomainError as exc:
+        raise SystemExit(message(exc.key, "fr", **exc.params)) from None
+    if new_org:
+        print("Organisation de l'opérateur créée.")
+    print(f"Compte opérateur créé : {email} (n° {user_id}).")
+    if generate:
+        print(f"Mot de passe (affiché une seule fois) : {password}")
+
+
+def _rebuild_stats() -> str:
+    from ordi.stats.rebuild import rebuild
+
+    counts = asyncio.run(rebuild())
+    return "Statistiques recalculées depuis l'historique : " + ", ".join(f"{t} {n} ligne(s)" for t, n in counts.items())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="ordi", description="Ordi 2.0 — logistique")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -70,6 +107,11 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--port", type=int, default=int(os.environ.get("ORDI_PORT", "8000")))
         p.add_argument("--workers", type=int, default=1)
     sub.add_parser("purge", help="purger tout ce qui a dépassé sa durée de conservation (les workers le font aussi)")
+    admin = sub.add_parser("create-admin", help="créer le premier compte de l'opérateur (hors démo)")
+    admin.add_argument("email")
+    admin.add_argument("--name", default="", help="nom complet de la personne")
+    admin.add_argument("--generate", action="store_true", help="tirer un mot de passe au hasard et l'afficher une fois")
+    sub.add_parser("rebuild-stats", help="recalculer les cumuls du comité depuis l'historique")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -92,6 +134,10 @@ def main(argv: list[str] | None = None) -> None:
         _serve(args.host, args.port, args.workers)
     elif args.command == "purge":
         print(_purge())
+    elif args.command == "create-admin":
+        _create_admin(args.email, args.name, args.generate)
+    elif args.command == "rebuild-stats":
+        print(_rebuild_stats())
     sys.exit(0)
 
 

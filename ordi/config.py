@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ordi.domain.impact import ImpactFactor
@@ -56,13 +56,21 @@ class Settings:
     smtp_starttls: bool = True
     smtp_timeout_s: float = 30.0
     notification_retention_days: int = 180  # a notification is deleted this long after it was written
-    notification_lease_seconds: float = 60.0
-    privacy_log_retention_days: int = (
-        365  # the log of reads and rights of personal data  # a send not finished by then is taken back and tried again
-    )
+    notification_lease_seconds: float = 60.0  # a send not finished by then is taken back and tried again
+    privacy_log_retention_days: int = 365  # the log of reads and rights of personal data
     # Retention on a schedule (ordi.periodic): the purges run this often inside the workers.
     schedule_enabled: bool = True
     purge_every_seconds: float = 3600.0
+    # Accounts (ordi.auth): failed logins per account and per client address within a window; past
+    # `login_free_failures` each answer waits longer (base, doubling, capped), past a limit 429.
+    login_window_seconds: float = 900.0
+    login_free_failures: int = 3
+    login_account_limit: int = 10
+    login_address_limit: int = 100
+    login_delay_base_ms: int = 250
+    login_delay_max_ms: int = 4_000
+    password_hash_threads: int = 2  # argon2 computations at once per API process
+    password_reset_ttl_minutes: int = 60
 
     @property
     def is_sqlite(self) -> bool:
@@ -142,7 +150,22 @@ def load() -> Settings:
         privacy_log_retention_days=_positive_days("ORDI_PRIVACY_LOG_RETENTION_DAYS", 365),
         schedule_enabled=_bool(os.environ.get("ORDI_SCHEDULE"), default=True),
         purge_every_seconds=_positive_seconds("ORDI_PURGE_EVERY_SECONDS", 3600.0),
+        **_account_settings(),
     )
+
+
+def _account_settings() -> dict[str, Any]:
+    """The accounts' limits (README, « Comptes et connexions »)."""
+    return {
+        "login_window_seconds": _positive_seconds("ORDI_LOGIN_WINDOW_SECONDS", 900.0),
+        "login_free_failures": _positive_int("ORDI_LOGIN_FREE_FAILURES", 3),
+        "login_account_limit": _positive_int("ORDI_LOGIN_ACCOUNT_LIMIT", 10),
+        "login_address_limit": _positive_int("ORDI_LOGIN_ADDRESS_LIMIT", 100),
+        "login_delay_base_ms": _positive_int("ORDI_LOGIN_DELAY_BASE_MS", 250),
+        "login_delay_max_ms": _positive_int("ORDI_LOGIN_DELAY_MAX_MS", 4_000),
+        "password_hash_threads": _positive_int("ORDI_PASSWORD_HASH_THREADS", 2),
+        "password_reset_ttl_minutes": _positive_int("ORDI_PASSWORD_RESET_TTL_MINUTES", 60),
+    }
 
 
 def _positive_seconds(name: str, default: float) -> float:

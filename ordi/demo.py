@@ -10,6 +10,7 @@ from datetime import date
 from ordi.auth.passwords import hash_password
 from ordi.domain import geography
 from ordi.domain.lifecycle import Actor, OrgKind
+from ordi.domain.specs import Specs
 from ordi.donations import service as donations
 from ordi.donations.spreadsheet import DeviceItem
 from ordi.organisations.tables import Organisation, User
@@ -82,10 +83,10 @@ async def seed() -> bool:
     canope = await donations.declare(
         donor,
         [
-            DeviceItem("laptop", "Dell", "Latitude 5490", "DL5490-0001"),
-            DeviceItem("laptop", "Lenovo", "ThinkPad T480", "PF1ABC23"),
+            DeviceItem("laptop", "Dell", "Latitude 5490", "DL5490-0001", specs=Specs("Intel Core i5", 8, 256, "ssd")),
+            DeviceItem("laptop", "Lenovo", "ThinkPad T480", "PF1ABC23", specs=Specs(ram_gb=4, storage_kind="hdd")),
             DeviceItem("desktop", "HP", "EliteDesk 800 G3", "CZC7281XYZ"),
-            DeviceItem("monitor", "Dell", "P2219H", "CN0ABC12", has_storage=False),
+            DeviceItem("monitor", "Dell", "P2219H", "CN0ABC12", specs=Specs(screen_inches=22)),  # no storage
         ],
         pickup_address="Atelier Canopé 76, Rouen",
         pickup_postcode="76000",

@@ -30,6 +30,7 @@ STATE_NAMES: dict[str, tuple[str, str]] = {
     "returned": ("retourné", "returned"),
     "recycled": ("recyclé", "recycled"),
     "lost": ("perdu", "lost"),
+    "withdrawn": ("retiré par le donateur", "withdrawn by the donor"),
 }
 
 PICKUP_STATE_NAMES: dict[str, tuple[str, str]] = {
@@ -56,6 +57,9 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "lose": ("déclarer perdu", "report lost"),
     "label_printed": ("étiquette imprimée", "label printed"),
     "assign": ("confier à un atelier", "put a workshop in charge"),
+    "amend": ("modifier la déclaration", "edit the declaration"),
+    "withdraw": ("retirer du don", "withdraw from the donation"),
+    "correct": ("corriger une entrée", "correct an entry"),
 }
 
 CATEGORY_NAMES: dict[str, tuple[str, str]] = {
@@ -114,6 +118,26 @@ OVERALL_RESULT_NAMES: dict[str, tuple[str, str]] = {
     "not_erased": ("Données non effacées", "Data not erased"),
 }
 
+# --- device specs (ordi.domain.specs): storage kinds and operating system licences
+STORAGE_KIND_NAMES: dict[str, tuple[str, str]] = {
+    "hdd": ("disque dur", "hard disk"),
+    "ssd": ("SSD", "SSD"),
+    "nvme": ("SSD NVMe", "NVMe SSD"),
+    "emmc": ("mémoire eMMC", "eMMC memory"),
+    "hybrid": ("disque hybride", "hybrid drive"),
+    "other": ("autre stockage", "other storage"),
+    "none": ("sans stockage", "no storage"),
+}
+
+OS_LICENCE_NAMES: dict[str, tuple[str, str]] = {
+    "windows": ("licence Windows", "Windows licence"),
+    "macos": ("macOS", "macOS"),
+    "chromeos": ("ChromeOS", "ChromeOS"),
+    "linux": ("Linux (libre)", "Linux (free)"),
+    "other": ("autre système", "other system"),
+    "none": ("sans licence", "no licence"),
+}
+
 MESSAGES: dict[str, tuple[str, str]] = {
     # authentication and access
     "unauthenticated": ("Authentification requise.", "Authentication required."),
@@ -132,6 +156,67 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "transition_not_allowed": (
         "Action « {action} » impossible : l'appareil est à l'état « {state} ».",
         "Action '{action}' not allowed: the device is '{state}'.",
+    ),
+    # corrections and cancellations (issue 9, item 6)
+    "edit_after_collection": (
+        "L'appareil n'attend plus sa collecte (état « {state} ») : le donateur ne peut plus le modifier ni le "
+        "retirer ; l'atelier qui l'a en charge peut corriger sa fiche (entrée corrective).",
+        "The device is no longer waiting for collection ('{state}'): its donor may no longer edit or withdraw "
+        "it; the workshop in charge may correct its record (a correcting entry).",
+    ),
+    "correct_before_collection": (
+        "L'appareil n'a pas été collecté (état « {state} ») : rien à corriger ; avant la collecte, son donateur "
+        "modifie sa déclaration.",
+        "The device was not collected ('{state}'): nothing to correct; before collection its donor edits it.",
+    ),
+    "only_donor_edits": (
+        "Seul le donateur du don modifie, retire ou annule ce qu'il a déclaré.",
+        "Only the donation's donor edits, withdraws or cancels what it declared.",
+    ),
+    "only_workshop_corrects": (
+        "Seuls l'atelier qui a cet appareil en charge et l'opérateur corrigent sa fiche.",
+        "Only the workshop in charge of this device and the operator correct its record.",
+    ),
+    "edit_nothing": ("Indiquez au moins un champ à modifier.", "Give at least one field to change."),
+    "edit_value_invalid": ("Valeur invalide pour « {field} ».", "Invalid value for '{field}'."),
+    "edit_field_unknown": ("Champ inconnu : « {field} ».", "Unknown field: '{field}'."),
+    "edit_field_not_correctable": (
+        "« {field} » ne se corrige pas sur cette entrée (champs possibles : {allowed}).",
+        "'{field}' cannot be corrected on this entry (fields: {allowed}).",
+    ),
+    "reason_too_long": ("Le motif fait {max} caractères au plus.", "The reason is at most {max} characters."),
+    "correction_reason_required": (
+        "Une correction dit pourquoi : motif obligatoire ({max} caractères au plus).",
+        "A correction says why: a reason is required (at most {max} characters).",
+    ),
+    "correction_target_invalid": (
+        "L'entrée n° {corrects} n'est pas une entrée corrigeable de l'historique de cet appareil (seuls la "
+        "déclaration, les modifications du donateur, les reconditionnements et leurs corrections se corrigent).",
+        "Entry {corrects} is not a correctable entry of this device's history (only the declaration, the "
+        "donor's edits, refurbishments and their corrections can be corrected).",
+    ),
+    "correction_changes_nothing": (
+        "Ces valeurs sont déjà celles de l'entrée : rien à corriger.",
+        "These values are already the entry's: nothing to correct.",
+    ),
+    "already_corrected": (
+        "L'entrée n° {corrects} a déjà été corrigée (entrée n° {by}) : corrigez la dernière correction.",
+        "Entry {corrects} was already corrected (entry {by}): correct the last correction instead.",
+    ),
+    "serial_in_service": (
+        "Le numéro de série « {value} » est déjà porté par un appareil en service de la même marque.",
+        "Serial number '{value}' is already on a device in service of the same brand.",
+    ),
+    "donation_cancelled": ("Ce don a été annulé par son donateur.", "This donation was cancelled by its donor."),
+    "donation_collected": (
+        "{count} appareil(s) de ce don ont déjà été collectés : le don ne se modifie ni ne s'annule plus ; "
+        "retirez un à un les appareils encore déclarés.",
+        "{count} device(s) of this donation were already collected: it can no longer be edited or cancelled; "
+        "withdraw the devices still declared one by one.",
+    ),
+    "pickup_donations_cancelled": (
+        "Le donateur a annulé les dons de cet enlèvement : il n'y a rien à collecter (annulez l'enlèvement).",
+        "The donor cancelled this pickup's donations: there is nothing to collect (cancel the pickup).",
     ),
     "wipe_required": (
         "Cet appareil contient un support de stockage : un effacement certifié réussi est obligatoire avant.",
@@ -306,6 +391,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reason_required": ("Indiquez un motif.", "Give a reason."),
     # jobs and stats
     "period_invalid": ("La période est invalide : « from » doit précéder « to ».", "Invalid period."),
+    "stats_dimensions_unsupported": (
+        "Ces filtres et ce regroupement ne se combinent pas ({used}) : on croise la catégorie et la catégorie "
+        "de bénéficiaire avec l'une des familles atelier, région et département ; donateur et type de "
+        "donateur ; ou grade.",
+        "These filters and grouping do not combine ({used}): category and beneficiary category combine with "
+        "one family of workshop, région and département; donor and donor kind; or grade.",
+    ),
+    "stats_table_unknown": (
+        "Tableau inconnu : « {name} ». Tableaux disponibles : {known}.",
+        "Unknown table: '{name}'. Available tables: {known}.",
+    ),
     # asset labels and print jobs
     "label_format_unknown": (
         "Format d'étiquette inconnu : « {format} ». Formats disponibles : {known}.",
@@ -500,6 +596,83 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "La capacité d'un support est comprise entre 0 (exclu) et {max} Go.",
         "A medium's capacity lies between 0 (excluded) and {max} GB.",
     ),
+    # --- device specs and request minimums (ordi.domain.specs): line errors and 422 details alike
+    "spec_unknown": (
+        "caractéristique inconnue « {value} » (attendu : {allowed})",
+        "unknown spec '{value}' (expected: {allowed})",
+    ),
+    "spec_text": ("texte attendu, reçu « {value} »", "text expected, got '{value}'"),
+    "spec_cpu_too_long": ("processeur : {max} caractères au plus", "CPU: at most {max} characters"),
+    "spec_ram_gb": (
+        "mémoire vive (RAM) : un nombre de Go jusqu'à {max} attendu, reçu « {value} »",
+        "RAM: a number of GB up to {max} expected, got '{value}'",
+    ),
+    "spec_storage_gb": (
+        "stockage : un nombre entier de Go de {min} à {max} attendu, reçu « {value} »",
+        "storage: a whole number of GB from {min} to {max} expected, got '{value}'",
+    ),
+    "spec_screen_inches": (
+        "écran : une diagonale de {min} à {max} pouces attendue, reçu « {value} »",
+        "screen: a diagonal from {min} to {max} inches expected, got '{value}'",
+    ),
+    "spec_year": (
+        "année : de {min} à {max} attendue, reçu « {value} »",
+        "year: from {min} to {max} expected, got '{value}'",
+    ),
+    "spec_storage_kind": (
+        "type de stockage inconnu « {value} » (attendu : {allowed})",
+        "unknown storage kind '{value}' (expected: {allowed})",
+    ),
+    "spec_os_licence": (
+        "licence de système inconnue « {value} » (attendu : {allowed})",
+        "unknown operating system licence '{value}' (expected: {allowed})",
+    ),
+    "spec_storage_none": (
+        "stockage « aucun » : pas de capacité à indiquer, reçu « {value} » Go",
+        "storage 'none': no capacity to give, got {value} GB",
+    ),
+    "min_specs_list": (
+        "minimum « {field} » : une liste non vide attendue",
+        "minimum '{field}': a non-empty list expected",
+    ),
+    # accounts: sessions, passwords, reset links, brute force (ordi.auth)
+    "session_ended": (
+        "Cette session a pris fin (compte désactivé, mot de passe changé ou déconnexion partout) : reconnectez-vous.",
+        "This session has ended (account deactivated, password changed or logged out everywhere): log in again.",
+    ),
+    "login_locked": (
+        "Trop de tentatives de connexion : réessayez dans {seconds} secondes.",
+        "Too many login attempts: try again in {seconds} seconds.",
+    ),
+    "password_too_long": (
+        "Le mot de passe compte au plus 200 caractères.",
+        "The password must have at most 200 characters.",
+    ),
+    "password_too_common": (
+        "Ce mot de passe est trop courant (il figure dans les listes que les attaquants essaient "
+        "d'abord) : choisissez-en un autre, par exemple une phrase de plusieurs mots.",
+        "This password is too common (attackers try such lists first): choose another one, "
+        "for instance a phrase of several words.",
+    ),
+    "password_is_email": (
+        "Le mot de passe ne doit pas reprendre l'adresse e-mail.",
+        "The password must not repeat the e-mail address.",
+    ),
+    "current_password_wrong": ("Le mot de passe actuel est incorrect.", "The current password is wrong."),
+    "reset_link_invalid": (
+        "Ce lien de réinitialisation est invalide, expiré ou déjà utilisé : demandez-en un nouveau.",
+        "This reset link is invalid, expired or already used: ask for a new one.",
+    ),
+    "user_not_found": ("Personne introuvable.", "Person not found."),
+    "user_inactive": (
+        "Ce compte (ou son organisation) est désactivé : réactivez-le d'abord.",
+        "This account (or its organisation) is deactivated: reactivate it first.",
+    ),
+    "own_access_unchanged": (
+        "Vous ne pouvez pas désactiver ni changer votre propre accès : demandez-le à un autre responsable "
+        "ou à l'opérateur.",
+        "You may not deactivate or change your own access: ask another manager or the operator.",
+    ),
 }
 
 TITLES: dict[int, tuple[str, str]] = {
@@ -512,6 +685,7 @@ TITLES: dict[int, tuple[str, str]] = {
     413: ("Corps trop volumineux", "Content too large"),
     415: ("Type de contenu non pris en charge", "Unsupported media type"),
     422: ("Données invalides", "Unprocessable content"),
+    429: ("Trop de tentatives", "Too many requests"),
     500: ("Erreur interne", "Internal server error"),
     503: ("Service indisponible", "Service unavailable"),
 }
@@ -731,6 +905,96 @@ WORDS: dict[str, tuple[str, str]] = {
     "report.column.departement.short": ("Dépt", "Dept."),
     "report.column.beneficiary_category": ("Catégorie de bénéficiaire", "Beneficiary category"),
     "report.column.beneficiary_category.short": ("Bénéficiaire", "Beneficiary"),
+    # --- the committee's figures (ordi.stats) ---
+    "stats.stage.declared": ("Déclarés", "Declared"),
+    "stats.stage.collected": ("Enlevés", "Collected"),
+    "stats.stage.received": ("Réceptionnés", "Received"),
+    "stats.stage.wiped": ("Effacés", "Wiped"),
+    "stats.stage.wipe_failed": ("Effacements échoués", "Failed wipes"),
+    "stats.stage.refurbished": ("Reconditionnés", "Refurbished"),
+    "stats.stage.reserved": ("Réservés", "Reserved"),
+    "stats.stage.shipped": ("Expédiés", "Shipped"),
+    "stats.stage.delivered": ("Livrés", "Delivered"),
+    "stats.stage.redistributed": ("Remis aux bénéficiaires", "Handed over"),
+    "stats.stage.returned": ("Retournés", "Returned"),
+    "stats.stage.recycled": ("Recyclés", "Recycled"),
+    "stats.stage.lost": ("Perdus", "Lost"),
+    "stats.lead.declared_collected": ("Déclaration → enlèvement", "Declared → collected"),
+    "stats.lead.received_ready": ("Réception → prêt", "Received → ready"),
+    "stats.lead.ready_handed_over": ("Prêt → remis", "Ready → handed over"),
+    "stats.lead.approved_delivered": ("Demande approuvée → livraison", "Request approved → delivered"),
+    "stats.lead.request_decided": ("Demande → décision", "Request → decision"),
+    "stats.age.bucket": ("{low} à {high} jours", "{low} to {high} days"),
+    "stats.age.over": ("plus de {low} jours", "over {low} days"),
+    "stats.none": ("(aucun)", "(none)"),
+    "stats.table.stages": ("Volumes par étape", "Volumes per stage"),
+    "stats.table.series": ("Volumes par période", "Volumes per period"),
+    "stats.table.stock": ("Stock actuel", "Current stock"),
+    "stats.table.stock_age": ("Âge du stock depuis la dernière étape", "Stock age since the last step"),
+    "stats.table.lead_times": ("Délais (jours)", "Lead times (days)"),
+    "stats.table.reuse": ("Réemploi et effacements", "Reuse and wipes"),
+    "stats.table.beneficiaries": ("Remises par catégorie de bénéficiaire", "Hand-overs per beneficiary category"),
+    "stats.table.requests": ("Demandes des associations", "Associations' requests"),
+    "stats.table.impact": ("Impact et facteurs", "Impact and factors"),
+    "stats.table.groups": ("Chiffres par groupe", "Figures per group"),
+    "stats.small_cells.rule": (
+        "Toute case qui compte des personnes (bénéficiaires) et vaut de 1 à {limit} s'affiche « < {threshold} » ; "
+        "si une seule case d'un tableau est ainsi masquée, la plus petite autre case non nulle l'est aussi, "
+        "pour qu'aucune ne se déduise du total par soustraction. Un total inférieur à {threshold} n'est pas "
+        "publié. Avec un filtre ou un regroupement par catégorie de bénéficiaire, les remises ne figurent "
+        "que dans ces cases.",
+        "Every cell that counts people (beneficiaries) and is 1 to {limit} shows as '< {threshold}'; if only one "
+        "cell of a table is hidden so, the smallest other non-zero cell is hidden too, so that none can be "
+        "recovered from the total by subtraction. A total under {threshold} is not published. With a "
+        "beneficiary-category filter or grouping, hand-overs only appear in those cells.",
+    ),
+    "stats.method.stages": (
+        "Étapes enregistrées dans l'historique pendant la période, par action (un appareil retourné puis remis "
+        "deux fois compte deux remises).",
+        "Steps recorded in the history during the period, by action.",
+    ),
+    "stats.method.reuse": (
+        "Taux de réemploi = remis ÷ (remis + recyclés), chaque appareil compté une fois selon son dernier sort "
+        "de la période : remis puis retourné puis recyclé compte comme recyclé ; retourné ou perdu : ni l'un ni "
+        "l'autre. Le filtre de catégorie de bénéficiaire ne s'y applique pas.",
+        "Reuse rate = handed over ÷ (handed over + recycled), each device counted once by its last fate in the period.",
+    ),
+    "stats.method.lead_times": (
+        "Durées en jours entiers (arrondis à l'inférieur) des appareils arrivés à l'étape finale pendant la "
+        "période ; médiane et 90e centile au rang le plus proche.",
+        "Durations in whole days of the devices that reached the end step in the period; median and 90th "
+        "percentile by nearest rank.",
+    ),
+    "stats.method.stock": (
+        "Stock actuel (indépendant de la période) : appareils ni remis, ni recyclés, ni perdus ; âge depuis "
+        "leur dernière étape. Le filtre de catégorie de bénéficiaire ne s'y applique pas.",
+        "Current stock (whatever the period): devices neither handed over, recycled nor lost; age since "
+        "their last step.",
+    ),
+    "stats.method.dimensions": (
+        "Région et département : ceux de l'atelier en charge de l'appareil au moment de l'étape (du donateur "
+        "avant tout atelier). Donateur, atelier, catégorie et grade : ceux de l'appareil après l'étape.",
+        "Région and département: those of the workshop in charge of the device at the step (of the donor "
+        "before any workshop).",
+    ),
+    "stats.method.requests": (
+        "Demandes faites pendant la période (région et département de l'association, catégorie demandée ; "
+        "les autres filtres ne s'y appliquent pas) : appareils attribués ÷ demandés, attente jusqu'à la "
+        "décision.",
+        "Requests made in the period: devices allocated ÷ requested, wait until the decision.",
+    ),
+    "stats.method.impact": (
+        "Impact des appareils remis selon leur dernier sort de la période, par catégorie, avec les facteurs "
+        "et leurs sources ; heures d'insertion = minutes de travail des reconditionnements ÷ 60.",
+        "Impact of the devices handed over by their last fate in the period, per category; insertion "
+        "hours = refurbishment labour minutes ÷ 60.",
+    ),
+    "stats.method.source": (
+        "Chaque chiffre se recalcule depuis l'historique pseudonymisé (/api/v1/stats/events.csv) et les "
+        "demandes (/api/v1/stats/requests.csv).",
+        "Every figure can be recomputed from the pseudonymised history (/api/v1/stats/events.csv) and the "
+        "requests (/api/v1/stats/requests.csv).",
+    ),
 }
 
 
@@ -822,6 +1086,14 @@ def medium_result_name(result: str, lang: Lang = "fr") -> str:
 
 def overall_result_name(result: str, lang: Lang = "fr") -> str:
     return _name(OVERALL_RESULT_NAMES, result, lang)
+
+
+def storage_kind_name(kind: str, lang: Lang = "fr") -> str:
+    return _name(STORAGE_KIND_NAMES, kind, lang)
+
+
+def os_licence_name(licence: str, lang: Lang = "fr") -> str:
+    return _name(OS_LICENCE_NAMES, licence, lang)
 
 
 def word(key: str, lang: Lang = "fr", **params: Any) -> str:

@@ -19,8 +19,14 @@ PERSONAL: dict[str, str] = {
     "app_user.role": "comptes",
     "app_user.active": "comptes",
     "app_user.created_at": "comptes",
+    "app_user.token_version": "comptes",
     "api_key.user": "comptes",
     "api_key.name": "comptes",
+    "password_reset.user": "comptes",
+    "password_reset.token_hash": "comptes",
+    "password_reset.created_at": "comptes",
+    "password_reset.expires_at": "comptes",
+    "password_reset.used_at": "comptes",
     # who did what: the history names the person who acted
     "device_event.actor_user": "traces",
     "donation.declared_by": "traces",
@@ -87,11 +93,15 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
             "label_valid_from",
             "label_valid_until",
             "created_at",
+            "active",
         }
     ),
     "app_user": frozenset({"id", "organisation"}),
+    "password_reset": frozenset({"id", "channel"}),
     "api_key": frozenset({"id", "organisation", "prefix", "key_hash", "created_at", "revoked_at"}),
-    "donation": frozenset({"id", "reference", "donor", "pickup_postcode", "device_count", "created_at", "job"}),
+    "donation": frozenset(
+        {"id", "reference", "donor", "pickup_postcode", "device_count", "created_at", "job", "cancelled_at"}
+    ),
     "device": frozenset(
         {
             "id",
@@ -114,6 +124,15 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
             "event_count",
             "state_changed_at",
             "created_at",
+            # the specs a donor declares and a workshop confirms: the machine's, not a person's
+            "cpu",
+            "ram_gb",
+            "storage_gb",
+            "storage_kind",
+            "screen_inches",
+            "year",
+            "os_licence",
+            "specs_confirmed",
         }
     ),
     "device_event": frozenset(
@@ -129,13 +148,27 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
             "occurred_at",
             "idempotency_key",
             "request_sha256",
+            "corrects",
         }
     ),
     "beneficiary_contact": frozenset({"id"}),
     "equipment_request": frozenset(
         {"id", "association", "status", "reason", "decision_reason", "decided_at", "created_at"}
     ),
-    "request_item": frozenset({"id", "request", "category", "quantity", "allocated"}),
+    "request_item": frozenset({"id", "request", "category", "quantity", "allocated", "min_specs"}),
+    # the committee's rollups: counts by category, beneficiary category, workshop, donor, grade, day
+    "stats_count": frozenset(
+        {"id", "level", "grain", "day", "action", "outcome", "category", "beneficiary", "workshop", "donor"}
+        | {"grade", "n", "minutes"}
+    ),
+    "stats_stock": frozenset({"id", "level", "since", "state", "category", "donor", "grade", "workshop", "n"}),
+    "stats_lead": frozenset(
+        {"id", "level", "grain", "day", "metric", "category", "beneficiary", "workshop", "donor", "grade"}
+        | {"n", "days"}
+    ),
+    "stats_fate": frozenset(
+        {"id", "level", "grain", "day", "until", "fate", "category", "workshop", "donor", "grade", "n"}
+    ),
     "job": frozenset(
         {
             "id",

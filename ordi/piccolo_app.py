@@ -6,6 +6,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from ordi.auth.tables import PasswordReset
 from ordi.beneficiaries.tables import PersonalDataLog
 from ordi.certificates.tables import CertificateCounter, WipeCertificate, WipeToolReport
 from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
@@ -16,11 +17,13 @@ from ordi.organisations.tables import ApiKey, Organisation, User
 from ordi.periodic.tables import PeriodicRun
 from ordi.pickups.tables import CustodyReceipt, Pickup, PickupDonation
 from ordi.requests.tables import EquipmentRequest, RequestItem
+from ordi.stats.tables import ROLLUP_TABLES
 
 TABLES = [
     Organisation,
     User,
     ApiKey,
+    PasswordReset,
     Donation,
     Device,
     DeviceEvent,
@@ -35,6 +38,7 @@ TABLES = [
     Pickup,
     PickupDonation,
     CustodyReceipt,
+    *ROLLUP_TABLES,
     Notification,
     NotificationPreference,
     PeriodicRun,

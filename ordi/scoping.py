@@ -16,6 +16,7 @@ from ordi.domain.lifecycle import Actor, OrgKind
 from ordi.donations.tables import Donation
 from ordi.jobs.tables import Job
 from ordi.notifications.tables import Notification
+from ordi.organisations.tables import User
 from ordi.pickups.tables import Pickup, PickupDonation
 from ordi.requests.tables import EquipmentRequest
 
@@ -111,6 +112,14 @@ def jobs(actor: Actor) -> Any:
     return Job.organisation == actor.organisation_id
 
 
+def people(actor: Actor) -> Any | None:
+    """Filter on `User` (None: everyone): the operator sees every person, anyone else the people
+    of their own organisation (a manager manages them, a member sees them); others are 404."""
+    if actor.kind is OrgKind.OPERATOR:
+        return None
+    return User.organisation == actor.organisation_id
+
+
 def combine(scope: Any | None, condition: Any) -> Any:
     return condition if scope is None else (condition & scope)
 
@@ -161,3 +170,12 @@ def warranty_contact_readable(actor: Actor, recorded_by: int) -> bool:
     not another association, not the workshop, not the committee, not even the operator (who
     serves the beneficiary's rights through `ordi.beneficiaries`, each act logged)."""
     return actor.kind is OrgKind.ASSOCIATION and actor.organisation_id == recorded_by
+
+
+def record_editable(actor: Actor, donor_id: int) -> bool:
+    """A declared device's or a donation's edit (`PATCH`/`DELETE`): its donor, and the operator (who
+    sees everything, and is then refused: 403); anyone else, a workshop in charge included, learns
+    nothing of it (404)."""
+    if actor.kind is OrgKind.OPERATOR:
+        return True
+    return actor.kind is OrgKind.DONOR and donor_id == actor.organisation_id

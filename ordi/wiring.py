@@ -11,6 +11,7 @@ import-linter contract says so).
 from __future__ import annotations
 
 from ordi import privacy
+from ordi.auth import resets
 from ordi.beneficiaries import service as beneficiaries
 from ordi.certificates import service as certificates
 from ordi.config import get_settings
@@ -56,6 +57,8 @@ def _notifications_and_retention() -> None:
     hooks.on_step(Action.RETURN, beneficiaries.on_step)
     hooks.on_step(Action.RECYCLE, beneficiaries.on_step)
     notification_delivery.set_sender(enqueue_notification)
+    resets.on_reset_link(notification_events.password_reset_link)  # a link asked for by e-mail is mailed
+    privacy.register_purge("password_reset_links", resets.purge_expired)
     periodic.register("retention", lambda: get_settings().purge_every_seconds, privacy.purge_expired)
     periodic.register("label_expiry", lambda: LABEL_CHECK_SECONDS, notification_events.labels_expiring)
     periodic.register(

@@ -42,6 +42,9 @@ os.environ["ORDI_SCHEDULE"] = "0"  # periodic purges would race the tests; tests
 os.environ["ORDI_ENV"] = "test"
 os.environ["ORDI_PUBLIC_URL"] = "https://ordi.test"
 os.environ.pop("ORDI_SIGNING_KEY", None)
+# Failed logins are slowed down (ordi.auth.throttle): by milliseconds in tests, not seconds.
+os.environ.setdefault("ORDI_LOGIN_DELAY_BASE_MS", "1")
+os.environ.setdefault("ORDI_LOGIN_DELAY_MAX_MS", "20")
 
 pytest_plugins = ["tests.fixtures"]
 

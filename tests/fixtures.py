@@ -56,6 +56,9 @@ async def db(schema: None) -> AsyncIterator[None]:
             for table in _TABLES:
                 await Organisation.raw(f"DELETE FROM {table}")  # noqa: S608
     assert engine() is not None
+    from ordi.auth import throttle
+
+    await throttle.clear()  # and no failed login counted by an earlier test
     yield
 
 

@@ -15,6 +15,25 @@ class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
     password: Annotated[str, msgspec.Meta(max_length=200, examples=["ordi-demo-2026"])]
 
 
+Password = Annotated[str, msgspec.Meta(max_length=200, examples=["une phrase de passe assez longue"])]
+
+
+class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
+    current_password: Annotated[str, msgspec.Meta(max_length=200)]
+    #: 12 characters at least, not a common password, not the e-mail address.
+    new_password: Password
+
+
+class PasswordResetRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: Annotated[str, msgspec.Meta(max_length=254, examples=["atelier@demo.ordi2.fr"])]
+
+
+class PasswordResetConfirm(msgspec.Struct, forbid_unknown_fields=True):
+    #: The `jeton` of the link.
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    new_password: Password
+
+
 class TokenResponse(msgspec.Struct):
     access_token: str
     expires_in: int

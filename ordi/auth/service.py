@@ -1,4 +1,9 @@
-"""Logging in, API keys, and turning credentials into an Actor."""
+"""Logging in, API keys, turning credentials into an Actor, and ending sessions.
+
+A token carries the person's token version; every request compares it with the person's row (one
+indexed read, no cache: a cache in one API process would outlive a deactivation made on another).
+Raising the version (deactivation, logout-all, a new password or role) ends every session at once.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from ordi.auth.passwords import verify_password
-from ordi.auth.tokens import API_KEY_PREFIX, hash_api_key, issue_token, new_api_key, read_token
-from ordi.db import write_transaction
+from ordi.auth import throttle
+from ordi.auth.passwords import check_password, hash_password_async, verify_password_async
+from ordi.auth.tables import PasswordReset
+from ordi.auth.tokens import API_KEY_PREFIX, hash_api_key, issue_token, new_api_key, read_token_version
+from ordi.db import fetch_row, write_transaction
 from ordi.domain.errors import Forbidden, NotFound, Unauthenticated
 from ordi.domain.lifecycle import Actor, OrgKind
 from ordi.organisations.tables import ApiKey, Organisation, User
@@ -31,18 +38,35 @@ _ACTOR_COLUMNS = (
     User.role,
     User.password_hash,
     User.active,
+    User.token_version,
+    User.organisation.active,
     User.organisation.kind,
     User.organisation.label_valid_from,
     User.organisation.label_valid_until,
 )
 
 
-async def login(email: str, password: str) -> tuple[str, int]:
-    row = await User.select(*_ACTOR_COLUMNS).where(User.email == email.strip().lower()).first()
-    ok = verify_password(row["password_hash"] if row else None, password)
-    if not row or not ok or not row["active"]:
+async def login(email: str, password: str, address: str | None) -> tuple[str, int]:
+    """A token for the right password of an active person of an active organisation; failures are
+    counted per account and address (`ordi.auth.throttle`), unknown addresses alike."""
+    email = email.strip().lower()
+    attempt = await throttle.begin(email, address)
+    row = await User.select(*_ACTOR_COLUMNS).where(User.email == email).first()
+    ok = await verify_password_async(row["password_hash"] if row else None, password)
+    if not row or not ok or not row["active"] or not row["organisation.active"]:
         raise Unauthenticated("bad_credentials")
-    return issue_token(_actor_from_row(row))
+    await throttle.succeeded(attempt)
+    return issue_token(_actor_from_row(row), row["token_version"])
+
+
+#: The hot path of every request with a token: written once as SQL (`ordi.db.fetch_row`).
+_CURRENT_VERSION = "SELECT token_version, active FROM app_user WHERE id = {}"
+
+
+async def _check_current(user_id: int, version: int) -> None:
+    row = await fetch_row(_CURRENT_VERSION, user_id)
+    if row is None or not row["active"] or int(row["token_version"]) != version:
+        raise Unauthenticated("session_ended")
 
 
 async def actor_from_credentials(authorization: str | None, api_key: str | None) -> Actor:
@@ -54,7 +78,9 @@ async def actor_from_credentials(authorization: str | None, api_key: str | None)
         return await _actor_from_api_key(api_key or token or "")
     if not token:
         raise Unauthenticated("unauthenticated")
-    return read_token(token)
+    actor, version = read_token_version(token)
+    await _check_current(actor.user_id, version)
+    return actor
 
 
 async def _actor_from_api_key(key: str) -> Actor:
@@ -65,6 +91,7 @@ async def _actor_from_api_key(key: str) -> Actor:
             ApiKey.user.role.as_alias("role"),
             ApiKey.user.active.as_alias("active"),
             ApiKey.revoked_at,
+            ApiKey.organisation.active,
             ApiKey.organisation.kind,
             ApiKey.organisation.label_valid_from,
             ApiKey.organisation.label_valid_until,
@@ -72,7 +99,7 @@ async def _actor_from_api_key(key: str) -> Actor:
         .where(ApiKey.key_hash == hash_api_key(key))
         .first()
     )
-    if not row or row["revoked_at"] is not None or not row["active"]:
+    if not row or row["revoked_at"] is not None or not row["active"] or not row["organisation.active"]:
         raise Unauthenticated("api_key_invalid")
     # A bench station scans and records steps; it never manages people or keys.
     return replace(_actor_from_row(row), is_manager=False)
@@ -131,6 +158,52 @@ async def whoami(actor: Actor) -> dict[str, Any]:
 async def actor_for_user(user_id: int) -> Actor:
     """The actor a background job acts as: the person who started it, as they are now."""
     row = await User.select(*_ACTOR_COLUMNS).where(User.id == user_id).first()
-    if row is None or not row["active"]:
+    if row is None or not row["active"] or not row["organisation.active"]:
         raise Unauthenticated("unauthenticated")
     return _actor_from_row(row)
+
+
+async def end_sessions(user_ids: Any) -> None:
+    """Every token of these people stops working on the next request, on every API process.
+
+    `user_ids`: a condition on `User` (one person, or everyone of an organisation); called inside
+    the caller's write transaction, so the change and the end of the sessions commit together.
+    """
+    await User.update({User.token_version: User.token_version + 1}).where(user_ids)
+
+
+async def logout_all(actor: Actor) -> None:
+    async with write_transaction():
+        await end_sessions(User.id == actor.user_id)
+
+
+async def verify_own_password(actor: Actor, password: str, address: str | None) -> dict[str, Any]:
+    """The caller's row, once `password` is proved theirs (counted like a login: a stolen token
+    is not a way to guess the password behind it)."""
+    row = await User.select(User.id, User.email, User.password_hash).where(User.id == actor.user_id).first()
+    if row is None:
+        raise Unauthenticated("session_ended")
+    attempt = await throttle.begin(row["email"], address)
+    if not await verify_password_async(row["password_hash"], password):
+        raise Forbidden("current_password_wrong")
+    await throttle.succeeded(attempt)
+    return row
+
+
+async def change_password(actor: Actor, current: str, new: str, address: str | None) -> tuple[str, int]:
+    """A new password (the current one required); every other session ends, this one gets a new token."""
+    email = (await User.select(User.email).where(User.id == actor.user_id).first() or {}).get("email", "")
+    check_password(new, email)
+    await verify_own_password(actor, current, address)
+    version = await set_password(actor.user_id, await hash_password_async(new))
+    return issue_token(actor, version)
+
+
+async def set_password(user_id: int, password_hash: str) -> int:
+    """Store a new hash, end every session, forget the unused reset links; the new token version."""
+    async with write_transaction():
+        await User.update({User.password_hash: password_hash}).where(User.id == user_id)
+        await end_sessions(User.id == user_id)
+        await PasswordReset.delete().where((PasswordReset.user == user_id) & PasswordReset.used_at.is_null())
+        row = await User.select(User.token_version).where(User.id == user_id).first()
+    return int(row["token_version"]) if row else 0

@@ -18,8 +18,9 @@ API_KEY_PREFIX = "ordi_"
 _ALGORITHM = "HS256"
 
 
-def issue_token(actor: Actor) -> tuple[str, int]:
-    """A token that carries who the caller is, so the hot paths need no lookup to know it."""
+def issue_token(actor: Actor, version: int = 0) -> tuple[str, int]:
+    """A token that carries who the caller is, so the hot paths need no lookup to know it, and
+    the person's token version: one indexed read per request tells whether it still holds."""
     settings = get_settings()
     now = int(time.time())
     claims = {
@@ -29,6 +30,7 @@ def issue_token(actor: Actor) -> tuple[str, int]:
         "mgr": actor.is_manager,
         "lf": actor.label_valid_from.isoformat() if actor.label_valid_from else None,
         "lu": actor.label_valid_until.isoformat() if actor.label_valid_until else None,
+        "ver": version,
         "iat": now,
         "exp": now + settings.token_ttl_seconds,
     }
@@ -37,14 +39,21 @@ def issue_token(actor: Actor) -> tuple[str, int]:
 
 def read_token(token: str) -> Actor:
     """The actor of a valid, unexpired token (verified once per process, then from a small cache)."""
-    actor, expires_at = _verified(token)
+    return read_token_version(token)[0]
+
+
+def read_token_version(token: str) -> tuple[Actor, int]:
+    """The actor and token version of a valid, unexpired token. The caller still compares the
+    version with the person's (`ordi.auth.service`): the cache here holds only what the signature
+    proves, never whether the person may still use it."""
+    actor, expires_at, version = _verified(token)
     if expires_at <= time.time():
         raise Unauthenticated("token_invalid")
-    return actor
+    return actor, version
 
 
 @lru_cache(maxsize=4096)
-def _verified(token: str) -> tuple[Actor, int]:
+def _verified(token: str) -> tuple[Actor, int, int]:
     # A station scans all day with one token: verifying its HMAC once is enough. Invalid tokens
     # raise, and lru_cache never stores an exception.
     try:
@@ -57,7 +66,7 @@ def _verified(token: str) -> tuple[Actor, int]:
             label_valid_from=date.fromisoformat(claims["lf"]) if claims.get("lf") else None,
             label_valid_until=date.fromisoformat(claims["lu"]) if claims.get("lu") else None,
         )
-        return actor, int(claims["exp"])
+        return actor, int(claims["exp"]), int(claims.get("ver", 0))
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
         raise Unauthenticated("token_invalid") from exc
 

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import Controller, delete, get, patch, post
 from litestar.openapi.spec import Example
 from litestar.params import Body, Parameter
 
-from ordi.devices import service
-from ordi.devices.schemas import DeviceOut, DevicePage, EventPage, EventRequest, EventResult, StateName
+from ordi.devices import corrections, service
+from ordi.devices.schemas import (
+    CorrectionIn,
+    DeviceEditIn,
+    DeviceOut,
+    DevicePage,
+    EditResult,
+    EventPage,
+    EventRequest,
+    EventResult,
+    StateName,
+)
 from ordi.domain.lifecycle import Actor
 from ordi.donations.spreadsheet import CATEGORIES
 from ordi.http.openapi import documented, json_response
@@ -37,6 +47,7 @@ _EXAMPLES = [
             "os": "Linux Mint 22",
             "checks": ["batterie"],
             "labour_minutes": 90,
+            "specs": {"ram_gb": 8, "storage_gb": 256, "storage_kind": "ssd", "os_licence": "linux"},
         },
     ),
     Example(
@@ -48,6 +59,19 @@ _EXAMPLES = [
     ),
 ]
 
+
+_EDIT_EXAMPLES = [Example(summary="Numéro de série corrigé", value={"serial_number": "PF1ABC24"})]
+_CORRECTION_EXAMPLES = [
+    Example(
+        summary="Grade d'un reconditionnement",
+        value={"corrects": 42, "reason": "Rayure non vue à l'établi", "changes": {"grade": "B"}},
+    ),
+    Example(
+        summary="Modèle déclaré",
+        value={"corrects": 40, "reason": "Étiquette du fabricant relue", "changes": {"model": "ThinkPad T490"}},
+    ),
+]
+Reason = Annotated[str, Parameter(max_length=500, description="Motif (facultatif), gardé dans l'historique")]
 
 CategoryFilter = Annotated[str | None, Parameter(max_length=20, examples=[Example(value=c) for c in CATEGORIES])]
 
@@ -103,3 +127,54 @@ class DeviceController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> EventResult:
         return await service.perform(actor, tag, data, idempotency_key, lang)
+
+    # --- correct and cancel (issue 9, item 6) -----------------------------------------------
+
+    @patch(
+        "/{tag:str}",
+        summary="Modifier un appareil déclaré (donateur, avant la collecte)",
+        description="Les champs donnés changent (`category`, `brand`, `model`, `serial_number`), les autres "
+        "restent ; chaque modification est une entrée `amend` de l'historique. Après la collecte : 409 (l'atelier "
+        "chargé corrige par `POST …/corrections`). Seul le donateur du don : 404 pour les autres.",
+        **documented(404, 409, 422, responses={200: json_response(EditResult, "L'appareil et l'entrée ajoutée")}),
+    )
+    async def amend(
+        self, actor: Actor, lang: str, tag: PathText, data: Annotated[DeviceEditIn, Body(examples=_EDIT_EXAMPLES)]
+    ) -> EditResult:
+        return await corrections.amend(actor, tag, data, lang)
+
+    @delete(
+        "/{tag:str}",
+        status_code=200,
+        summary="Retirer un appareil déclaré de son don (donateur, avant la collecte)",
+        description="L'appareil passe à l'état `withdrawn` (entrée `withdraw` de l'historique, qui reste) : il ne "
+        "compte plus dans le stock déclaré et ne peut plus être collecté. Après la collecte : 409.",
+        **documented(404, 409, 422, responses={200: json_response(EventResult, "L'entrée et l'appareil retiré")}),
+    )
+    async def withdraw(self, actor: Actor, lang: str, tag: PathText, reason: Reason = "") -> EventResult:
+        return await corrections.withdraw(actor, tag, reason, lang)
+
+    @post(
+        "/{tag:str}/corrections",
+        summary="Corriger une entrée de l'historique (atelier chargé ou opérateur, après la collecte)",
+        description="Une entrée corrective : `corrects` (l'identifiant de l'entrée corrigée, qui reste), `reason`, "
+        "et les bonnes valeurs (`changes`) — champs déclarés pour une déclaration, `grade` et "
+        "`labour_minutes` pour un reconditionnement. L'appareil et les chiffres prennent les valeurs "
+        "corrigées. Une entrée déjà corrigée se corrige par sa dernière correction (409 sinon). "
+        "En-tête `Idempotency-Key` pour rejouer sans doublon.",
+        **documented(
+            404,
+            409,
+            422,
+            responses={201: json_response(EventResult, "L'entrée corrective et l'appareil après elle")},
+        ),
+    )
+    async def correct(
+        self,
+        actor: Actor,
+        lang: str,
+        tag: PathText,
+        data: Annotated[CorrectionIn, Body(examples=_CORRECTION_EXAMPLES)],
+        idempotency_key: IdempotencyKey = None,
+    ) -> EventResult:
+        return await corrections.correct(actor, tag, data, idempotency_key, lang)

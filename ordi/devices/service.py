@@ -13,9 +13,10 @@ import hmac
 import random
 import sqlite3
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import msgspec
@@ -25,9 +26,9 @@ from ordi.clock import now, today
 from ordi.config import get_settings
 from ordi.db import is_postgres, write_transaction
 from ordi.devices import hooks, ledger
-from ordi.devices.schemas import DeviceOut, EventOut, EventRequest, EventResult, HandOver
+from ordi.devices.schemas import DeviceOut, EventOut, EventRequest, EventResult, HandOver, SpecsOut
 from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
-from ordi.domain import asset_tags, geography
+from ordi.domain import asset_tags, geography, specs
 from ordi.domain.errors import InvalidRecord, NotFound
 from ordi.domain.lifecycle import (
     OPTIONAL_RECORD_TYPES,
@@ -47,6 +48,8 @@ from ordi.i18n import state_name
 from ordi.organisations.tables import Organisation
 from ordi.paging import Page, PageRequest
 
+T = TypeVar("T")
+
 
 def public_url(tag: str) -> str:
     """The label's URL: upper case so that the QR stays in alphanumeric mode (PRODUCT.md §4)."""
@@ -65,6 +68,7 @@ def device_out(row: dict[str, Any], lang: str = "fr") -> DeviceOut:
         has_storage=row["has_storage"],
         data_cleared=row["data_cleared"],
         grade=row["grade"],
+        specs=specs_out(row),
         donation_id=row["donation"],
         donor_id=row["donor"],
         custodian_id=row["custodian"],
@@ -73,6 +77,19 @@ def device_out(row: dict[str, Any], lang: str = "fr") -> DeviceOut:
         state_changed_at=row["state_changed_at"],
         url=public_url(row["asset_tag"]),
     )
+
+
+def specs_out(row: dict[str, Any]) -> SpecsOut:
+    return SpecsOut(**specs.from_row(row).as_dict(), confirmed=bool(row["specs_confirmed"]))
+
+
+def confirmed_specs(row: dict[str, Any], record: Record | None) -> dict[str, Any]:
+    """The spec columns a refurbishment rewrites: each field the workshop gives replaces the
+    declared one, the others stay, and the specs are confirmed; nothing without `specs`."""
+    if not isinstance(record, RefurbishRecord) or record.specs is None:
+        return {}
+    found = specs.validate(record.specs, today().year)
+    return {**specs.from_row(row).merged(found).as_dict(), "specs_confirmed": True}
 
 
 def event_out(row: dict[str, Any]) -> EventOut:
@@ -90,6 +107,7 @@ def event_out(row: dict[str, Any]) -> EventOut:
         actor_organisation_id=row["actor_organisation"],
         actor_user_id=row["actor_user"],
         payload=payload,
+        corrects=row.get("corrects"),
     )
 
 
@@ -218,17 +236,22 @@ _LOCK_RETRY_S = (0.01, 0.02, 0.05, 0.1, 0.2)
 
 
 async def _perform_when_free(*args: Any) -> EventResult:
+    return await when_free(lambda nowait: _perform(*args, nowait=nowait))
+
+
+async def when_free(operation: Callable[[bool], Awaitable[T]]) -> T:
     """A step on a row that another transaction holds waits *without* holding a connection: the
-    row is asked for with NOWAIT, and on refusal the connection goes back to the pool while this
-    request sleeps a little; so forty requests queued on one device leave the pool to everyone
-    else. Past `ORDI_DB_LOCK_TIMEOUT_MS` the last refusal is raised (503, `ordi.http.problems`)."""
+    row is asked for with NOWAIT (`operation(True)`), and on refusal the connection goes back to
+    the pool while this request sleeps a little; so forty requests queued on one device leave the
+    pool to everyone else. Past `ORDI_DB_LOCK_TIMEOUT_MS` the last refusal is raised (503,
+    `ordi.http.problems`). Every write on one device row goes through here (steps, edits, corrections)."""
     if not is_postgres():
-        return await _perform(*args, nowait=False)  # SQLite: the IMMEDIATE transaction queues writers
+        return await operation(False)  # SQLite: the IMMEDIATE transaction queues writers
     deadline = time.monotonic() + get_settings().db_lock_timeout_ms / 1000
     attempt = 0
     while True:
         try:
-            return await _perform(*args, nowait=True)
+            return await operation(True)
         except asyncpg.exceptions.LockNotAvailableError:
             pause = _LOCK_RETRY_S[min(attempt, len(_LOCK_RETRY_S) - 1)] * random.uniform(0.5, 1.5)
             if time.monotonic() + pause > deadline:
@@ -320,6 +343,7 @@ async def apply_locked(
         "association": after.association_id,
         "request": request_id,
         "grade": record.grade if isinstance(record, RefurbishRecord) else row["grade"],
+        **confirmed_specs(row, record),
         "event_count": seq,
         "state_changed_at": at if decision.to_state is not decision.from_state else row["state_changed_at"],
     }
@@ -336,7 +360,7 @@ async def apply_locked(
         idempotency_key=idempotency_key,
         request_sha256=request_sha256,
     )
-    event_id = await ledger.record_step(entry, device)
+    event_id = await ledger.record_step(entry, device, before=row)
     await hooks.run(
         hooks.StepRecorded(
             event_id=event_id,

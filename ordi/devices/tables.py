@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from piccolo.columns import (
     JSONB,
+    BigInt,
     BigSerial,
     Boolean,
     DoublePrecision,
@@ -50,13 +51,24 @@ class Device(Table, tablename="device"):
     event_count = Integer(default=0)
     state_changed_at = Timestamptz(default=TimestamptzNow())
     created_at = Timestamptz(default=TimestamptzNow())
+    # --- specs (`ordi.domain.specs`): declared by the donor, confirmed at refurbishment; null is
+    # "nobody said". ram_gb and storage_kind are what request minimums filter most.
+    cpu = Varchar(length=200, null=True, default=None)
+    ram_gb = DoublePrecision(null=True, default=None)
+    storage_gb = Integer(null=True, default=None)
+    storage_kind = Varchar(length=10, null=True, default=None)
+    screen_inches = DoublePrecision(null=True, default=None)
+    year = Integer(null=True, default=None)
+    os_licence = Varchar(length=10, null=True, default=None)
+    specs_confirmed = Boolean(default=False)
 
 
 class DeviceEvent(Table, tablename="device_event"):
     """One step of a device's journey. Never updated, never deleted: every key restricts deletes.
 
-    Raw-SQL indexes (see the migrations): unique (device, seq), and unique (actor_organisation,
-    idempotency_key) WHERE idempotency_key IS NOT NULL, which holds only the keyed rows.
+    Raw-SQL indexes (see the migrations): unique (device, seq), unique (actor_organisation,
+    idempotency_key) WHERE idempotency_key IS NOT NULL, which holds only the keyed rows, and unique
+    (corrects) WHERE corrects IS NOT NULL, which holds only the correcting events.
     """
 
     id = BigSerial(primary_key=True)
@@ -74,6 +86,10 @@ class DeviceEvent(Table, tablename="device_event"):
     idempotency_key = Varchar(length=100, null=True, default=None)
     #: On keyed steps only: what the key was sent with (a replay with another request is refused).
     request_sha256 = Varchar(length=64, null=True, default=None)
+    #: On a correcting event only: the entry of the same device it corrects (kept as it was). Unique
+    #: where not null (raw index `device_event_corrects`): an entry is corrected once, so two
+    #: corrections of it at once never both succeed; a later one corrects the last correction.
+    corrects = BigInt(null=True, default=None)
 
 
 class BeneficiaryContact(Table, tablename="beneficiary_contact"):

@@ -48,3 +48,11 @@ class InvalidImport(DomainError):
     def __init__(self, key: str, errors: list[dict[str, Any]], **params: Any) -> None:
         super().__init__(key, **params)
         self.errors = errors
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed attempts for this account or address: try again in `retry_after` seconds."""
+
+    def __init__(self, key: str, retry_after: int, **params: Any) -> None:
+        super().__init__(key, seconds=retry_after, **params)
+        self.retry_after = retry_after

@@ -15,7 +15,9 @@ from enum import StrEnum
 
 from ordi.domain.errors import Forbidden, InvalidRecord, TransitionNotAllowed
 from ordi.domain.records import (
+    AmendRecord,
     AssignRecord,
+    CorrectionRecord,
     HandOverRecord,
     LossRecord,
     ReceiveRecord,
@@ -24,6 +26,7 @@ from ordi.domain.records import (
     RefurbishRecord,
     ReserveRecord,
     WipeRecord,
+    WithdrawRecord,
 )
 
 
@@ -40,9 +43,11 @@ class State(StrEnum):
     RETURNED = "returned"
     RECYCLED = "recycled"
     LOST = "lost"
+    #: Removed by its donor before collection (the device, or its whole donation cancelled).
+    WITHDRAWN = "withdrawn"
 
 
-TERMINAL_STATES = frozenset({State.RECYCLED, State.LOST})
+TERMINAL_STATES = frozenset({State.RECYCLED, State.LOST, State.WITHDRAWN})
 
 
 class Action(StrEnum):
@@ -64,6 +69,11 @@ class Action(StrEnum):
     #: Not a step either: a workshop is put in charge of collecting a declared device (a pickup
     #: claimed or assigned), or no longer (cancelled). It changes who may see and collect it.
     ASSIGN = "assign"
+    #: The donor's edits before collection (`PATCH`/`DELETE` of a declared device or donation) and
+    #: the workshop's or operator's correcting events after it: see EDIT_ACTIONS.
+    AMEND = "amend"
+    WITHDRAW = "withdraw"
+    CORRECT = "correct"
 
 
 class OrgKind(StrEnum):
@@ -80,11 +90,15 @@ RECORD_ONLY_ACTIONS: frozenset[Action] = frozenset({Action.LABEL_PRINTED})
 
 #: Entries that change the projection without moving the device: recorded with from_state ==
 #: to_state by their own services (pickups), replayed by `fold`, skipped by the figures.
-STAY_ACTIONS: frozenset[Action] = frozenset({Action.ASSIGN})
+STAY_ACTIONS: frozenset[Action] = frozenset({Action.ASSIGN, Action.AMEND, Action.CORRECT})
+
+#: Edits of the record, asked for through their own calls (`PATCH`/`DELETE /devices/{tag}`,
+#: `DELETE /donations/{id}`, `POST /devices/{tag}/corrections`), never as a bench step.
+EDIT_ACTIONS: frozenset[Action] = frozenset({Action.AMEND, Action.WITHDRAW, Action.CORRECT})
 
 #: Actions a client may ask for through `POST /devices/{tag}/events` (declare comes with the donation).
 CLIENT_ACTIONS: tuple[Action, ...] = tuple(
-    a for a in Action if a is not Action.DECLARE and a not in RECORD_ONLY_ACTIONS | STAY_ACTIONS
+    a for a in Action if a is not Action.DECLARE and a not in RECORD_ONLY_ACTIONS | STAY_ACTIONS | EDIT_ACTIONS
 )
 
 # from-state -> to-state for each action. `wipe` maps received -> wiped when it passes; a failed
@@ -108,6 +122,17 @@ TRANSITIONS: dict[Action, dict[State, State]] = {
     Action.LOSE: {s: State.LOST for s in State if s not in TERMINAL_STATES},
     Action.LABEL_PRINTED: {},  # history only: never a transition (see RECORD_ONLY_ACTIONS)
     Action.ASSIGN: {State.DECLARED: State.DECLARED},
+    Action.AMEND: {State.DECLARED: State.DECLARED},
+    Action.WITHDRAW: {State.DECLARED: State.WITHDRAWN},
+    # After collection, whatever became of the device (a recycled one's grade may be wrong too).
+    Action.CORRECT: {s: s for s in State if s not in (State.DECLARED, State.WITHDRAWN)},
+}
+
+#: Why an edit is refused in the device's state, in the caller's words (409).
+EDIT_REFUSALS: dict[Action, str] = {
+    Action.AMEND: "edit_after_collection",
+    Action.WITHDRAW: "edit_after_collection",
+    Action.CORRECT: "correct_before_collection",
 }
 
 #: The record each action carries; actions missing here carry none (an optional note).
@@ -119,10 +144,12 @@ RECORD_TYPES: dict[Action, type[Record]] = {
     Action.HAND_OVER: HandOverRecord,
     Action.LOSE: LossRecord,
     Action.ASSIGN: AssignRecord,
+    Action.AMEND: AmendRecord,
+    Action.CORRECT: CorrectionRecord,
 }
 
 #: Records an action may carry but does not need.
-OPTIONAL_RECORD_TYPES: dict[Action, type[Record]] = {Action.RECEIVE: ReceiveRecord}
+OPTIONAL_RECORD_TYPES: dict[Action, type[Record]] = {Action.RECEIVE: ReceiveRecord, Action.WITHDRAW: WithdrawRecord}
 
 #: The hard rule of §3: these steps need a passed wipe (or destroyed media) first, with the reason.
 NEEDS_CLEARED_DATA: dict[Action, str] = {
@@ -197,7 +224,8 @@ def decide(device: DeviceFacts, actor: Actor, action: Action, record: Record | N
     _check_actor(device, actor, action, today)
     targets = TRANSITIONS[action]
     if device.state not in targets:
-        raise TransitionNotAllowed("transition_not_allowed", action=action.value, state=device.state.value)
+        key = EDIT_REFUSALS.get(action, "transition_not_allowed")
+        raise TransitionNotAllowed(key, action=action.value, state=device.state.value)
     to_state = targets[device.state]
     expected = RECORD_TYPES.get(action)
     if expected is not None and not isinstance(record, expected):
@@ -250,6 +278,8 @@ def _apply(device: DeviceFacts, actor: Actor, action: Action, record: Record | N
         after = replace(after, custodian_id=actor.organisation_id)
     elif action is Action.RETURN:
         after = replace(after, custodian_id=device.refurbisher_id or device.custodian_id)
+    elif action is Action.WITHDRAW:
+        after = replace(after, refurbisher_id=None)  # no workshop is in charge of it any more
     return Decision(action=action, from_state=device.state, to_state=to_state, after=after, outcome=outcome)
 
 
@@ -266,6 +296,18 @@ def _check_actor(device: DeviceFacts, actor: Actor, action: Action, today: date)
             raise Forbidden("pickup_forbidden", action=action.value)
         if kind is OrgKind.DONOR and actor.organisation_id != device.donor_id:
             raise Forbidden("pickup_forbidden", action=action.value)
+        return
+    if action in (Action.AMEND, Action.WITHDRAW):
+        # Only the donor that declared it edits its shelf; the others do not even see it (404 first).
+        if kind is not OrgKind.DONOR or actor.organisation_id != device.donor_id:
+            raise Forbidden("only_donor_edits", action=action.value)
+        return
+    if action is Action.CORRECT:
+        # After collection the record is the workshop's (the device's refurbisher) or the operator's.
+        if kind is OrgKind.OPERATOR:
+            return
+        if kind is not OrgKind.REFURBISHER or actor.organisation_id != device.refurbisher_id:
+            raise Forbidden("only_workshop_corrects")
         return
     if takes_custody(action, device.state):
         # Taking custody of a donated device: the labelled workshop in charge of its pickup (or
@@ -333,7 +375,7 @@ class EventFacts:
     to_state: State
     outcome: str = "done"
     association_id: int | None = None
-    has_storage: bool | None = None  # the workshop's finding at reception, when it gave one
+    has_storage: bool | None = None  # the workshop's finding at reception (or a donor's new category)
     workshop_id: int | None = None  # the workshop put in charge by an `assign` entry
 
 
@@ -366,6 +408,9 @@ def fold(donor_id: int, has_storage: bool, events: Iterable[EventFacts]) -> Devi
 
 
 def _replay(facts: DeviceFacts, actor: Actor, event: EventFacts, record: Record | None) -> DeviceFacts:
+    if event.action is Action.AMEND and event.has_storage is not None:
+        # A new category that holds storage (`ordi.domain.corrections.amend`): it must be wiped.
+        return replace(facts, has_storage=event.has_storage, data_cleared=not event.has_storage)
     if event.action is Action.WIPE:
         if event.outcome == "done":
             return replace(facts, state=event.to_state, has_storage=True, data_cleared=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
+from ordi.domain.categories import CATEGORIES
 from ordi.domain.errors import InvalidRecord
 
 # Bounds of what a step may record; the API's schemas (msgspec.Meta) refuse the rest with a 400,
@@ -99,6 +101,8 @@ class RefurbishRecord(Record):
     os: str | None = None
     checks: list[str] = field(default_factory=list)
     parts_replaced: list[str] = field(default_factory=list)
+    #: The specs the workshop confirms or corrects (`ordi.domain.specs.validate`), as given.
+    specs: dict[str, Any] | None = None
 
     def validate(self) -> None:
         if not 0 <= self.labour_minutes <= MAX_LABOUR_MINUTES:
@@ -151,3 +155,98 @@ class LossRecord(Record):
     def validate(self) -> None:
         if not self.note.strip():
             raise InvalidRecord("loss_note_required")
+
+
+# --- corrections and cancellations (issue 9, item 6) -----------------------------------------
+
+#: The declared fields a donor edits before collection, and a correction may fix after it.
+#: Extension point for the device specs (issue 9, item 7): once the device table has their columns,
+#: add their names here and their checks to `check_value`; the PATCH schema gains `specs`.
+DECLARED_FIELDS: tuple[str, ...] = ("category", "brand", "model", "serial_number")
+TEXT_BOUNDS: dict[str, int] = {"brand": 100, "model": 150, "serial_number": 100}
+GRADES: tuple[str, ...] = ("A", "B", "C")
+
+#: What a correcting event may fix, by the action of the entry it corrects (a correction of a
+#: correction fixes the same record, so it takes the original entry's action).
+CORRECTABLE: dict[str, tuple[str, ...]] = {
+    "declare": DECLARED_FIELDS,
+    "amend": DECLARED_FIELDS,
+    "refurbish": ("grade", "labour_minutes"),
+}
+MAX_REASON = 500
+
+
+def normalise_value(name: str, value: Any) -> Any:
+    """A field as the device row keeps it (serial numbers upper case, no surrounding spaces)."""
+    if isinstance(value, str):
+        value = value.strip()
+        if name == "serial_number":
+            value = value.upper()
+    return value
+
+
+def check_value(name: str, value: Any) -> None:
+    """One changed field's value, whoever sends it (the API's schemas bound them too)."""
+    if name == "category":
+        if value not in CATEGORIES:
+            raise InvalidRecord("edit_value_invalid", field=name)
+    elif name in TEXT_BOUNDS:
+        if not isinstance(value, str) or len(value) > TEXT_BOUNDS[name]:
+            raise InvalidRecord("edit_value_invalid", field=name)
+    elif name == "grade":
+        if value not in GRADES:
+            raise InvalidRecord("edit_value_invalid", field=name)
+    elif name == "labour_minutes":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LABOUR_MINUTES:
+            raise InvalidRecord("labour_minutes_range")
+    else:
+        raise InvalidRecord("edit_field_unknown", field=name)
+
+
+def _check_changes(changes: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    if not changes:
+        raise InvalidRecord("edit_nothing")
+    for name, value in changes.items():
+        if name not in allowed:
+            raise InvalidRecord("edit_field_not_correctable", field=name, allowed=", ".join(allowed))
+        check_value(name, value)
+
+
+@dataclass(frozen=True)
+class AmendRecord(Record):
+    """The donor edits a declared device before collection: the new values of some fields."""
+
+    changes: Mapping[str, Any]
+
+    def validate(self) -> None:
+        _check_changes(self.changes, DECLARED_FIELDS)
+
+
+@dataclass(frozen=True)
+class WithdrawRecord(Record):
+    """The donor removes a declared device, or cancels its whole donation (`donation_cancelled`)."""
+
+    reason: str = ""
+    donation_cancelled: bool = False
+
+    def validate(self) -> None:
+        if len(self.reason) > MAX_REASON:
+            raise InvalidRecord("reason_too_long", max=MAX_REASON)
+
+
+@dataclass(frozen=True)
+class CorrectionRecord(Record):
+    """A correcting event: which entry it corrects, of which kind, why, and the right values."""
+
+    corrects: int
+    corrected_action: str
+    reason: str
+    changes: Mapping[str, Any]
+
+    def validate(self) -> None:
+        if not self.reason.strip() or len(self.reason) > MAX_REASON:
+            raise InvalidRecord("correction_reason_required", max=MAX_REASON)
+        allowed = CORRECTABLE.get(self.corrected_action)
+        if allowed is None:
+            raise InvalidRecord("correction_target_invalid", action=self.corrected_action)
+        _check_changes(self.changes, allowed)

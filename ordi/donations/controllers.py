@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.openapi.spec import Example
 from litestar.params import Body, Parameter
@@ -12,7 +12,14 @@ from litestar.params import Body, Parameter
 from ordi.domain.errors import InvalidImport
 from ordi.domain.lifecycle import Actor
 from ordi.donations import service
-from ordi.donations.schemas import DonationIn, DonationOut, DonationPage, ImportCheckOut, ImportedDonationOut
+from ordi.donations.schemas import (
+    DonationEditIn,
+    DonationIn,
+    DonationOut,
+    DonationPage,
+    ImportCheckOut,
+    ImportedDonationOut,
+)
 from ordi.donations.spreadsheet import ODS_TYPE, WORKBOOK_TYPES, XLSX_TYPE, is_workbook
 from ordi.http.openapi import RawBody, documented, json_response, operation
 from ordi.http.params import Id
@@ -29,8 +36,15 @@ _DONATION_EXAMPLE = Example(
     summary="Deux portables",
     value={
         "items": [
-            {"category": "laptop", "brand": "Lenovo", "model": "ThinkPad T480", "serial_number": "PF1ABC23"},
+            {
+                "category": "laptop",
+                "brand": "Lenovo",
+                "model": "ThinkPad T480",
+                "serial_number": "PF1ABC23",
+                "specs": {"cpu": "Intel Core i5-8350U", "ram_gb": 8, "storage_gb": 256, "storage_kind": "ssd"},
+            },
             {"category": "laptop", "brand": "Dell", "model": "Latitude 7490", "serial_number": "", "has_storage": True},
+            {"category": "monitor", "brand": "Dell", "model": "P2419H", "specs": {"screen_inches": 24}},
         ],
         "pickup_address": "12 rue de la République, 76000 Rouen",
         "pickup_postcode": "76000",
@@ -43,7 +57,8 @@ _SPREADSHEET = RawBody(
     "sont aussi acceptés, ainsi que les classeurs `.xlsx` (`application/vnd.openxmlformats-officedocument."
     "spreadsheetml.sheet`) et `.ods` (`application/vnd.oasis.opendocument.spreadsheet`), première feuille, et "
     "le formulaire `multipart/form-data` (champ `file`).",
-    "catégorie;marque;modèle;numéro de série\nportable;Lenovo;T480;PF1ABC23\nécran;Dell;P2419H;\n",
+    "catégorie;marque;modèle;numéro de série;RAM (Go);Type de disque\nportable;Lenovo;T480;PF1ABC23;8;SSD\n"
+    "écran;Dell;P2419H;;;\n",
 )
 
 
@@ -67,6 +82,7 @@ async def _uploaded(request: Request[Any, Any, Any], content_type: str) -> tuple
     return raw, media_type
 
 
+Reason = Annotated[str, Parameter(max_length=500, description="Motif (facultatif), gardé dans l'historique")]
 _DONATION_DOC = "`devices` : les 100 premiers ; la suite par `devices_url` et le curseur `devices_next`."
 
 
@@ -146,3 +162,33 @@ class DonationController(Controller):
     )
     async def get_donation(self, actor: Actor, lang: str, donation_id: Id) -> DonationOut:
         return await service.get_donation(actor, donation_id, lang, with_devices=True)
+
+    # --- correct and cancel (issue 9, item 6) -----------------------------------------------
+
+    @patch(
+        "/{donation_id:int}",
+        summary="Modifier un don (donateur, avant la collecte)",
+        description="Adresse et code postal d'enlèvement, notes ; les champs absents restent. Un don annulé, ou dont "
+        "un appareil a été collecté : 409. Les appareils se modifient un à un (`PATCH /api/v1/devices/{tag}`).",
+        **documented(404, 409, 422, responses={200: json_response(DonationOut, "Le don modifié")}),
+    )
+    async def update_donation(self, actor: Actor, lang: str, donation_id: Id, data: DonationEditIn) -> DonationOut:
+        return await service.update_donation(actor, donation_id, data, lang)
+
+    @delete(
+        "/{donation_id:int}",
+        status_code=200,
+        summary="Annuler un don (donateur, avant la collecte)",
+        description="Chaque appareil encore déclaré passe à l'état `withdrawn` (une entrée `withdraw` de son "
+        "historique, avec `donation_cancelled`) ; le don garde sa trace (`cancelled_at`). Un enlèvement en "
+        "cours n'en collecte plus rien. Un appareil déjà collecté : 409.",
+        **documented(404, 409, 422, responses={200: json_response(DonationOut, "Le don annulé")}),
+    )
+    async def cancel_donation(
+        self,
+        actor: Actor,
+        lang: str,
+        donation_id: Id,
+        reason: Reason = "",
+    ) -> DonationOut:
+        return await service.cancel_donation(actor, donation_id, reason, lang)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from ordi.devices.schemas import DeviceOut
+from ordi.devices.schemas import DeviceOut, SpecsIn
 from ordi.donations.report_model import DonationReportHeader, ImpactFactor
 from ordi.donations.spreadsheet import CATEGORIES, MAX_ROWS
 from ordi.http.openapi import PageOut, bounds
@@ -23,10 +23,13 @@ class DonationItemIn(msgspec.Struct, forbid_unknown_fields=True):
     brand: Annotated[str, msgspec.Meta(max_length=100)] = ""
     model: Annotated[str, msgspec.Meta(max_length=150)] = ""
     serial_number: Annotated[str, msgspec.Meta(max_length=100)] = ""
-    has_storage: bool = True
+    #: Absent: what the category usually holds (a laptop has storage, a monitor none); given, it wins.
+    has_storage: bool | None = None
     weight_kg: Annotated[float, bounds(gt=0, le=500)] | None = None
     #: A device the donor gave before, coming back: its serial number may be on a device in service.
     is_return: bool = False
+    #: What the device is made of, as far as the donor knows (the workshop confirms it).
+    specs: SpecsIn | None = None
 
 
 class DonationIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -34,6 +37,14 @@ class DonationIn(msgspec.Struct, forbid_unknown_fields=True):
     pickup_address: PickupAddress = ""
     pickup_postcode: PickupPostcode = ""
     notes: Notes = ""
+
+
+class DonationEditIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """`PATCH /donations/{id}`: the donation's own fields, before collection; those left out stay."""
+
+    pickup_address: PickupAddress | None = None
+    pickup_postcode: PickupPostcode | None = None
+    notes: Notes | None = None
 
 
 class DonationOut(msgspec.Struct):
@@ -45,6 +56,8 @@ class DonationOut(msgspec.Struct):
     pickup_postcode: str
     notes: str
     created_at: datetime
+    #: When its donor cancelled it before collection (its declared devices withdrawn); null otherwise.
+    cancelled_at: datetime | None = None
     #: The first devices (at most `DEVICES_SHOWN`) in tag-creation order; the rest by `devices_next`.
     devices: list[DeviceOut] | None = None
     #: Devices per state (those the caller may see), on the donation's own answers.

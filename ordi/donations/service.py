@@ -11,16 +11,24 @@ import msgspec
 from piccolo.query.functions.aggregate import Count
 
 from ordi import paging, scoping
-from ordi.clock import now
-from ordi.db import write_transaction
-from ordi.devices import ledger
+from ordi.clock import now, today
+from ordi.db import for_update, write_transaction
+from ordi.devices import corrections, ledger
 from ordi.devices.service import device_out
 from ordi.devices.tables import Device
-from ordi.domain import asset_tags
-from ordi.domain.errors import InvalidImport, NotFound
-from ordi.domain.lifecycle import TERMINAL_STATES, Actor, OrgKind
+from ordi.domain import asset_tags, specs
+from ordi.domain.categories import has_storage_by_default
+from ordi.domain.errors import Conflict, Forbidden, InvalidImport, NotFound, TransitionNotAllowed
+from ordi.domain.lifecycle import TERMINAL_STATES, Actor, OrgKind, State
 from ordi.donations import spreadsheet
-from ordi.donations.schemas import DonationIn, DonationOut, ImportCheckOut, ImportedDonationOut, ImportLineError
+from ordi.donations.schemas import (
+    DonationEditIn,
+    DonationIn,
+    DonationOut,
+    ImportCheckOut,
+    ImportedDonationOut,
+    ImportLineError,
+)
 from ordi.donations.spreadsheet import DeviceItem
 from ordi.donations.tables import Donation
 from ordi.i18n import translated_errors
@@ -41,6 +49,7 @@ DONATION_COLUMNS = (
     Donation.pickup_postcode,
     Donation.notes,
     Donation.created_at,
+    Donation.cancelled_at,
 )
 
 
@@ -54,25 +63,38 @@ def _donation_out(row: dict[str, Any], devices: list[Any] | None = None) -> Dona
         pickup_postcode=row["pickup_postcode"],
         notes=row["notes"],
         created_at=row["created_at"],
+        cancelled_at=row["cancelled_at"],
         devices=devices,
         devices_url=f"/api/v1/devices?donation={row['id']}",
     )
 
 
 def items_from_json(data: DonationIn) -> list[DeviceItem]:
-    return [
-        DeviceItem(
-            category=i.category,
-            brand=i.brand.strip(),
-            model=i.model.strip(),
-            serial_number=i.serial_number.strip().upper(),
-            has_storage=i.has_storage,
-            weight_kg=i.weight_kg,
-            line=position,
-            is_return=i.is_return,
+    """The declaration's devices; bad specs are line errors (the item's position, the field),
+    all of them at once, like a spreadsheet's."""
+    this_year = today().year
+    items: list[DeviceItem] = []
+    errors: list[dict[str, Any]] = []
+    for position, i in enumerate(data.items, start=1):
+        given = msgspec.structs.asdict(i.specs) if i.specs is not None else {}
+        found = specs.problems(given, this_year)
+        errors += [{"line": position, "column": f"specs.{p.field}", "key": p.key, "params": p.params} for p in found]
+        items.append(
+            DeviceItem(
+                category=i.category,
+                brand=i.brand.strip(),
+                model=i.model.strip(),
+                serial_number=i.serial_number.strip().upper(),
+                has_storage=i.has_storage,
+                weight_kg=i.weight_kg,
+                line=position,
+                is_return=i.is_return,
+                specs=None if found or not given else specs.validate(given, this_year),
+            )
         )
-        for position, i in enumerate(data.items, start=1)
-    ]
+    if errors:
+        raise InvalidImport("import_invalid", errors=errors[:200], count=len(errors))
+    return items
 
 
 async def declare(
@@ -150,24 +172,29 @@ async def _insert(
             Donation.id == donation_id
         )
         tags = _unique_tags(len(items))
-        devices = [
-            {
-                "asset_tag": tag,
-                "donation": donation_id,
-                "donor": actor.organisation_id,
-                "category": i.category,
-                "brand": i.brand,
-                "model": i.model,
-                "serial_number": i.serial_number,
-                "has_storage": i.has_storage,
-                "weight_kg": i.weight_kg,
-                "data_cleared": not i.has_storage,
-                "custodian": actor.organisation_id,
-            }
-            for tag, i in zip(tags, items, strict=True)
-        ]
+        devices = [_device_fields(i, tag, donation_id, actor) for tag, i in zip(tags, items, strict=True)]
         await ledger.declare(tx, devices, actor=actor, at=at, payload={"donation_id": donation_id})
     return int(donation_id)
+
+
+def _device_fields(item: DeviceItem, tag: str, donation_id: int, actor: Actor) -> dict[str, Any]:
+    """A declared device's columns. Storage the donor did not mention is what its category
+    usually holds (`ordi.domain.categories`): a monitor needs no wipe, a laptop does."""
+    has_storage = has_storage_by_default(item.category) if item.has_storage is None else item.has_storage
+    return {
+        "asset_tag": tag,
+        "donation": donation_id,
+        "donor": actor.organisation_id,
+        "category": item.category,
+        "brand": item.brand,
+        "model": item.model,
+        "serial_number": item.serial_number,
+        "has_storage": has_storage,
+        "weight_kg": item.weight_kg,
+        "data_cleared": not has_storage,
+        "custodian": actor.organisation_id,
+        **(item.specs.as_dict() if item.specs is not None else {}),
+    }
 
 
 def _unique_tags(count: int) -> list[str]:
@@ -334,3 +361,57 @@ async def list_donations(actor: Actor, request: PageRequest) -> Page:
         out=_donation_out,
         descending=True,
     )
+
+
+# --- correct and cancel (issue 9, item 6) ------------------------------------------------------
+
+#: States of a donation's devices that leave it the donor's to edit: nothing collected yet.
+_BEFORE_COLLECTION = (State.DECLARED.value, State.WITHDRAWN.value)
+
+
+async def _editable(actor: Actor, donation_id: int) -> dict[str, Any]:
+    """The donation row, locked, for its donor's edit: 404 to whoever may not edit it, 403 to the
+    operator (who sees it), 409 once cancelled or once a device of it was collected."""
+    row = await for_update(Donation.select(*DONATION_COLUMNS).where(Donation.id == donation_id)).first()
+    if row is None or not scoping.record_editable(actor, row["donor"]):
+        raise NotFound("donation_not_found")
+    if actor.kind is not OrgKind.DONOR:
+        raise Forbidden("only_donor_edits", action="edit")
+    if row["cancelled_at"] is not None:
+        raise Conflict("donation_cancelled")
+    await _check_nothing_collected(donation_id)
+    return dict(row)
+
+
+async def _check_nothing_collected(donation_id: int) -> None:
+    collected = await Device.count().where(
+        (Device.donation == donation_id) & Device.state.not_in(list(_BEFORE_COLLECTION))
+    )
+    if collected:
+        raise TransitionNotAllowed("donation_collected", count=collected)
+
+
+async def update_donation(actor: Actor, donation_id: int, data: DonationEditIn, lang: str = "fr") -> DonationOut:
+    """The donor corrects its donation's own fields (pickup address, postcode, notes) before collection."""
+    changes = {k: v.strip() for k, v in msgspec.structs.asdict(data).items() if v is not None}
+    async with write_transaction():
+        await _editable(actor, donation_id)
+        if changes:
+            await Donation.update({getattr(Donation, k): v for k, v in changes.items()}).where(
+                Donation.id == donation_id
+            )
+    return await get_donation(actor, donation_id, lang, with_devices=True)
+
+
+async def cancel_donation(actor: Actor, donation_id: int, reason: str = "", lang: str = "fr") -> DonationOut:
+    """The donor cancels its whole donation before collection: every declared device withdrawn (an
+    entry each, in bulk), the donation marked cancelled. A pickup that still names it collects
+    nothing of it (`ordi.pickups.service.collect`)."""
+    at = now()
+    async with write_transaction() as tx:
+        await _editable(actor, donation_id)
+        rows = await ledger.declared_of_donations_locked([donation_id])
+        await _check_nothing_collected(donation_id)  # again, now that its devices are locked
+        await corrections.withdraw_rows(tx, actor, rows, reason, at)
+        await Donation.update({Donation.cancelled_at: at}).where(Donation.id == donation_id)
+    return await get_donation(actor, donation_id, lang, with_devices=True)

@@ -7,7 +7,9 @@ whichever the header line holds most. `.xlsx` and `.ods` workbooks (first sheet)
 python-calamine. Every cell is read as text: a serial `000123` keeps its zeros, a number cell 123.0
 becomes `123`. Column names in French or English, case, accents and spaces aside; a column the
 service does not know is reported, not refused. Every bad cell is reported with its line and column;
-nothing is written unless the whole file is valid.
+nothing is written unless the whole file is valid. Spec columns (processor, RAM, disk, screen, year,
+licence) are read and checked by `ordi.domain.specs`; an empty storage cell (or no such column) leaves
+`has_storage` to the device's category.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from ordi.clock import today
+from ordi.domain import specs
 from ordi.domain.errors import InvalidImport
+from ordi.domain.specs import Specs
 
 CATEGORIES = ("laptop", "desktop", "tablet", "smartphone", "monitor", "printer", "other")
 MAX_ROWS = 20_000
@@ -66,6 +71,58 @@ _COLUMN_ALIASES: dict[str, str] = {
     "poids": "weight_kg",
     "poids kg": "weight_kg",
     "poids (kg)": "weight_kg",
+    **{name: name for name in specs.SPEC_FIELDS},
+    # device specs (`ordi.domain.specs`)
+    "processeur": "cpu",
+    "cpu": "cpu",
+    "processor": "cpu",
+    "ram": "ram_gb",
+    "ram (go)": "ram_gb",
+    "ram (gb)": "ram_gb",
+    "ram go": "ram_gb",
+    "memoire": "ram_gb",
+    "memoire (go)": "ram_gb",
+    "memoire vive": "ram_gb",
+    "memoire vive (go)": "ram_gb",
+    "memory": "ram_gb",
+    "memory (gb)": "ram_gb",
+    "disque (go)": "storage_gb",
+    "stockage (go)": "storage_gb",
+    "capacite (go)": "storage_gb",
+    "capacite disque": "storage_gb",
+    "capacite du disque (go)": "storage_gb",
+    "taille disque (go)": "storage_gb",
+    "storage (gb)": "storage_gb",
+    "storage gb": "storage_gb",
+    "disk (gb)": "storage_gb",
+    "type de disque": "storage_kind",
+    "type de stockage": "storage_kind",
+    "type disque": "storage_kind",
+    "ssd": "storage_kind",
+    "storage type": "storage_kind",
+    "disk type": "storage_kind",
+    "storage kind": "storage_kind",
+    "ecran (pouces)": "screen_inches",
+    "ecran pouces": "screen_inches",
+    "taille ecran": "screen_inches",
+    "taille d'ecran": "screen_inches",
+    "taille de l'ecran (pouces)": "screen_inches",
+    "diagonale": "screen_inches",
+    "screen (inches)": "screen_inches",
+    "screen size": "screen_inches",
+    "screen": "screen_inches",
+    "annee": "year",
+    "annee de fabrication": "year",
+    "annee d'achat": "year",
+    "year": "year",
+    "licence": "os_licence",
+    "licence os": "os_licence",
+    "systeme": "os_licence",
+    "systeme d'exploitation": "os_licence",
+    "os": "os_licence",
+    "license": "os_licence",
+    "os license": "os_licence",
+    "operating system": "os_licence",
 }
 _CATEGORY_ALIASES: dict[str, str] = {
     **{c: c for c in CATEGORIES},
@@ -96,13 +153,16 @@ class DeviceItem:
     brand: str = ""
     model: str = ""
     serial_number: str = ""
-    has_storage: bool = True
+    #: None: the donor did not say; the category's usual answer is declared (`has_storage_by_default`).
+    has_storage: bool | None = None
     weight_kg: float | None = None
     #: The line of the spreadsheet (or the position in a JSON declaration, from 1) it comes from.
     line: int = 0
     #: The donor confirms this is a device it gave before coming back (`retour` = oui): its serial
     #: may already be on a device in service.
     is_return: bool = False
+    #: What the donor says the device is made of (checked by `ordi.domain.specs`).
+    specs: Specs | None = None
 
 
 def _fold(text: str) -> str:
@@ -260,7 +320,7 @@ def to_csv(sheet: Sheet) -> str:
     return "\n" * (sheet.header_line - 1) + text
 
 
-def analyse(sheet: Sheet, file_format: str = "csv") -> Analysis:
+def analyse(sheet: Sheet, file_format: str = "csv", this_year: int | None = None) -> Analysis:
     """Every row checked; file-level faults (no category column, too many rows) raise."""
     header = sheet.header
     columns = [_column(h) for h in header]
@@ -285,7 +345,7 @@ def analyse(sheet: Sheet, file_format: str = "csv") -> Analysis:
         rows += 1
         if rows > MAX_ROWS:
             raise InvalidImport("donation_too_large", errors=[], max=MAX_ROWS)
-        item = _row(row, header, columns, line, errors, seen_serials)
+        item = _row(row, header, columns, line, errors, seen_serials, this_year or today().year)
         if item is not None:
             items.append(item)
     return Analysis(mapping, unknown, items, errors, rows, serial_column or "serial_number", file_format)
@@ -314,6 +374,7 @@ def _row(
     line: int,
     errors: list[dict[str, Any]],
     seen_serials: dict[tuple[str, str], int],
+    this_year: int,
 ) -> DeviceItem | None:
     def fail(column: str, key: str, **params: Any) -> None:
         errors.append({"line": line, "column": column, "key": key, "params": params})
@@ -322,7 +383,10 @@ def _row(
         fail("", "row_too_many_cells")
         return None
     values: dict[str, Any] = {"line": line}
-    ok = True
+    spec_values: dict[str, Any] = {}
+    spec_columns: dict[str, str] = {}
+    spec_cells: dict[str, str] = {}
+    ok = spec_ok = True
     serial_name = ""
     for index, target in enumerate(columns):
         if target is None:
@@ -343,7 +407,8 @@ def _row(
             if folded in _TRUE:
                 values[target] = True
             elif folded in _FALSE:
-                values[target] = target == "has_storage" and not cell  # empty: has storage, not a return
+                if cell or target == "is_return":  # empty storage: the category's usual answer
+                    values[target] = False
             else:
                 fail(name, "cell_boolean", value=cell)
                 ok = False
@@ -354,6 +419,18 @@ def _row(
                 except ValueError:
                     fail(name, "cell_number", value=cell)
                     ok = False
+        elif target in specs.SPEC_FIELDS:
+            spec_columns[target] = name
+            spec_cells[target] = cell
+            try:
+                spec_values[target] = specs.read_cell(target, cell)
+            except specs.CellError as exc:
+                fail(name, exc.key, **exc.params)
+                ok = spec_ok = False
+                continue
+            for problem in specs.problems({target: spec_values[target]}, this_year):
+                fail(name, problem.key, **{**problem.params, "value": cell})
+                ok = spec_ok = False
         else:
             if len(cell) > _LIMITS[target]:
                 fail(name, "cell_too_long", max=_LIMITS[target])
@@ -369,4 +446,11 @@ def _row(
             fail(serial_name, "cell_duplicate_serial", line=seen_serials[key])
             ok = False
         seen_serials.setdefault(key, line)
+    if spec_ok:  # each cell is right: what they say together (no capacity on « aucun » storage)
+        for problem in specs.problems(spec_values, this_year):
+            params = {**problem.params, "value": spec_cells.get(problem.field, problem.params.get("value"))}
+            fail(spec_columns.get(problem.field, problem.field), problem.key, **params)
+            ok = False
+    if ok and any(v is not None for v in spec_values.values()):
+        values["specs"] = specs.validate(spec_values, this_year)
     return DeviceItem(**values) if ok else None

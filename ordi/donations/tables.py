@@ -24,3 +24,5 @@ class Donation(Table, tablename="donation"):
     # The background job that declared it (null for a declaration in a request): unique, so a
     # retried job finds the donation its earlier attempt committed instead of declaring it again.
     job = UUID(null=True, default=None, unique=True)
+    #: Cancelled by its donor before collection (its declared devices withdrawn); null otherwise.
+    cancelled_at = Timestamptz(null=True, default=None)

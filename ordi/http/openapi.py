@@ -92,6 +92,7 @@ _WHEN: dict[int, str] = {
     413: "Corps trop volumineux",
     415: "Type de contenu non pris en charge",
     422: "Données bien formées mais contraires à une règle (dates, curseur, SIRET, import…)",
+    429: "Trop de tentatives pour ce compte ou cette adresse : réessayer après `Retry-After` secondes",
     503: "Base de données ou broker injoignable",
 }
 
@@ -104,6 +105,7 @@ _EXAMPLES: dict[int, tuple[str, str]] = {
     413: ("body_too_large", "Le corps de la requête est trop volumineux."),
     415: ("unsupported_media_type", "Type de contenu non pris en charge."),
     422: ("cursor_invalid", "Curseur de page invalide."),
+    429: ("login_locked", "Trop de tentatives : réessayez dans 900 secondes."),
     503: ("unavailable", "Service indisponible."),
 }
 

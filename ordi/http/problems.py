@@ -23,6 +23,7 @@ from ordi.domain.errors import (
     InvalidImport,
     InvalidRecord,
     NotFound,
+    TooManyAttempts,
     TransitionNotAllowed,
     Unauthenticated,
 )
@@ -40,6 +41,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     Conflict: 409,
     InvalidRecord: 422,
     InvalidImport: 422,
+    TooManyAttempts: 429,
 }
 
 
@@ -93,7 +95,8 @@ def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> R
         extra["errors"] = translated_errors(exc.errors, lang)
         for e in extra["errors"]:
             e.pop("params", None)
-    return problem(request, status, message(exc.key, lang, **exc.params), exc.key, **extra)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+    return problem(request, status, message(exc.key, lang, **exc.params), exc.key, headers=headers, **extra)
 
 
 _FRENCH_VALIDATION: list[tuple[re.Pattern[str], str]] = [

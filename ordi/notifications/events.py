@@ -9,12 +9,14 @@ to one association) make one notification per day and per donation or request.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, timedelta
 
+from ordi.auth.resets import ResetLink
 from ordi.certificates.tables import WipeCertificate
 from ordi.clock import PARIS, now, today
 from ordi.devices.hooks import StepRecorded
-from ordi.notifications.service import notify_organisation
+from ordi.notifications.service import notify_organisation, notify_person
 from ordi.organisations.tables import Organisation
 
 #: A label about to expire is announced this many days before its last day (and once per label).
@@ -117,3 +119,11 @@ async def labels_expiring(within_days: int = LABEL_WARNING_DAYS) -> int:
             days=(until - start).days,
         )
     return notified
+
+
+async def password_reset_link(link: ResetLink) -> None:
+    """The accounts' mailer (`ordi.auth.resets.on_reset_link`), in the transaction that made the
+    link: the e-mail goes whatever the person's choices; the link leaves the row once sent. The
+    event's key is the token's digest (the token itself is never a key)."""
+    key = hashlib.sha256(link.token.encode()).hexdigest()[:40]
+    await notify_person(link.user_id, "password_reset", key, url=link.url)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, post, put
+from litestar import Controller, get, patch, post, put
 from litestar.openapi.spec import Example
 from litestar.params import Body, Parameter
 
 from ordi.domain.lifecycle import Actor
 from ordi.http.openapi import documented
-from ordi.http.params import Id, page
+from ordi.http.params import Id
 from ordi.organisations import service
 from ordi.organisations.schemas import (
     DirectoryKind,
@@ -20,9 +20,12 @@ from ordi.organisations.schemas import (
     OrganisationIn,
     OrganisationOut,
     OrganisationPage,
+    OrganisationPatch,
+    PasswordResetLink,
     UserIn,
     UserOut,
     UserPage,
+    UserPatch,
 )
 from ordi.paging import PageRequest
 
@@ -59,6 +62,15 @@ class OrganisationController(Controller):
     async def get_one(self, actor: Actor, organisation_id: Id) -> OrganisationOut:
         return await service.get_organisation(actor, organisation_id)
 
+    @patch(
+        "/{organisation_id:int}",
+        summary="Modifier, désactiver ou réactiver une organisation (opérateur)",
+        description="Désactiver une organisation met fin aussitôt aux sessions et jetons de toutes ses personnes.",
+        **documented(403, 404, 409, 422),
+    )
+    async def update(self, actor: Actor, organisation_id: Id, data: OrganisationPatch) -> OrganisationOut:
+        return await service.update_organisation(actor, organisation_id, data)
+
     @put(
         "/{organisation_id:int}/label",
         summary="Attribuer ou retirer le label (opérateur)",
@@ -71,10 +83,39 @@ class OrganisationController(Controller):
     async def create_user(self, actor: Actor, organisation_id: Id, data: UserIn) -> UserOut:
         return await service.create_user(actor, organisation_id, data)
 
-    @get("/{organisation_id:int}/users", summary="Les personnes d'une organisation", **documented(404))
-    async def list_users(self, actor: Actor, organisation_id: Id) -> UserPage:
-        items = await service.list_users(actor, organisation_id)
-        return UserPage(**page(items, len(items), len(items), 0))
+    @get("/{organisation_id:int}/users", summary="Les personnes d'une organisation", **documented(404, 422))
+    async def list_users(self, actor: Actor, organisation_id: Id, paging: PageRequest) -> UserPage:
+        return UserPage(**(await service.list_users(actor, organisation_id, paging)).to_dict())
+
+
+class UserController(Controller):
+    """People, by id: the operator anyone, a manager those of their own organisation (others: 404)."""
+
+    path = "/api/v1/users"
+    tags = ["organisations"]
+
+    @get("/{user_id:int}", summary="Une personne", **documented(404))
+    async def get_one(self, actor: Actor, user_id: Id) -> UserOut:
+        return await service.get_user(actor, user_id)
+
+    @patch(
+        "/{user_id:int}",
+        summary="Modifier une personne, changer son rôle, la désactiver ou la réactiver",
+        description="Désactiver une personne ou changer son rôle met fin aussitôt à toutes ses sessions. "
+        "Chacun peut changer son propre nom, jamais son propre accès.",
+        **documented(403, 404, 409),
+    )
+    async def update(self, actor: Actor, user_id: Id, data: UserPatch) -> UserOut:
+        return await service.update_user(actor, user_id, data)
+
+    @post(
+        "/{user_id:int}/password-reset",
+        summary="Créer un lien de réinitialisation du mot de passe, à remettre à la personne",
+        description="Le lien n'est montré qu'une fois ; il sert une fois, avant `expires_at`.",
+        **documented(403, 404, 409),
+    )
+    async def reset_link(self, actor: Actor, user_id: Id) -> PasswordResetLink:
+        return await service.hand_over_reset_link(actor, user_id)
 
 
 @get(

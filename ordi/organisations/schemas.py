@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -40,6 +40,20 @@ class LabelIn(msgspec.Struct, forbid_unknown_fields=True):
     label_valid_until: date | None
 
 
+class OrganisationPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """The fields to change (the others stay as they are); the label has its own call."""
+
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+    name: Annotated[str, msgspec.Meta(min_length=2, max_length=200)] | msgspec.UnsetType = msgspec.UNSET
+    subkind: DonorSubkind | msgspec.UnsetType | None = msgspec.UNSET
+    siret: Annotated[str, msgspec.Meta(max_length=20)] | msgspec.UnsetType | None = msgspec.UNSET
+    address: Annotated[str, msgspec.Meta(max_length=300)] | msgspec.UnsetType = msgspec.UNSET
+    postcode: Annotated[str, msgspec.Meta(pattern=r"^\d{5}$")] | msgspec.UnsetType = msgspec.UNSET
+    city: Annotated[str, msgspec.Meta(max_length=100)] | msgspec.UnsetType = msgspec.UNSET
+    latitude: Annotated[float, msgspec.Meta(ge=-90, le=90)] | msgspec.UnsetType | None = msgspec.UNSET
+    longitude: Annotated[float, msgspec.Meta(ge=-180, le=180)] | msgspec.UnsetType | None = msgspec.UNSET
+
+
 class OrganisationOut(msgspec.Struct):
     id: int
     name: str
@@ -57,6 +71,8 @@ class OrganisationOut(msgspec.Struct):
     label_number: str | None
     label_valid_from: date | None
     label_valid_until: date | None
+    #: False once deactivated: its people cannot log in, their sessions ended.
+    active: bool = True
 
 
 class DirectoryEntry(msgspec.Struct):
@@ -79,6 +95,21 @@ class UserIn(msgspec.Struct, forbid_unknown_fields=True):
     password: Annotated[str, msgspec.Meta(max_length=200)]
     full_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
     role: Literal["manager", "member"] = "member"
+
+
+class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """The fields to change. Deactivating a person, or changing their role, ends their sessions."""
+
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+    role: Literal["manager", "member"] | msgspec.UnsetType = msgspec.UNSET
+    full_name: Annotated[str, msgspec.Meta(max_length=200)] | msgspec.UnsetType = msgspec.UNSET
+
+
+class PasswordResetLink(msgspec.Struct):
+    """Shown once: give the link to the person (it works once, until `expires_at`)."""
+
+    url: str
+    expires_at: datetime
 
 
 class UserOut(msgspec.Struct):

@@ -7,6 +7,7 @@ from piccolo.columns import (
     Date,
     DoublePrecision,
     ForeignKey,
+    Integer,
     Serial,
     Timestamptz,
     Varchar,
@@ -32,6 +33,8 @@ class Organisation(Table, tablename="organisation"):
     label_number = Varchar(length=40, null=True, default=None)
     label_valid_from = Date(null=True, default=None)
     label_valid_until = Date(null=True, default=None)
+    # A deactivated organisation's people cannot log in, and their tokens end (ordi.auth.service).
+    active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -44,6 +47,9 @@ class User(Table, tablename="app_user"):
     role = Varchar(length=20, default="member")  # "manager" manages people and keys of its organisation
     password_hash = Varchar(length=200)
     active = Boolean(default=True)
+    # Carried in every token and compared on each request: raising it ends every session of the
+    # person at once, on every API process (deactivation, logout-all, a new password, a new role).
+    token_version = Integer(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

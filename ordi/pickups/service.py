@@ -157,6 +157,19 @@ async def _donation_ids(pickup_id: int) -> list[int]:
     return [r["donation"] for r in rows]
 
 
+async def _live_donation_ids(pickup_id: int) -> list[int]:
+    """The pickup's donations its donor has not cancelled (locked: a cancel waits for the collect,
+    then finds devices collected), or 409 when it cancelled them all: nothing to collect."""
+    names = PickupDonation.select(PickupDonation.donation).where(PickupDonation.pickup == pickup_id)
+    rows = await for_update(
+        Donation.select(Donation.id, Donation.cancelled_at).where(Donation.id.is_in(names)).order_by(Donation.id)
+    )
+    live = [int(r["id"]) for r in rows if r["cancelled_at"] is None]
+    if not live:
+        raise Conflict("pickup_donations_cancelled")
+    return live
+
+
 async def _visible_row(actor: Actor, pickup_id: int, *, lock: bool = False) -> tuple[dict[str, Any], Workshop | None]:
     """The pickup, or 404 when it does not exist or the caller may not see it."""
     require_kind(actor, OrgKind.DONOR, OrgKind.REFURBISHER, OrgKind.OPERATOR)
@@ -191,11 +204,13 @@ async def create(actor: Actor, data: PickupIn, lang: str = "fr") -> PickupOut:
     donation_ids = sorted(set(data.donation_ids))
     at = now()
     async with write_transaction() as tx:
-        owned = await Donation.select(Donation.id).where(
+        owned = await Donation.select(Donation.id, Donation.cancelled_at).where(
             Donation.id.is_in(donation_ids) & (Donation.donor == actor.organisation_id)
         )
         if len(owned) != len(donation_ids):
             raise NotFound("donation_not_found")
+        if any(d["cancelled_at"] is not None for d in owned):
+            raise Conflict("donation_cancelled")
         busy = await PickupDonation.select(PickupDonation.donation).where(
             PickupDonation.donation.is_in(donation_ids)
             & PickupDonation.pickup.is_in(Pickup.select(Pickup.id).where(Pickup.state.is_in(list(OPEN_STATES))))
@@ -348,7 +363,7 @@ async def collect(actor: Actor, pickup_id: int, data: CollectIn, lang: str = "fr
     async with write_transaction() as tx:
         row, caller = await _visible_row(actor, pickup_id, lock=True)
         decide(_facts(row), actor, PickupAction.COLLECT, today(), caller_workshop=caller)
-        donation_ids = await _donation_ids(pickup_id)
+        donation_ids = await _live_donation_ids(pickup_id)
         lot = {r["asset_tag"]: r for r in await ledger.declared_of_donations_locked(donation_ids)}
         unknown = [t for t in tags if t not in lot]
         if unknown:

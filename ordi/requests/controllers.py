@@ -18,7 +18,10 @@ from ordi.requests.schemas import AllocationOut, DecisionIn, RequestIn, RequestO
 _REQUEST_EXAMPLE = Example(
     summary="Dix portables et deux écrans",
     value={
-        "items": [{"category": "laptop", "quantity": 10}, {"category": "monitor", "quantity": 2}],
+        "items": [
+            {"category": "laptop", "quantity": 10, "min_specs": {"ram_gb": 8, "storage_kind": ["ssd", "nvme"]}},
+            {"category": "monitor", "quantity": 2},
+        ],
         "reason": "Atelier numérique pour demandeurs d'emploi, session de printemps",
     },
 )

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from ordi import paging, scoping
 from ordi.clock import now, today
 from ordi.db import for_update, write_transaction
 from ordi.devices import ledger
 from ordi.devices.service import apply_locked, check_association
 from ordi.devices.tables import Device
+from ordi.domain import specs
 from ordi.domain.errors import Conflict, Forbidden, InvalidRecord, NotFound
 from ordi.domain.lifecycle import Action, Actor, OrgKind, State, label_valid
 from ordi.domain.records import ReserveRecord
 from ordi.notifications import events as notifications
 from ordi.organisations.tables import Organisation
 from ordi.paging import Page, PageRequest
-from ordi.requests.schemas import AllocationOut, DecisionIn, RequestIn, RequestItemOut, RequestOut
+from ordi.requests.schemas import AllocationOut, DecisionIn, MinimumSpecs, RequestIn, RequestItemOut, RequestOut
 from ordi.requests.tables import EquipmentRequest, RequestItem
 from ordi.scoping import require_kind
 
@@ -41,14 +44,23 @@ async def _outs(rows: list[dict[str, Any]]) -> list[RequestOut]:
     if not rows:
         return []
     items = (
-        await RequestItem.select(RequestItem.request, RequestItem.category, RequestItem.quantity, RequestItem.allocated)
+        await RequestItem.select(
+            RequestItem.request,
+            RequestItem.category,
+            RequestItem.quantity,
+            RequestItem.allocated,
+            RequestItem.min_specs,
+        )
         .where(RequestItem.request.is_in([r["id"] for r in rows]))
         .order_by(RequestItem.id)
+        .output(load_json=True)
     )
     by_request: dict[int, list[RequestItemOut]] = {}
     for item in items:
         request_id = item.pop("request")
-        by_request.setdefault(request_id, []).append(RequestItemOut(**item))
+        minimum = item.pop("min_specs")
+        out = RequestItemOut(**item, min_specs=msgspec.convert(minimum, MinimumSpecs) if minimum else None)
+        by_request.setdefault(request_id, []).append(out)
     return [_out(row, by_request.get(row["id"], [])) for row in rows]
 
 
@@ -76,15 +88,27 @@ async def create(actor: Actor, data: RequestIn) -> RequestOut:
         raise Forbidden("request_needs_label")
     if not data.reason.strip():
         raise InvalidRecord("reason_required")
+    minimums = [_minimum(i.min_specs) for i in data.items]
     async with write_transaction():
         inserted = await EquipmentRequest.insert(
             EquipmentRequest(association=actor.organisation_id, requested_by=actor.user_id, reason=data.reason.strip())
         ).returning(EquipmentRequest.id)
         request_id = inserted[0]["id"]
         await RequestItem.insert(
-            *[RequestItem(request=request_id, category=i.category, quantity=i.quantity) for i in data.items]
+            *[
+                RequestItem(request=request_id, category=i.category, quantity=i.quantity, min_specs=minimum)
+                for i, minimum in zip(data.items, minimums, strict=True)
+            ]
         )
     return await get(actor, request_id)
+
+
+def _minimum(given: MinimumSpecs | None) -> dict[str, Any] | None:
+    """A line's minimum specs checked by the rule, as stored (null: none stated)."""
+    if given is None:
+        return None
+    minimum = specs.validate_minimum(msgspec.structs.asdict(given), today().year).as_dict()
+    return minimum or None
 
 
 async def _find(actor: Actor, request_id: int, lock: bool = False) -> dict[str, Any]:
@@ -145,17 +169,23 @@ async def allocate(actor: Actor, request_id: int) -> AllocationOut:
             raise Conflict("request_not_approved", status=row["status"])
         association = row["association"]
         region = await check_association(association)  # its label may have lapsed since the approval
-        items = await RequestItem.select().where(RequestItem.request == request_id).order_by(RequestItem.id)
+        items = (
+            await RequestItem.select()
+            .where(RequestItem.request == request_id)
+            .order_by(RequestItem.id)
+            .output(load_json=True)
+        )
         for item in items:
             wanted = item["quantity"] - item["allocated"]
-            devices = await _candidates(item["category"], region, wanted)
+            minimum = specs.minimum_from_dict(item["min_specs"])
+            devices = await _candidates(item["category"], region, wanted, minimum)
             record = ReserveRecord(association_id=association, request_id=request_id)
             payload = {"association_id": association, "request_id": request_id}
             for device in devices:
                 await apply_locked(actor, device, Action.RESERVE, record, payload)
                 reserved.append(device["asset_tag"])
-            if len(devices) < wanted:
-                shortfall[item["category"]] = wanted - len(devices)
+            if len(devices) < wanted:  # two lines of one category (other minimums) add up
+                shortfall[item["category"]] = shortfall.get(item["category"], 0) + wanted - len(devices)
             await RequestItem.update({RequestItem.allocated: item["allocated"] + len(devices)}).where(
                 RequestItem.id == item["id"]
             )
@@ -167,12 +197,39 @@ async def allocate(actor: Actor, request_id: int) -> AllocationOut:
     return AllocationOut(request=await get(actor, request_id), reserved=reserved, shortfall=shortfall)
 
 
-async def _candidates(category: str, region: str, wanted: int) -> list[dict[str, Any]]:
-    """Ready devices of the category: the association's région first, then the oldest ready first."""
+def _meeting(minimum: specs.MinSpecs | None) -> Any:
+    """`specs.meets` as SQL: each floor a `>=`, each list an `IN`; NULL (unknown) meets neither."""
+    condition: Any = None
+    if minimum is None:
+        return condition
+    parts: list[Any] = []
+    for name in specs.FLOORS:
+        floor = getattr(minimum, name)
+        if floor is not None:
+            parts.append(getattr(Device, name) >= floor)
+    for name in specs.ONE_OF:
+        accepted = getattr(minimum, name)
+        if accepted is not None:
+            parts.append(getattr(Device, name).is_in(list(accepted)))
+    for part in parts:
+        condition = part if condition is None else condition & part
+    return condition
+
+
+async def _candidates(
+    category: str, region: str, wanted: int, minimum: specs.MinSpecs | None = None
+) -> list[dict[str, Any]]:
+    """Ready devices of the category meeting the line's minimum specs: the association's région
+    first, then the oldest ready first. The minimum is filtered in SQL (the ready devices of a
+    category, read through the state and category index, are narrowed there) and checked again by
+    the rule on the few rows returned."""
     if wanted <= 0:
         return []
     in_region = Device.custodian.is_in(Organisation.select(Organisation.id).where(Organisation.region == region))
     base = (Device.state == State.READY.value) & (Device.category == category)
+    meeting = _meeting(minimum)
+    if meeting is not None:
+        base &= meeting
     found: list[dict[str, Any]] = []
     for condition in (base & in_region, base):
         if len(found) >= wanted:
@@ -187,5 +244,6 @@ async def _candidates(category: str, region: str, wanted: int) -> list[dict[str,
             .order_by(Device.id)
             .limit(wanted - len(found))
         )
-        found.extend(await for_update(query, skip_locked=True))
+        rows = await for_update(query, skip_locked=True)
+        found.extend(r for r in rows if specs.meets(specs.from_row(r), minimum))
     return found

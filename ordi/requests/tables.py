@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import JSONB, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -29,3 +29,5 @@ class RequestItem(Table, tablename="request_item"):
     category = Varchar(length=20)
     quantity = Integer()
     allocated = Integer(default=0)
+    #: The line's minimum specs (`ordi.domain.specs.MinSpecs.as_dict`), or null: any device.
+    min_specs = JSONB(null=True, default=None)

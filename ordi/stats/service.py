@@ -1,25 +1,54 @@
-"""The committee's first figures (PRODUCT.md §5), computed in the database from the event log.
+"""The committee's figures (PRODUCT.md §5), read from the rollups (ordi.stats.tables).
 
-Stage counts come from `device_event` (reproducible from the log); current stock from the
-device projection, which is the fold of the same events. No personal data is read.
+`figures(actor, query)` is the one entry point: the API, the CSV exports, the bilan and the
+dashboard all call it. Each question reads the smallest level of rollups that holds its
+dimensions (A: category and beneficiary only; W: and workshop, région, département; N: and donor,
+donor kind; G: and grade), its whole months from the month rows and its other days from the day
+rows: a few queries over a few thousand rows, whatever the size of the log. No personal data is
+read; cells that count people are suppressed below the threshold (`small_cells`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import calendar
 import dataclasses
+import hashlib
+import json
+from collections.abc import Coroutine, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, get_args
 
-from piccolo.query.functions.aggregate import Count
+import msgspec
 
-from ordi.config import impact_factors
-from ordi.db import fetch_all, is_postgres
-from ordi.devices.tables import Device, DeviceEvent
-from ordi.domain import impact
+from ordi.config import get_settings, impact_factors
+from ordi.db import engine, fetch_all
+from ordi.domain import geography, impact
 from ordi.domain.errors import InvalidRecord
 from ordi.domain.lifecycle import Actor, OrgKind, State
+from ordi.domain.records import BeneficiaryCategory
+from ordi.i18n import Lang, word
 from ordi.organisations.service import region_name_of
+from ordi.organisations.tables import Organisation
 from ordi.scoping import require_kind
+from ordi.stats.schemas import (
+    AgeBucket,
+    FactorOut,
+    FactorSourceOut,
+    Figures,
+    Group,
+    Impact,
+    LeadTime,
+    Period,
+    RegionStock,
+    RequestFigures,
+    Reuse,
+    SeriesPoint,
+    SmallCells,
+    StatsQuery,
+    Stock,
+)
 
 # Stage name for the committee -> (action, outcome) in the event log.
 STAGES: dict[str, tuple[str, str]] = {
@@ -37,109 +66,614 @@ STAGES: dict[str, tuple[str, str]] = {
     "recycled": ("recycle", "done"),
     "lost": ("lose", "done"),
 }
-OUT_OF_STOCK = (State.HANDED_OVER.value, State.RECYCLED.value, State.LOST.value)
+_STAGE_OF = {key: name for name, key in STAGES.items()}
+#: The programme's stock: a positive list (an index reads only these states).
+IN_STOCK: tuple[str, ...] = (
+    State.DECLARED.value,
+    State.COLLECTED.value,
+    State.RECEIVED.value,
+    State.WIPED.value,
+    State.READY.value,
+    State.RESERVED.value,
+    State.SHIPPED.value,
+    State.DELIVERED.value,
+    State.RETURNED.value,
+)
+LEAD_METRICS = ("declared_collected", "received_ready", "ready_handed_over", "approved_delivered")
+#: Age buckets of the stock, in days since the last step: (low, high or None).
+AGE_BUCKETS: tuple[tuple[int, int | None], ...] = ((0, 7), (8, 30), (31, 90), (91, 180), (181, 365), (366, None))
+BENEFICIARY_CATEGORIES: tuple[str, ...] = get_args(BeneficiaryCategory)
+SMALL_CELL = 11
+SUPPRESSED = f"< {SMALL_CELL}"
+_LEVEL_A = frozenset({"category", "beneficiary_category"})
+#: Level -> the dimensions it holds (ordi.stats.rollups.LEVELS), smallest first.
+_LEVEL_DIMENSIONS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("A", _LEVEL_A),
+    ("G", _LEVEL_A | {"grade"}),
+    ("N", _LEVEL_A | {"donor", "donor_kind"}),
+    ("W", _LEVEL_A | {"refurbisher", "region", "departement"}),
+)
+_NOT_YET = date(9999, 12, 31)
 
 
 def period(start: date | None, end: date | None) -> tuple[datetime, datetime]:
     """[from 00:00, day after `to` 00:00) in UTC; defaults to the current calendar year."""
+    first, last = days_of(start, end)
+    return datetime.combine(first, time.min, UTC), datetime.combine(last + timedelta(days=1), time.min, UTC)
+
+
+def days_of(start: date | None, end: date | None) -> tuple[date, date]:
     today = datetime.now(UTC).date()
-    start = start or date(today.year, 1, 1)
-    end = end or today
-    if end < start:
+    first = start or date(today.year, 1, 1)
+    last = end or today
+    if last < first:
         raise InvalidRecord("period_invalid")
-    return datetime.combine(start, time.min, UTC), datetime.combine(end + timedelta(days=1), time.min, UTC)
+    return first, last
 
 
-def _json_text(column: str, *path: str) -> str:
-    if is_postgres():
-        return f"{column}" + "".join(f"->'{p}'" for p in path[:-1]) + f"->>'{path[-1]}'"
-    return f"json_extract({column}, '$.{'.'.join(path)}')"
+# --- the plan of one question ----------------------------------------------------------------
 
 
-async def summary(actor: Actor, start: date | None, end: date | None) -> dict[str, Any]:
-    require_kind(actor, OrgKind.COMMITTEE, OrgKind.OPERATOR)
-    since, until = period(start, end)
-    in_period = (DeviceEvent.occurred_at >= since) & (DeviceEvent.occurred_at < until)
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
-    stage_rows = (
-        await DeviceEvent.select(DeviceEvent.action, DeviceEvent.outcome, Count())
-        .where(in_period)
-        .group_by(DeviceEvent.action, DeviceEvent.outcome)
-    )
-    by_event = {(r["action"], r["outcome"]): r["count"] for r in stage_rows}
-    stages = {name: by_event.get(key, 0) for name, key in STAGES.items()}
 
-    stock_rows = await Device.select(Device.state, Count()).group_by(Device.state)
-    stock_by_state = {s.value: 0 for s in State}
-    stock_by_state.update({r["state"]: r["count"] for r in stock_rows})
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
-    in_stock = Device.state.not_in(list(OUT_OF_STOCK))
-    region_rows = (
-        await Device.select(Device.custodian.region.as_alias("region"), Count())
-        .where(in_stock)
-        .group_by(Device.custodian.region)
-    )
-    category_rows = await Device.select(Device.category, Count()).where(in_stock).group_by(Device.category)
 
-    redistributed_by_category = await fetch_all(
-        "SELECT d.category AS category, COUNT(*) AS count FROM device_event e JOIN device d ON d.id = e.device "
-        "WHERE e.action = 'hand_over' AND e.occurred_at >= {} AND e.occurred_at < {} GROUP BY d.category",
-        since,
-        until,
-    )
-    beneficiary = _json_text("e.payload", "beneficiary", "category")
-    by_beneficiary = await fetch_all(
-        f"SELECT {beneficiary} AS category, COUNT(*) AS count FROM device_event e "  # noqa: S608
-        "WHERE e.action = 'hand_over' AND e.occurred_at >= {} AND e.occurred_at < {} GROUP BY 1",
-        since,
-        until,
-    )
-    minutes = _json_text("e.payload", "labour_minutes")
-    cast = "INTEGER"
-    labour = await fetch_all(
-        f"SELECT COALESCE(SUM(CAST({minutes} AS {cast})), 0) AS minutes FROM device_event e "  # noqa: S608
-        "WHERE e.action = 'refurbish' AND e.occurred_at >= {} AND e.occurred_at < {}",
-        since,
-        until,
-    )
+def segments(first: date, last: date) -> list[tuple[str, date, date]]:
+    """The period as whole months (M rows) and loose days (D rows): (grain, from, to) inclusive."""
+    out: list[tuple[str, date, date]] = []
+    month = first if first.day == 1 else _next_month(first)
+    if month > last or _month_end(month) > last:
+        return [("D", first, last)]
+    if first < month:
+        out.append(("D", first, month - timedelta(days=1)))
+    last_full = month
+    while _month_end(_next_month(last_full)) <= last:
+        last_full = _next_month(last_full)
+    out.append(("M", month, last_full))
+    if _month_end(last_full) < last:
+        out.append(("D", _month_end(last_full) + timedelta(days=1), last))
+    return out
 
-    redistributed, recycled = stages["redistributed"], stages["recycled"]
-    wiped, failed = stages["wiped"], stages["wipe_failed"]
-    totals = impact.impact_of(
-        {r["category"]: int(r["count"]) for r in redistributed_by_category},
-        impact_factors(),
-        labour_minutes=int(labour[0]["minutes"] or 0),
-    )
+
+def level_for(query: StatsQuery) -> str:
+    used = {name for name, value in msgspec.structs.asdict(query.filters).items() if value is not None}
+    if query.group_by:
+        used.add(query.group_by)
+    for level, dimensions in _LEVEL_DIMENSIONS:
+        if used <= dimensions:
+            return level
+    raise InvalidRecord("stats_dimensions_unsupported", used=", ".join(sorted(used)))
+
+
+@dataclass
+class _Where:
+    """The joins, conditions and arguments of one rollup query."""
+
+    joins: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    args: list[Any] = field(default_factory=list)
+
+    def sql(self) -> str:
+        return " ".join(self.joins) + (" WHERE " + " AND ".join(self.conditions) if self.conditions else "")
+
+
+_PLACE = "CASE WHEN t.workshop > 0 THEN t.workshop ELSE t.donor END"
+
+
+def _group_expression(dimension: str | None) -> str:
     return {
-        "period": {"from": since.date().isoformat(), "to": (until - timedelta(days=1)).date().isoformat()},
-        "stages": stages,
-        "stock": {
-            "by_state": stock_by_state,
-            "by_region": [
-                {"region": r["region"] or "", "region_name": region_name_of(r["region"] or ""), "count": r["count"]}
-                for r in sorted(region_rows, key=lambda r: r["region"] or "")
-            ],
-            "by_category": {r["category"]: r["count"] for r in category_rows},
+        None: "''",
+        "donor_kind": "COALESCE(dn.subkind, '')",
+        "donor": "t.donor",
+        "refurbisher": "t.workshop",
+        "region": "COALESCE(p.region, '')",
+        "departement": "COALESCE(p.departement, '')",
+        "category": "t.category",
+        "grade": "t.grade",
+        "beneficiary_category": "t.beneficiary",
+    }[dimension]
+
+
+def _where(
+    query: StatsQuery, level: str, *, periodic: tuple[date, date] | None, beneficiary: bool, region_join: bool = False
+) -> _Where:
+    w = _Where(conditions=["t.level = {}"], args=[level])
+    f = query.filters
+    dims = {query.group_by} | {k for k, v in msgspec.structs.asdict(f).items() if v is not None}
+    if region_join or dims & {"region", "departement"}:
+        w.joins.append(f"LEFT JOIN organisation p ON p.id = {_PLACE}")
+    if "donor_kind" in dims:
+        w.joins.append("LEFT JOIN organisation dn ON dn.id = t.donor")
+    if periodic is not None:
+        parts = []
+        for grain, low, high in segments(*periodic):
+            parts.append("(t.grain = {} AND t.day >= {} AND t.day <= {})")
+            w.args.extend([grain, low, high])
+        w.conditions.append("(" + " OR ".join(parts) + ")")
+    simple = {"donor": "t.donor", "refurbisher": "t.workshop", "category": "t.category", "grade": "t.grade"}
+    for name, column in simple.items():
+        value = getattr(f, name)
+        if value is not None:
+            w.conditions.append(f"{column} = {{}}")
+            w.args.append(value)
+    if f.region is not None:
+        w.conditions.append("p.region = {}")
+        w.args.append(f.region)
+    if f.departement is not None:
+        w.conditions.append("p.departement = {}")
+        w.args.append(_departement(f.departement))
+    if f.donor_kind is not None:
+        w.conditions.append("dn.subkind = {}")
+        w.args.append(f.donor_kind)
+    if beneficiary and f.beneficiary_category is not None:
+        w.conditions.append("t.beneficiary = {}")
+        w.args.append(f.beneficiary_category)
+    return w
+
+
+def _departement(code: str) -> str:
+    try:
+        return geography.normalise_departement(code)
+    except (KeyError, ValueError):
+        return code.upper()  # no such département: matches nothing
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+# --- series buckets --------------------------------------------------------------------------
+
+
+def buckets(first: date, last: date, grain: str) -> list[tuple[date, date]]:
+    """The months, quarters or years of the period, cut to it at both ends."""
+    out = []
+    start = first
+    while start <= last:
+        if grain == "year":
+            end = date(start.year, 12, 31)
+        elif grain == "quarter":
+            q_end_month = ((start.month - 1) // 3 + 1) * 3
+            end = _month_end(date(start.year, q_end_month, 1))
+        else:
+            end = _month_end(start)
+        end = min(end, last)
+        out.append((start, end))
+        start = end + timedelta(days=1)
+    return out
+
+
+def _bucket_label(start: date, grain: str) -> str:
+    if grain == "year":
+        return str(start.year)
+    if grain == "quarter":
+        return f"{start.year}-T{(start.month - 1) // 3 + 1}"
+    return f"{start.year}-{start.month:02d}"
+
+
+def _bucket_index(spans: list[tuple[date, date]], day: date) -> int:
+    for i, (low, high) in enumerate(spans):
+        if low <= day <= high:
+            return i
+    return -1
+
+
+# --- pure figures ----------------------------------------------------------------------------
+
+
+def percentile(distribution: Mapping[int, int], p: float) -> int | None:
+    """Nearest rank: the smallest value v such that at least p of the observations are ≤ v."""
+    total = sum(distribution.values())
+    if total <= 0:
+        return None
+    rank = max(1, -(-int(p * 100) * total // 100))  # ceil(p × total), exact for p in hundredths
+    seen = 0
+    for value in sorted(distribution):
+        seen += distribution[value]
+        if seen >= rank:
+            return value
+    return max(distribution)  # pragma: no cover - rank ≤ total
+
+
+def lead_time(label: str, distribution: Mapping[int, int]) -> LeadTime:
+    return LeadTime(
+        label=label,
+        count=sum(distribution.values()),
+        median_days=percentile(distribution, 0.5),
+        p90_days=percentile(distribution, 0.9),
+    )
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def suppress(cells: Mapping[str, int]) -> dict[str, int | str]:
+    """Small cells of people: 1 to 10 shows "< 11"; a lone hidden cell takes the smallest other with it;
+    a table whose total is under 11 hides every cell (zeros too: "all were job seekers" is a disclosure)."""
+    total = sum(cells.values())
+    if 0 < total < SMALL_CELL:
+        return {k: SUPPRESSED for k in cells}
+    hidden = {k for k, v in cells.items() if 0 < v < SMALL_CELL}
+    if len(hidden) == 1:
+        others = sorted((v, k) for k, v in cells.items() if v > 0 and k not in hidden)
+        if others:
+            hidden.add(others[0][1])
+    return {k: (SUPPRESSED if k in hidden else v) for k, v in cells.items()}
+
+
+def factor_set_version(factors: Mapping[str, impact.ImpactFactor]) -> str:
+    """Which factors were used: the default set or the file, and a digest of every value and source."""
+    canonical = json.dumps(
+        {k: dataclasses.asdict(v) for k, v in sorted(factors.items())}, sort_keys=True, ensure_ascii=False
+    )
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:12]
+    path = get_settings().impact_factors_path
+    name = "défaut" if path is None else path.rsplit("/", 1)[-1]
+    return f"{name}-{digest}"
+
+
+def _reuse(rows: Iterable[tuple[str, date, int]], end: date) -> tuple[int, int]:
+    """(redistributed, recycled) by last fate: a hand-over counts if its device stayed past `end`."""
+    handed = recycled = 0
+    for fate, until, n in rows:
+        if fate == "recycle":
+            recycled += n
+        elif until > end:
+            handed += n
+    return handed, recycled
+
+
+# --- the figures -----------------------------------------------------------------------------
+
+
+async def figures(actor: Actor, query: StatsQuery, lang: Lang = "fr") -> Figures:
+    """Every figure of PRODUCT.md §5 for one question (committee and operator only)."""
+    require_kind(actor, OrgKind.COMMITTEE, OrgKind.OPERATOR)
+    return await compute(query, lang)
+
+
+async def compute(query: StatsQuery, lang: Lang = "fr") -> Figures:
+    """The figures without the role check (the bilan's job, which checked it when asked)."""
+    first, last = days_of(query.start, query.end)
+    level = level_for(query)
+    spans = buckets(first, last, query.grain)
+    group = _group_expression(query.group_by)
+    people_view = query.group_by == "beneficiary_category" or query.filters.beneficiary_category is not None
+
+    counts, fates, leads, stock_rows = await _together(
+        _counts(query, level, first, last, group),
+        _fates(query, level, first, last, group),
+        _leads(query, level, first, last, group),
+        _stock(query, "W" if level == "A" else level, group),
+    )
+
+    stages = {name: 0 for name in STAGES}
+    by_category: dict[str, int] = {}
+    by_beneficiary: dict[str, int] = {}
+    minutes = 0
+    series_stages = [{name: 0 for name in STAGES} for _ in spans]
+    series_minutes = [0 for _ in spans]
+    g_stages: dict[str, dict[str, int]] = {}
+    g_minutes: dict[str, int] = {}
+    g_people: dict[str, int] = {}
+    for r in counts:
+        name = _STAGE_OF.get((r["action"], r["outcome"]))
+        n, m = int(r["n"]), int(r["minutes"] or 0)
+        key = str(r["g"])
+        minutes += m
+        i = _bucket_index(spans, _day(r["day"]))
+        if i >= 0:
+            series_minutes[i] += m
+        g_minutes[key] = g_minutes.get(key, 0) + m
+        if name is None:
+            continue
+        stages[name] += n
+        if i >= 0:
+            series_stages[i][name] += n
+        g_stages.setdefault(key, {s: 0 for s in STAGES})[name] += n
+        if name == "redistributed":
+            by_category[r["category"]] = by_category.get(r["category"], 0) + n
+            benef = r["beneficiary"] or "unknown"
+            by_beneficiary[benef] = by_beneficiary.get(benef, 0) + n
+            g_people[key] = g_people.get(key, 0) + n
+
+    handed, recycled = _reuse(((r["fate"], _day(r["until"]), int(r["n"])) for r in fates), last)
+    final_by_category: dict[str, int] = {}
+    g_fates: dict[str, list[tuple[str, date, int]]] = {}
+    s_fates: list[list[tuple[str, date, int]]] = [[] for _ in spans]
+    for r in fates:
+        row = (r["fate"], _day(r["until"]), int(r["n"]))
+        if row[0] == "hand_over" and row[1] > last:
+            final_by_category[r["category"]] = final_by_category.get(r["category"], 0) + row[2]
+        g_fates.setdefault(str(r["g"]), []).append(row)
+        i = _bucket_index(spans, _day(r["day"]))
+        if i >= 0:
+            s_fates[i].append(row)
+
+    lead_all: dict[str, dict[int, int]] = {m: {} for m in LEAD_METRICS}
+    g_leads: dict[str, dict[str, dict[int, int]]] = {}
+    for r in leads:
+        metric, days, n = r["metric"], int(r["days"]), int(r["n"])
+        lead_all[metric][days] = lead_all[metric].get(days, 0) + n
+        per = g_leads.setdefault(str(r["g"]), {m: {} for m in LEAD_METRICS})
+        per[metric][days] = per[metric].get(days, 0) + n
+
+    stock, stock_age, g_stock = _stock_figures(stock_rows, lang)
+    requests = await _requests(query, first, last, lead_all["approved_delivered"], lang)
+
+    factors = impact_factors()
+    totals = impact.impact_of(final_by_category, factors, labour_minutes=minutes)
+    beneficiary_cells = suppress({**{c: 0 for c in BENEFICIARY_CATEGORIES}, **by_beneficiary})
+    if people_view:  # hand-overs then only appear in the suppressed cells
+        stages.pop("redistributed")
+        for point in series_stages:
+            point.pop("redistributed")
+
+    labels = await _labels(query.group_by, set(g_stages) | set(g_fates) | set(g_leads) | set(g_stock), lang)
+    group_people = suppress(g_people)
+    groups = []
+    if query.group_by:
+        for key in sorted(set(g_stages) | set(g_fates) | set(g_leads) | set(g_stock), key=lambda k: labels.get(k, k)):
+            g_handed, g_recycled = _reuse(g_fates.get(key, []), last)
+            g_stage = g_stages.get(key, {s: 0 for s in STAGES})
+            if people_view:
+                g_stage.pop("redistributed", None)
+            per = g_leads.get(key, {m: {} for m in LEAD_METRICS})
+            groups.append(
+                Group(
+                    key=key,
+                    label=labels.get(key, key),
+                    stages=g_stage,
+                    reuse=Reuse(g_handed, g_recycled, rate(g_handed, g_handed + g_recycled)),
+                    lead_times={m: lead_time(word(f"stats.lead.{m}", lang), per[m]) for m in LEAD_METRICS},
+                    stock_in_programme=g_stock.get(key, 0),
+                    beneficiaries=group_people.get(key, 0),
+                    insertion_labour_hours=round(g_minutes.get(key, 0) / 60, 1),
+                )
+            )
+    series = []
+    for i, (low, high) in enumerate(spans):
+        s_handed, s_recycled = _reuse(s_fates[i], high)
+        series.append(
+            SeriesPoint(
+                start=low,
+                end=high,
+                label=_bucket_label(low, query.grain),
+                stages=series_stages[i],
+                reuse=Reuse(s_handed, s_recycled, rate(s_handed, s_handed + s_recycled)),
+                insertion_labour_hours=round(series_minutes[i] / 60, 1),
+            )
+        )
+    wiped, failed = stages["wiped"], stages["wipe_failed"]
+    reuse = Reuse(handed, recycled, rate(handed, handed + recycled))
+    return Figures(
+        period=Period(from_=first, to=last),
+        stages=stages,
+        stock=stock,
+        redistributed_by_category=by_category,
+        redistributed_by_beneficiary_category=beneficiary_cells,
+        reuse_rate=reuse.rate,
+        wipe_failure_rate=rate(failed, wiped + failed),
+        impact=Impact(
+            kg_ewaste_avoided=round(totals.kg_ewaste_avoided, 1),
+            kg_co2e_avoided=round(totals.kg_co2e_avoided, 1),
+            insertion_labour_hours=round(totals.labour_hours, 1),
+            factors=[_factor_out(f) for f in factors.values()],
+            factor_set_version=factor_set_version(factors),
+            devices=totals.devices,
+        ),
+        grain=query.grain,
+        group_by=query.group_by,
+        filters=query.filters,
+        reuse=reuse,
+        stock_age=stock_age,
+        lead_times={m: lead_time(word(f"stats.lead.{m}", lang), lead_all[m]) for m in LEAD_METRICS},
+        requests=requests,
+        series=series,
+        groups=groups,
+        small_cells=SmallCells(
+            threshold=SMALL_CELL,
+            shown_as=SUPPRESSED,
+            rule=word("stats.small_cells.rule", lang, limit=SMALL_CELL - 1, threshold=SMALL_CELL),
+        ),
+        methodology={
+            key: word(f"stats.method.{key}", lang)
+            for key in ("stages", "reuse", "lead_times", "stock", "dimensions", "requests", "impact", "source")
         },
-        "redistributed_by_category": {r["category"]: int(r["count"]) for r in redistributed_by_category},
-        "redistributed_by_beneficiary_category": {
-            (r["category"] or "unknown"): int(r["count"]) for r in by_beneficiary
-        },
-        "reuse_rate": round(redistributed / (redistributed + recycled), 4) if redistributed + recycled else None,
-        "wipe_failure_rate": round(failed / (wiped + failed), 4) if wiped + failed else None,
-        "impact": {
-            "kg_ewaste_avoided": round(totals.kg_ewaste_avoided, 1),
-            "kg_co2e_avoided": round(totals.kg_co2e_avoided, 1),
-            "insertion_labour_hours": round(totals.labour_hours, 1),
-            "factors": [
-                {
-                    "category": f.category,
-                    "weight_kg": f.weight_kg,
-                    "co2e_kg_avoided": f.co2e_kg_avoided,
-                    "source_weight": dataclasses.asdict(f.source_weight),
-                    "source_co2e": dataclasses.asdict(f.source_co2e),
-                }
-                for f in impact_factors().values()
-            ],
-        },
-    }
+    )
+
+
+def _factor_out(f: impact.ImpactFactor) -> FactorOut:
+    return FactorOut(
+        category=f.category,
+        weight_kg=f.weight_kg,
+        co2e_kg_avoided=f.co2e_kg_avoided,
+        source_weight=FactorSourceOut(**dataclasses.asdict(f.source_weight)),
+        source_co2e=FactorSourceOut(**dataclasses.asdict(f.source_co2e)),
+    )
+
+
+async def _together(*reads: Coroutine[Any, Any, list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """The rollup reads at once, each on its pooled connection (PostgreSQL works them on its cores);
+    one after the other inside a caller's transaction, which has one connection."""
+    if engine().current_transaction.get() is not None:  # type: ignore[attr-defined]
+        return [await read for read in reads]
+    return list(await asyncio.gather(*reads))
+
+
+def _also(group: str) -> str:
+    """The grouping's expression in a GROUP BY, if any (PostgreSQL refuses a constant there)."""
+    return "" if group == "''" else f", {group}"
+
+
+async def _counts(query: StatsQuery, level: str, first: date, last: date, group: str) -> list[dict[str, Any]]:
+    w = _where(query, level, periodic=(first, last), beneficiary=True)
+    return await fetch_all(
+        f"SELECT t.day AS day, t.action AS action, t.outcome AS outcome, t.category AS category, "  # noqa: S608
+        f"t.beneficiary AS beneficiary, {group} AS g, SUM(t.n) AS n, SUM(t.minutes) AS minutes "
+        f"FROM stats_count t {w.sql()} GROUP BY t.day, t.action, t.outcome, t.category, t.beneficiary{_also(group)}",
+        *w.args,
+    )
+
+
+async def _fates(query: StatsQuery, level: str, first: date, last: date, group: str) -> list[dict[str, Any]]:
+    w = _where(query, level, periodic=(first, last), beneficiary=False)
+    group = "''" if query.group_by == "beneficiary_category" else group
+    return await fetch_all(
+        f"SELECT t.day AS day, t.fate AS fate, t.until AS until, t.category AS category, {group} AS g, "  # noqa: S608
+        f"SUM(t.n) AS n FROM stats_fate t {w.sql()} GROUP BY t.day, t.fate, t.until, t.category{_also(group)}",
+        *w.args,
+    )
+
+
+async def _leads(query: StatsQuery, level: str, first: date, last: date, group: str) -> list[dict[str, Any]]:
+    w = _where(query, level, periodic=(first, last), beneficiary=True)
+    return await fetch_all(
+        f"SELECT t.metric AS metric, t.days AS days, {group} AS g, SUM(t.n) AS n "  # noqa: S608
+        f"FROM stats_lead t {w.sql()} GROUP BY t.metric, t.days{_also(group)}",
+        *w.args,
+    )
+
+
+async def _stock(query: StatsQuery, level: str, group: str) -> list[dict[str, Any]]:
+    w = _where(query, level, periodic=None, beneficiary=False, region_join=True)
+    group = "''" if query.group_by == "beneficiary_category" else group
+    return await fetch_all(
+        f"SELECT t.state AS state, t.since AS since, t.category AS category, "  # noqa: S608
+        f"COALESCE(p.region, '') AS region, {group} AS g, SUM(t.n) AS n FROM stats_stock t {w.sql()} "
+        f"GROUP BY t.state, t.since, t.category, COALESCE(p.region, ''){_also(group)}",
+        *w.args,
+    )
+
+
+def _stock_figures(rows: list[dict[str, Any]], lang: Lang) -> tuple[Stock, list[AgeBucket], dict[str, int]]:
+    by_state = {s.value: 0 for s in State}
+    by_region: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    per_group: dict[str, int] = {}
+    ages = [{s: 0 for s in IN_STOCK} for _ in AGE_BUCKETS]
+    today = datetime.now(UTC).date()
+    for r in rows:
+        state, n = r["state"], int(r["n"])
+        by_state[state] = by_state.get(state, 0) + n
+        if state not in IN_STOCK or n == 0:
+            continue
+        by_region[r["region"]] = by_region.get(r["region"], 0) + n
+        by_category[r["category"]] = by_category.get(r["category"], 0) + n
+        per_group[str(r["g"])] = per_group.get(str(r["g"]), 0) + n
+        age = (today - _day(r["since"])).days
+        for i, (low, high) in enumerate(AGE_BUCKETS):
+            if age >= low and (high is None or age <= high):
+                ages[i][state] += n
+                break
+        else:
+            ages[0][state] += n  # a step dated after today (clock skew): the youngest bucket
+    stock = Stock(
+        by_state=by_state,
+        by_region=[
+            RegionStock(region=code, region_name=region_name_of(code), count=n)
+            for code, n in sorted(by_region.items())
+            if n
+        ],
+        by_category={k: v for k, v in by_category.items() if v},
+    )
+    age_buckets = []
+    for (low, high), states in reversed(list(zip(AGE_BUCKETS, ages, strict=True))):
+        label = (
+            word("stats.age.over", lang, low=low - 1)
+            if high is None
+            else word("stats.age.bucket", lang, low=low, high=high)
+        )
+        age_buckets.append(
+            AgeBucket(label=label, min_days=low, max_days=high, count=sum(states.values()), by_state=states)
+        )
+    return stock, age_buckets, per_group
+
+
+async def _requests(
+    query: StatsQuery, first: date, last: date, delivered: Mapping[int, int], lang: Lang
+) -> RequestFigures:
+    """Requests made in the period (small tables: read directly, filtered by the association's place)."""
+    since = datetime.combine(first, time.min, UTC)
+    until = datetime.combine(last + timedelta(days=1), time.min, UTC)
+    conditions = ["q.created_at >= {}", "q.created_at < {}"]
+    args: list[Any] = [since, until]
+    f = query.filters
+    if f.region is not None:
+        conditions.append("o.region = {}")
+        args.append(f.region)
+    if f.departement is not None:
+        conditions.append("o.departement = {}")
+        args.append(_departement(f.departement))
+    item_filter = ""
+    if f.category is not None:  # in the JOIN, before the WHERE: its argument goes first
+        item_filter = " AND i.category = {}"
+        args.insert(0, f.category)
+    rows = await fetch_all(
+        "SELECT q.id AS id, q.status AS status, q.created_at AS created_at, q.decided_at AS decided_at, "  # noqa: S608
+        "COALESCE(SUM(i.quantity), 0) AS quantity, COALESCE(SUM(i.allocated), 0) AS allocated "
+        "FROM equipment_request q JOIN organisation o ON o.id = q.association "
+        f"LEFT JOIN request_item i ON i.request = q.id{item_filter} WHERE " + " AND ".join(conditions) + " "
+        "GROUP BY q.id, q.status, q.created_at, q.decided_at",
+        *args,
+    )
+    by_status: dict[str, int] = {}
+    waiting: dict[int, int] = {}
+    requested = allocated = 0
+    for r in rows:
+        if f.category is not None and int(r["quantity"]) == 0:
+            continue
+        by_status[r["status"]] = by_status.get(r["status"], 0) + 1
+        requested += int(r["quantity"])
+        allocated += int(r["allocated"])
+        if r["decided_at"] is not None:
+            days = int((_aware(r["decided_at"]) - _aware(r["created_at"])).total_seconds() // 86_400)
+            waiting[days] = waiting.get(days, 0) + 1
+    return RequestFigures(
+        count=sum(by_status.values()),
+        by_status=by_status,
+        devices_requested=requested,
+        devices_allocated=allocated,
+        fulfilment_rate=rate(allocated, requested),
+        waiting=lead_time(word("stats.lead.request_decided", lang), waiting),
+        approved_to_delivered=lead_time(word("stats.lead.approved_delivered", lang), delivered),
+    )
+
+
+def _aware(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+async def _labels(dimension: str | None, keys: set[str], lang: Lang) -> dict[str, str]:
+    """Names of the groups: organisations by id, régions and départements by code."""
+    if dimension in ("donor", "refurbisher"):
+        ids = [int(k) for k in keys if k.lstrip("-").isdigit() and int(k) > 0]
+        names = {}
+        if ids:
+            for r in await Organisation.select(Organisation.id, Organisation.name).where(Organisation.id.is_in(ids)):
+                names[str(r["id"])] = r["name"]
+        return {k: names.get(k, word("stats.none", lang)) for k in keys}
+    if dimension == "region":
+        return {k: region_name_of(k) if k else word("stats.none", lang) for k in keys}
+    if dimension == "departement":
+        out = {}
+        for k in keys:
+            try:
+                out[k] = f"{geography.departement(k)[0]} ({k})" if k else word("stats.none", lang)
+            except (KeyError, ValueError):
+                out[k] = k
+        return out
+    return {k: k or word("stats.none", lang) for k in keys}
+
+
+async def summary(actor: Actor, start: date | None, end: date | None) -> Figures:
+    """The first summary's call: the figures of a period, per month, without filters."""
+    return await figures(actor, StatsQuery(start=start, end=end))

@@ -49,7 +49,8 @@ BASE_URL = "http://ordi.test"
 
 #: Statuses a request that follows the document may get: never 400 (the document would lie about
 #: what is well formed) nor 415 (it would lie about the media type).
-POSITIVE_STATUSES = ["2xx", "401", "403", "404", "409", "422"]
+#: 429: too many failed logins for this account or address (`ordi.auth.throttle`), a refusal of who asks.
+POSITIVE_STATUSES = ["2xx", "401", "403", "404", "409", "422", "429"]
 
 CONFIG: dict[str, Any] = {
     # A NUL is refused everywhere (400 `nul_byte`, ordi.http.guard) and tested on its own.
@@ -77,8 +78,14 @@ def load(document: dict[str, Any]) -> Any:
     return schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(CONFIG))
 
 
+#: Operations that end the caller's own sessions: sent after all the others, so that these still
+#: run with a live token.
+ENDS_SESSIONS = {"POST /api/v1/auth/logout-all"}
+
+
 def operations(schema: Any) -> list[Any]:
-    return [result.ok() for result in schema.get_all_operations()]
+    found = [result.ok() for result in schema.get_all_operations()]
+    return sorted(found, key=lambda operation: operation.label in ENDS_SESSIONS)
 
 
 def draw(operation: Any, mode: GenerationMode, count: int, seed: int) -> list[Any]:

@@ -55,6 +55,7 @@ async def seed_world(api: Api, world: World) -> dict[str, Any]:
         "donation_id": donation_id,
         "request_id": asked.json()["id"],
         "organisation_id": world.workshop.organisation_id,
+        "user_id": world.association.actor.user_id,
         "key_id": key.json()["id"],
         "job_id": job.json()["id"],
         "ref": number,

@@ -158,3 +158,21 @@ async def test_a_password_reset_is_sent_even_to_who_turned_everything_off_and_ne
     assert message["Subject"] == "Réinitialiser votre mot de passe Ordi 2.0" and link in message.get_content()
     (after,) = await notifications_of(world.donor)
     assert after["params"] == "{}"  # the link is not kept once sent
+
+
+async def test_a_reset_link_asked_for_by_email_is_mailed_by_the_outbox(
+    api: Api, world: World, smtp: SmtpServer
+) -> None:
+    """The accounts' reset by e-mail (`ordi.auth.resets`) writes its notification in the link's transaction."""
+    from ordi.notifications import delivery
+
+    asked = await api.client.post("/api/v1/auth/password-reset", json={"email": world.donor.email})
+    assert asked.status_code == 202, asked.text
+    (row,) = await notifications_of(world.donor)
+    assert row["kind"] == "password_reset"
+    assert await delivery.deliver(row["id"]) == "sent"
+    (message,) = smtp.mailbox.to(world.donor.email)
+    assert "/connexion/nouveau-mot-de-passe?jeton=" in message.get_content()
+    unknown = await api.client.post("/api/v1/auth/password-reset", json={"email": "personne@test.ordi2.fr"})
+    assert unknown.status_code == 202
+    assert len(await notifications_of(world.donor)) == 1

@@ -1,0 +1,219 @@
+# ruff: noqa: S608 - every statement is built from this module's constants and the tables' keys
+"""`ordi rebuild-stats`: the rollups recomputed from the event log, in SQL, in one transaction.
+
+The second way to the same rows as `ordi.stats.rollups` (which the ledger keeps step by step):
+the tests compare both. One pass over `device_event` in (device, seq) order gives each entry the
+dimensions of its device after it (the workshop in charge: the last `assign`, `collect` or
+`receive`; the grade: the last `refurbish`) and the times a lead time needs (the last receive,
+the last refurbishment, the next return or loss) in a temporary table; each level's day rows are
+grouped from it (A from G's), the month rows from the day rows, the stock from the device
+projection. Readers see the old rows until the transaction commits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ordi.db import execute_in_transaction, fetch_all, is_postgres, write_transaction
+from ordi.stats.rollups import LEVELS, NO_SINCE, NOT_YET, OUT_OF_PROGRAMME
+from ordi.stats.tables import COUNTERS, KEYS
+
+_OUT = ", ".join(f"'{s}'" for s in sorted(OUT_OF_PROGRAMME))
+
+
+class _Sql:
+    """The few expressions that differ between the engines."""
+
+    def __init__(self, postgres: bool) -> None:
+        self.postgres = postgres
+
+    def text(self, column: str, *path: str) -> str:
+        if self.postgres:
+            return column + "".join(f"->'{p}'" for p in path[:-1]) + f"->>'{path[-1]}'"
+        return f"json_extract({column}, '$.{'.'.join(path)}')"
+
+    def integer(self, expression: str) -> str:
+        return f"CAST({expression} AS INTEGER)"
+
+    def day(self, column: str) -> str:
+        return f"(({column}) AT TIME ZONE 'UTC')::date" if self.postgres else f"date({column})"
+
+    def month(self, column: str) -> str:
+        if self.postgres:
+            return f"date_trunc('month', ({column}) AT TIME ZONE 'UTC')::date"
+        return f"date({column}, 'start of month')"
+
+    def days_between(self, start: str, end: str) -> str:
+        if self.postgres:
+            return f"floor(extract(epoch FROM ({end}) - ({start})) / 86400)::int"
+        return f"CAST((strftime('%s', {end}) - strftime('%s', {start})) / 86400 AS INTEGER)"
+
+    def month_of(self, column: str) -> str:
+        """The first of the month of a date column."""
+        return f"date_trunc('month', {column})::date" if self.postgres else f"date({column}, 'start of month')"
+
+    def date(self, value: Any) -> str:
+        return f"DATE '{value.isoformat()}'" if self.postgres else f"'{value.isoformat()}'"
+
+
+async def rebuild() -> dict[str, int]:
+    """Replace every rollup row by its recomputation from the log; returns the rows per table."""
+    sql = _Sql(is_postgres())
+    async with write_transaction():
+        if sql.postgres:
+            await execute_in_transaction("SET LOCAL statement_timeout = 0")
+            await execute_in_transaction("SET LOCAL work_mem = '256MB'")
+        for table in KEYS:
+            await execute_in_transaction(f"DELETE FROM {table}")
+        await execute_in_transaction(_entries(sql))
+        for level in ("W", "N", "G"):  # from the entries: one pass each
+            for statement in _day_rows(sql, level):
+                await execute_in_transaction(statement)
+        for table in ("stats_count", "stats_lead", "stats_fate"):  # no A rows of stock (see rollups.levels)
+            await execute_in_transaction(_coarser(table, "A", "G"))  # A is G without the grade
+        for table in ("stats_count", "stats_lead", "stats_fate"):
+            for level in LEVELS:
+                await execute_in_transaction(_months(sql, table, level))
+        await execute_in_transaction("DROP TABLE stats_rebuild_entry")
+        for table in KEYS:
+            await execute_in_transaction(f"ANALYZE {table}")  # the planner sees the new rows at once
+        counts = {}
+        for table in KEYS:
+            rows = await fetch_all(f"SELECT COUNT(*) AS n FROM {table}")
+            counts[table] = int(rows[0]["n"])
+    return counts
+
+
+def _entries(sql: _Sql) -> str:
+    """Every entry with its device's dimensions after it: a temporary table, read four times."""
+    workshop_set = (
+        f"CASE WHEN e.action = 'assign' THEN COALESCE({sql.integer(sql.text('e.payload', 'workshop_id'))}, 0) "
+        "WHEN e.action IN ('collect', 'receive') THEN e.actor_organisation END"
+    )
+    grade_set = f"CASE WHEN e.action = 'refurbish' THEN COALESCE({sql.text('e.payload', 'grade')}, '') END"
+    minutes = (
+        f"CASE WHEN e.action = 'refurbish' THEN "
+        f"COALESCE({sql.integer(sql.text('e.payload', 'labour_minutes'))}, 0) ELSE 0 END"
+    )
+    beneficiary = (
+        f"CASE WHEN e.action = 'hand_over' THEN COALESCE({sql.text('e.payload', 'beneficiary', 'category')}, '') "
+        "ELSE '' END"
+    )
+    temp = (
+        "CREATE TEMP TABLE stats_rebuild_entry ON COMMIT DROP AS"
+        if sql.postgres
+        else ("CREATE TEMP TABLE stats_rebuild_entry AS")
+    )
+    window = "PARTITION BY e.device ORDER BY e.seq"
+    return f"""
+{temp}
+WITH marked AS (
+  SELECT e.device, e.seq, e.action, e.outcome, e.occurred_at AS at, e.payload,
+         d.donor, d.category, d.created_at,
+         {workshop_set} AS workshop_set, {grade_set} AS grade_set, {minutes} AS minutes, {beneficiary} AS beneficiary,
+         COUNT({workshop_set}) OVER w AS workshop_group,
+         COUNT({grade_set}) OVER w AS grade_group,
+         MAX(CASE WHEN e.action = 'receive' THEN e.occurred_at END) OVER w AS received_at,
+         MAX(CASE WHEN e.action = 'refurbish' THEN e.occurred_at END) OVER w AS refurbished_at,
+         MIN(CASE WHEN e.action IN ('return', 'lose') THEN e.occurred_at END)
+           OVER (PARTITION BY e.device ORDER BY e.seq ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS ended_at
+  FROM device_event e JOIN device d ON d.id = e.device
+  WINDOW w AS ({window} ROWS UNBOUNDED PRECEDING)
+)
+SELECT device, seq, action, outcome, at, {sql.day("at")} AS day, {sql.month("at")} AS month,
+       donor, category, created_at, received_at, refurbished_at, ended_at, minutes, beneficiary,
+       CASE WHEN action = 'deliver' THEN {sql.integer(sql.text("prev_reserve", "request_id"))} END AS request,
+       CASE WHEN action = 'declare' THEN 0
+            ELSE COALESCE(MAX(workshop_set) OVER (PARTITION BY device, workshop_group), 0) END AS workshop,
+       COALESCE(MAX(grade_set) OVER (PARTITION BY device, grade_group), '') AS grade
+FROM (
+  SELECT m.*, (SELECT r.payload FROM device_event r WHERE r.device = m.device AND r.action = 'reserve'
+               AND r.seq < m.seq ORDER BY r.seq DESC LIMIT 1) AS prev_reserve
+  FROM marked m WHERE m.action = 'deliver'
+  UNION ALL
+  SELECT m.*, NULL AS prev_reserve FROM marked m WHERE m.action <> 'deliver'
+) x
+"""
+
+
+def _masks(level: str, prefix: str = "") -> dict[str, str]:
+    """The donor, workshop and grade of one level (the same masks as `rollups.levels`)."""
+    workshop = f"{prefix}workshop"
+    return {
+        "donor": {"W": f"CASE WHEN {workshop} <> 0 THEN -1 ELSE {prefix}donor END", "N": f"{prefix}donor"}.get(
+            level, "-1"
+        ),
+        "workshop": workshop if level == "W" else "-1",
+        "grade": f"{prefix}grade" if level == "G" else "'*'",
+    }
+
+
+def _grouped(*columns: str) -> str:
+    """A GROUP BY list without the constants (SQLite reads -1 as a column position)."""
+    return ", ".join(c for c in columns if c not in ("-1", "'*'"))
+
+
+def _day_rows(sql: _Sql, level: str) -> list[str]:
+    """One level's day rows of every table, grouped from the entries (and its stock from the devices)."""
+    m = _masks(level, "e.")
+    dims = (m["donor"], m["workshop"], "e.category", m["grade"])
+    lead = (
+        "CASE e.action WHEN 'collect' THEN 'declared_collected' WHEN 'refurbish' THEN 'received_ready' "
+        "WHEN 'hand_over' THEN 'ready_handed_over' WHEN 'deliver' THEN 'approved_delivered' END"
+    )
+    start = (
+        "CASE e.action WHEN 'collect' THEN e.created_at WHEN 'refurbish' THEN e.received_at "
+        "WHEN 'hand_over' THEN e.refurbished_at WHEN 'deliver' THEN q.decided_at END"
+    )
+    days = sql.days_between(start, "e.at")
+    not_yet = sql.date(NOT_YET)
+    until = f"CASE WHEN e.action = 'hand_over' THEN COALESCE({sql.day('e.ended_at')}, {not_yet}) ELSE {not_yet} END"
+    d = _masks(level, "")
+    stock_dims = (
+        d["donor"].replace("workshop", "COALESCE(refurbisher, 0)"),
+        "COALESCE(refurbisher, 0)" if level == "W" else "-1",
+        "category",
+        "COALESCE(grade, '')" if level == "G" else "'*'",
+    )
+    since = f"CASE WHEN state IN ({_OUT}) THEN {sql.date(NO_SINCE)} ELSE {sql.day('state_changed_at')} END"
+    listed = {t: ", ".join((*KEYS[t], *COUNTERS[t])) for t in KEYS}
+    return [
+        f"""INSERT INTO stats_count ({listed["stats_count"]})
+SELECT '{level}', 'D', e.day, e.action, e.outcome, {", ".join(dims)}, e.beneficiary, COUNT(*), SUM(e.minutes)
+FROM stats_rebuild_entry e WHERE e.action NOT IN ('label_printed', 'assign')
+GROUP BY {_grouped("e.day", "e.action", "e.outcome", *dims, "e.beneficiary")}""",
+        f"""INSERT INTO stats_lead ({listed["stats_lead"]})
+SELECT '{level}', 'D', e.day, {lead}, {days}, {", ".join(dims)}, e.beneficiary, COUNT(*)
+FROM stats_rebuild_entry e LEFT JOIN equipment_request q ON q.id = e.request
+WHERE e.action IN ('collect', 'refurbish', 'hand_over', 'deliver') AND e.outcome = 'done' AND {start} IS NOT NULL
+GROUP BY {_grouped("e.day", lead, days, *dims, "e.beneficiary")}""",
+        f"""INSERT INTO stats_fate ({listed["stats_fate"]})
+SELECT '{level}', 'D', e.day, e.action, {until}, {", ".join(dims)}, COUNT(*)
+FROM stats_rebuild_entry e WHERE e.action IN ('hand_over', 'recycle') AND e.outcome = 'done'
+GROUP BY {_grouped("e.day", "e.action", until, *dims)}""",
+        f"""INSERT INTO stats_stock ({listed["stats_stock"]})
+SELECT '{level}', state, {", ".join(stock_dims)}, {since}, COUNT(*)
+FROM device GROUP BY {_grouped("state", *stock_dims, since)}""",
+    ]
+
+
+def _months(sql: _Sql, table: str, level: str) -> str:
+    """A level's month rows, grouped from its day rows."""
+    columns = [sql.month_of("day") if c == "day" else c for c in KEYS[table][2:]]
+    sums = ", ".join(f"SUM({c})" for c in COUNTERS[table])
+    return (
+        f"INSERT INTO {table} ({', '.join((*KEYS[table], *COUNTERS[table]))}) "
+        f"SELECT level, 'M', {', '.join(columns)}, {sums} FROM {table} WHERE level = '{level}' AND grain = 'D' "
+        f"GROUP BY level, {', '.join(columns)}"
+    )
+
+
+def _coarser(table: str, level: str, source: str) -> str:
+    """The rows of a coarser level, grouped from those of another (A from G: the grade masked)."""
+    columns = [("'*'" if c == "grade" else c) for c in KEYS[table][1:]]
+    sums = ", ".join(f"SUM({c})" for c in COUNTERS[table])
+    return (
+        f"INSERT INTO {table} ({', '.join((*KEYS[table], *COUNTERS[table]))}) "
+        f"SELECT '{level}', {', '.join(columns)}, {sums} FROM {table} WHERE level = '{source}' "
+        f"GROUP BY {_grouped(*columns)}"
+    )

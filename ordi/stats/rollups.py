@@ -1,0 +1,311 @@
+"""The rollups' deltas, written by `ordi.devices.ledger` in the same transaction as each entry.
+
+A step is a delta from the device's projection before to after: its counts (+1 for the entry),
+its stock move (−1 under the old state and dimensions, +1 under the new), a lead time when it ends
+one, and its fate for the reuse rate. A correcting event is just another delta: the corrected
+entry's deltas with `sign=-1`, the correcting entry's with +1, and the stock move between the two
+projections (`stock_move`). Deltas of one write are summed per key, then sent as one multi-row
+upsert per table (on PostgreSQL inside the step's own statement: no extra round trip).
+
+`ordi.stats.rebuild` computes the same rows from the log with SQL; the tests compare both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from ordi.db import execute_in_transaction, fetch_row
+from ordi.stats.tables import COUNTERS, KEYS
+
+#: States whose devices are no longer the programme's stock: kept under one `since`.
+OUT_OF_PROGRAMME = frozenset({"handed_over", "recycled", "lost"})
+NO_SINCE = date(1970, 1, 1)
+NOT_YET = date(9999, 12, 31)
+#: Entries that are no step of the journey (label printed, workshop put in charge): no count.
+NOT_COUNTED = frozenset({"label_printed", "assign"})
+#: Lead-time metric -> the action that ends it.
+LEAD_ENDS = {
+    "collect": "declared_collected",
+    "refurbish": "received_ready",
+    "hand_over": "ready_handed_over",
+    "deliver": "approved_delivered",
+}
+DAY = 86_400
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    table: str
+    key: tuple[Any, ...]
+    n: int
+    minutes: int = 0
+
+
+def utc_day(at: datetime) -> date:
+    return at.astimezone(UTC).date() if at.tzinfo else at.date()
+
+
+def whole_days(start: datetime, end: datetime) -> int:
+    """Whole days from start to end (floor), the unit of every lead time."""
+    return int((end - start).total_seconds() // DAY)
+
+
+def _as_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def dims(row: Mapping[str, Any]) -> tuple[int, int, str, str]:
+    """(donor, workshop, category, grade) of a device row: the dimensions every rollup shares."""
+    return (int(row["donor"]), int(row["refurbisher"] or 0), str(row["category"]), str(row["grade"] or ""))
+
+
+def stock_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    state = str(row["state"])
+    since = NO_SINCE if state in OUT_OF_PROGRAMME else utc_day(_as_datetime(row["state_changed_at"]))
+    return (state, *dims(row), since)
+
+
+def stock_move(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> list[Delta]:
+    """The stock rows a projection change moves (none when the key did not change)."""
+    old = stock_key(before) if before is not None else None
+    new = stock_key(after) if after is not None else None
+    if old == new:
+        return []
+    moves = []
+    if old is not None:
+        moves.append(Delta("stats_stock", old, -1))
+    if new is not None:
+        moves.append(Delta("stats_stock", new, 1))
+    return moves
+
+
+def _grains(day: date) -> tuple[tuple[str, date], tuple[str, date]]:
+    return (("D", day), ("M", day.replace(day=1)))
+
+
+def _payload(event: Mapping[str, Any]) -> Mapping[str, Any]:
+    payload = event.get("payload") or {}
+    return payload if isinstance(payload, Mapping) else {}
+
+
+def beneficiary_of(event: Mapping[str, Any]) -> str:
+    if event["action"] != "hand_over":
+        return ""
+    beneficiary = _payload(event).get("beneficiary") or {}
+    return str(beneficiary.get("category") or "") if isinstance(beneficiary, Mapping) else ""
+
+
+def labour_minutes_of(event: Mapping[str, Any]) -> int:
+    if event["action"] != "refurbish":
+        return 0
+    value = _payload(event).get("labour_minutes") or 0
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+
+def event_deltas(
+    event: Mapping[str, Any], after: Mapping[str, Any], *, lead_days: int | None = None, sign: int = 1
+) -> list[Delta]:
+    """The counts, lead time and fate of one entry, under the dimensions of the device after it."""
+    action = str(event["action"])
+    if action in NOT_COUNTED:
+        return []
+    day = utc_day(_as_datetime(event["occurred_at"]))
+    donor, workshop, category, grade = dims(after)
+    beneficiary = beneficiary_of(event)
+    minutes = labour_minutes_of(event)
+    deltas = []
+    for grain, first in _grains(day):
+        key = (grain, first, action, str(event["outcome"]), donor, workshop, category, grade, beneficiary)
+        deltas.append(Delta("stats_count", key, sign, sign * minutes))
+        if lead_days is not None and action in LEAD_ENDS:
+            lead = (grain, first, LEAD_ENDS[action], lead_days, donor, workshop, category, grade, beneficiary)
+            deltas.append(Delta("stats_lead", lead, sign))
+        if action in ("hand_over", "recycle") and event["outcome"] == "done":
+            deltas.append(Delta("stats_fate", (grain, first, action, NOT_YET, donor, workshop, category, grade), sign))
+    return deltas
+
+
+def fate_ended(before: Mapping[str, Any], event: Mapping[str, Any], *, sign: int = 1) -> list[Delta]:
+    """A handed-over device comes back or is lost: its hand-over row learns its `until` day.
+
+    Nothing moves a handed-over device but that step, so the hand-over's day is the row's
+    `state_changed_at` and its dimensions are those of the row before the step.
+    """
+    if before.get("state") != "handed_over" or event["action"] not in ("return", "lose"):
+        return []
+    handed = utc_day(_as_datetime(before["state_changed_at"]))
+    until = utc_day(_as_datetime(event["occurred_at"]))
+    donor, workshop, category, grade = dims(before)
+    deltas = []
+    for grain, first in _grains(handed):
+        base = (grain, first, "hand_over")
+        deltas.append(Delta("stats_fate", (*base, NOT_YET, donor, workshop, category, grade), -sign))
+        deltas.append(Delta("stats_fate", (*base, until, donor, workshop, category, grade), sign))
+    return deltas
+
+
+async def lead_days(event: Mapping[str, Any], before: Mapping[str, Any]) -> int | None:
+    """The lead time an entry ends, in whole days, read from the log where the start is not on the row."""
+    action = event["action"]
+    if action not in LEAD_ENDS or event["outcome"] != "done":
+        return None
+    end = _as_datetime(event["occurred_at"])
+    start: Any = None
+    if action == "collect":
+        start = before["created_at"]
+    elif action == "refurbish":
+        if before["state"] == "received":
+            start = before["state_changed_at"]
+        else:
+            start = await _last_of(int(before["id"]), "receive")
+    elif action == "hand_over":
+        start = await _last_of(int(before["id"]), "refurbish")
+    elif action == "deliver" and before.get("request"):
+        row = await fetch_row("SELECT decided_at FROM equipment_request WHERE id = {}", int(before["request"]))
+        start = row["decided_at"] if row else None
+    if start is None:
+        return None
+    return whole_days(_as_datetime(start), end)
+
+
+async def _last_of(device_id: int, action: str) -> Any:
+    row = await fetch_row(
+        "SELECT occurred_at FROM device_event WHERE device = {} AND action = {} ORDER BY seq DESC LIMIT 1",
+        device_id,
+        action,
+    )
+    return row["occurred_at"] if row else None
+
+
+async def step_deltas(event: Mapping[str, Any], before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Delta]:
+    """Every delta of one step of the journey (`ledger.record_step`)."""
+    return [
+        *event_deltas(event, after, lead_days=await lead_days(event, before)),
+        *fate_ended(before, event),
+        *stock_move(before, after),
+    ]
+
+
+#: Position of donor, workshop and grade in each table's key (the level aside).
+_MASKED = {table: tuple(key.index(c) - 1 for c in ("donor", "workshop", "grade")) for table, key in KEYS.items()}
+
+
+#: The levels of detail every delta is written at: which of donor, workshop and grade each keeps.
+#: W: per workshop (the donor only before any workshop, for the région of a declared device);
+#: N: per donor; G: per grade; A: none of them. Category and beneficiary are in every level.
+LEVELS = ("W", "N", "G", "A")
+
+
+def levels(delta: Delta) -> Iterator[tuple[tuple[Any, ...], int, int]]:
+    """A delta at each level (`LEVELS`); a question reads the smallest level that has its
+    dimensions (ordi.stats.service). No level has donor × workshop × grade: that cube would
+    hold about one row per event, as big as the log it summarises."""
+    key = delta.key
+    i_donor, i_workshop, i_grade = _MASKED[delta.table]
+    for level in LEVELS:
+        if level == "A" and delta.table == "stats_stock":
+            continue  # the stock is read per workshop at least (its région): no A rows to keep
+        row = list(key)
+        if level == "W":
+            if key[i_workshop] != 0:
+                row[i_donor] = -1
+            row[i_grade] = "*"
+        elif level == "N":
+            row[i_workshop] = -1
+            row[i_grade] = "*"
+        elif level == "G":
+            row[i_donor] = -1
+            row[i_workshop] = -1
+        else:
+            row[i_donor] = -1
+            row[i_workshop] = -1
+            row[i_grade] = "*"
+        yield (level, *row), delta.n, delta.minutes
+
+
+def declared(entries: Sequence[Mapping[str, Any]], devices: Sequence[Mapping[str, Any]]) -> list[Delta]:
+    """New devices (`ledger.declare`): their `declare` counts and their first stock rows."""
+    deltas: list[Delta] = []
+    for entry, device in zip(entries, devices, strict=True):
+        # A declaration counts before any workshop, as the log reads it (a device found at a
+        # pickup is declared with its workshop already in charge, which its next step records).
+        deltas.extend(event_deltas(entry, {**device, "refurbisher": None}))
+        deltas.extend(stock_move(None, device))
+    return deltas
+
+
+def stays_moves(rows: Sequence[Mapping[str, Any]], changes: Mapping[str, Any]) -> list[Delta]:
+    """Devices that stay in their state while some columns change (a workshop put in charge)."""
+    deltas: list[Delta] = []
+    for row in rows:
+        deltas.extend(stock_move(row, {**row, **changes}))
+    return deltas
+
+
+def merged(deltas: Iterable[Delta]) -> dict[str, list[tuple[Any, ...]]]:
+    """Deltas at every level, summed per table and key (zeros dropped), keys sorted: upserts lock
+    rows in one order."""
+    sums: dict[tuple[str, tuple[Any, ...]], list[int]] = {}
+    for d in deltas:
+        for key, n, minutes in levels(d):
+            total = sums.setdefault((d.table, key), [0, 0])
+            total[0] += n
+            total[1] += minutes
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for (table, key), (n, minutes) in sorted(sums.items(), key=lambda item: (item[0][0], _order(item[0][1]))):
+        if n == 0 and minutes == 0:
+            continue
+        counters = (n, minutes) if len(COUNTERS[table]) == 2 else (n,)
+        rows.setdefault(table, []).append((*key, *counters))
+    return rows
+
+
+def _order(key: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(str(k) for k in key)
+
+
+def upsert_sql(table: str, count: int) -> str:
+    """A multi-row upsert of `count` rows (`{}` placeholders), adding the counters on conflict."""
+    columns = (*KEYS[table], *COUNTERS[table])
+    row = "(" + ", ".join("{}" for _ in columns) + ")"
+    names = ", ".join(columns)
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS[table])
+    return (
+        f"INSERT INTO {table} ({names}) VALUES {', '.join(row for _ in range(count))} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(KEYS[table])}) DO UPDATE SET {updates}"
+    )
+
+
+def statements(deltas: Iterable[Delta]) -> list[tuple[str, tuple[Any, ...]]]:
+    """The upserts of some deltas: (SQL with `{}` placeholders, arguments), one per table."""
+    out = []
+    for table, rows in merged(deltas).items():
+        out.append((upsert_sql(table, len(rows)), tuple(v for r in rows for v in r)))
+    return out
+
+
+_MAX_ROWS = 500  # per statement: within every engine's limit of bound parameters
+
+
+async def apply(deltas: Sequence[Delta]) -> None:
+    """Write deltas in the caller's transaction (bulk paths: declare, assign entries)."""
+    for table, rows in merged(deltas).items():
+        for start in range(0, len(rows), _MAX_ROWS):
+            chunk = rows[start : start + _MAX_ROWS]
+            await execute_in_transaction(upsert_sql(table, len(chunk)), *(v for r in chunk for v in r))
+
+
+def postgres_ctes(deltas: Iterable[Delta]) -> tuple[str, tuple[Any, ...]]:
+    """The upserts as data-modifying CTEs to prepend to the step's own statement (PostgreSQL)."""
+    parts = []
+    args: list[Any] = []
+    for i, (sql, values) in enumerate(statements(deltas)):
+        parts.append(f"r{i} AS ({sql})")
+        args.extend(values)
+    return ", ".join(parts), tuple(args)

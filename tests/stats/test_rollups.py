@@ -1,0 +1,92 @@
+"""The rollups' pure parts: deltas, levels, the period's months and days, percentiles, small cells."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from ordi.stats import rollups
+from ordi.stats.service import buckets, percentile, segments, suppress
+
+BEFORE = {
+    "id": 7,
+    "donor": 3,
+    "refurbisher": 5,
+    "category": "laptop",
+    "grade": None,
+    "state": "wiped",
+    "state_changed_at": datetime(2025, 3, 2, 10, tzinfo=UTC),
+    "created_at": datetime(2025, 2, 1, 10, tzinfo=UTC),
+    "request": None,
+}
+AFTER = {**BEFORE, "grade": "A", "state": "ready", "state_changed_at": datetime(2025, 3, 5, 9, tzinfo=UTC)}
+REFURBISH = {
+    "action": "refurbish",
+    "outcome": "done",
+    "occurred_at": datetime(2025, 3, 5, 9, tzinfo=UTC),
+    "payload": {"grade": "A", "labour_minutes": 45},
+}
+
+
+def test_a_step_counts_once_per_grain_and_moves_the_stock() -> None:
+    deltas = [*rollups.event_deltas(REFURBISH, AFTER, lead_days=4), *rollups.stock_move(BEFORE, AFTER)]
+    rows = rollups.merged(deltas)
+    counts = rows["stats_count"]
+    assert len(counts) == 8  # D and M rows at levels W, N, G, A
+    per_grade = [r for r in counts if r[0] == "G"]
+    assert {r[1] for r in per_grade} == {"D", "M"} and all(r[8] == "A" for r in per_grade)
+    assert all(r[-2:] == (1, 45) for r in counts)
+    assert {r[2] for r in counts} == {date(2025, 3, 5), date(2025, 3, 1)}
+    assert len(rows["stats_lead"]) == 8 and all(r[4] == 4 for r in rows["stats_lead"])
+    stock = rows["stats_stock"]
+    assert sorted(r[-1] for r in stock) == [-1] * 3 + [1] * 3  # W, N, G
+    n = [r for r in counts if r[0] == "N"]
+    assert all(r[5] == 3 and r[6] == -1 and r[8] == "*" for r in n)
+    w = [r for r in counts if r[0] == "W"]
+    assert all(r[5] == -1 and r[6] == 5 and r[8] == "*" for r in w)  # no donor once in a workshop, no grade
+    a = [r for r in counts if r[0] == "A"]
+    assert all(r[5] == -1 and r[6] == -1 for r in a)
+
+
+def test_a_correction_is_the_opposite_delta() -> None:
+    forward = rollups.event_deltas(REFURBISH, AFTER, lead_days=4) + rollups.stock_move(BEFORE, AFTER)
+    backward = rollups.event_deltas(REFURBISH, AFTER, lead_days=4, sign=-1) + rollups.stock_move(AFTER, BEFORE)
+    assert rollups.merged(forward + backward) == {}
+
+
+def test_a_return_closes_the_hand_over() -> None:
+    handed = {**AFTER, "state": "handed_over", "state_changed_at": datetime(2025, 4, 1, 12, tzinfo=UTC)}
+    back = {"action": "return", "outcome": "done", "occurred_at": datetime(2025, 5, 2, 8, tzinfo=UTC), "payload": {}}
+    rows = rollups.merged(rollups.fate_ended(handed, back))["stats_fate"]
+    closed = [r for r in rows if r[-1] == 1]
+    assert {r[4] for r in closed} == {date(2025, 5, 2)}
+    assert {r[4] for r in rows if r[-1] == -1} == {rollups.NOT_YET}
+    assert rollups.fate_ended({**handed, "state": "delivered"}, back) == []
+
+
+def test_a_period_reads_whole_months_and_loose_days() -> None:
+    assert segments(date(2025, 1, 1), date(2025, 12, 31)) == [("M", date(2025, 1, 1), date(2025, 12, 1))]
+    assert segments(date(2025, 3, 15), date(2025, 6, 10)) == [
+        ("D", date(2025, 3, 15), date(2025, 3, 31)),
+        ("M", date(2025, 4, 1), date(2025, 5, 1)),
+        ("D", date(2025, 6, 1), date(2025, 6, 10)),
+    ]
+    assert segments(date(2025, 3, 2), date(2025, 3, 30)) == [("D", date(2025, 3, 2), date(2025, 3, 30))]
+    assert segments(date(2025, 1, 31), date(2025, 2, 28)) == [
+        ("D", date(2025, 1, 31), date(2025, 1, 31)),
+        ("M", date(2025, 2, 1), date(2025, 2, 1)),
+    ]
+    assert [b[0].month for b in buckets(date(2025, 2, 10), date(2025, 9, 3), "quarter")] == [2, 4, 7]
+
+
+def test_percentiles_by_nearest_rank() -> None:
+    assert percentile({}, 0.5) is None
+    assert percentile({1: 1, 2: 1, 3: 1, 4: 1}, 0.5) == 2
+    assert percentile({1: 9, 30: 1}, 0.9) == 1
+    assert percentile({1: 8, 30: 2}, 0.9) == 30
+
+
+def test_small_cells_take_their_complement_along() -> None:
+    assert suppress({"a": 20, "b": 4, "c": 12}) == {"a": 20, "b": "< 11", "c": "< 11"}
+    assert suppress({"a": 20, "b": 4, "c": 3}) == {"a": 20, "b": "< 11", "c": "< 11"}
+    assert suppress({"a": 20, "b": 0, "c": 15}) == {"a": 20, "b": 0, "c": 15}
+    assert suppress({"a": 6, "b": 0}) == {"a": "< 11", "b": "< 11"}
