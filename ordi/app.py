@@ -15,6 +15,7 @@ from litestar.openapi.spec import Components
 
 from ordi.auth.controllers import AuthController
 from ordi.auth.dependencies import provide_actor
+from ordi.beneficiaries.controllers import PrivacyController, WarrantyContactController
 from ordi.certificates.controllers import ROUTES as CERTIFICATE_ROUTES
 from ordi.certificates.service import check_signing_key
 from ordi.config import get_settings
@@ -29,7 +30,9 @@ from ordi.http.params import provide_lang, provide_paging
 from ordi.http.problems import EXCEPTION_HANDLERS
 from ordi.jobs import dispatch, outbox
 from ordi.jobs.controllers import get_job, get_job_result
+from ordi.notifications.controllers import NotificationController
 from ordi.organisations.controllers import OrganisationController, UserController, directory
+from ordi.periodic import service as periodic
 from ordi.pickups.controllers import PickupController
 from ordi.printing.controllers import ROUTES as LABEL_ROUTES
 from ordi.public.controllers import public_device
@@ -58,12 +61,16 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         worker.start()
     # The jobs' outbox and lease sweeper (ordi.jobs.outbox): every API process runs one.
     sweeper = asyncio.create_task(outbox.run_forever(), name="ordi-job-sweeper")
+    # The embedded worker's periodic tasks (purges, notifications' outbox); worker processes run theirs.
+    run_scheduled = worker is not None and settings.schedule_enabled
+    scheduled = [asyncio.create_task(periodic.run_forever(), name="ordi-periodic")] if run_scheduled else []
     try:
         yield
     finally:
-        sweeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeper
+        for task in [sweeper, *scheduled]:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await dispatch.settle()
         if worker is not None:
             worker.stop()  # its threads finish their job and close their loops' pools
@@ -91,6 +98,9 @@ def create_app() -> Litestar:
             *STATION_ROUTES,
             *CERTIFICATE_ROUTES,
             *DONATION_REPORT_ROUTES,
+            NotificationController,
+            WarrantyContactController,
+            PrivacyController,
         ],
         dependencies={
             "actor": Provide(provide_actor),

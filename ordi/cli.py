@@ -51,7 +51,11 @@ def _purge() -> str:
     return (
         f"{purged.contacts} contact(s) de bénéficiaire purgé(s), "
         f"{purged.pickup_contacts} contact(s) d'enlèvement effacé(s), "
-        f"{purged.jobs} tâche(s) expirée(s) (fichiers et données envoyées supprimés)."
+        f"{purged.jobs} tâche(s) expirée(s) (fichiers et données envoyées supprimés), "
+        f"{purged.notifications} notification(s) ancienne(s) supprimée(s), "
+        f"{purged.log_lines} ligne(s) ancienne(s) du journal des données personnelles supprimée(s)"
+        + "".join(f", {name} : {count}" for name, count in purged.other.items())
+        + "."
     )
 
 
@@ -102,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--host", default=os.environ.get("ORDI_HOST", "127.0.0.1"))
         p.add_argument("--port", type=int, default=int(os.environ.get("ORDI_PORT", "8000")))
         p.add_argument("--workers", type=int, default=1)
-    sub.add_parser("purge", help="purger les contacts et les fichiers de tâches arrivés à échéance")
+    sub.add_parser("purge", help="purger tout ce qui a dépassé sa durée de conservation (les workers le font aussi)")
     admin = sub.add_parser("create-admin", help="créer le premier compte de l'opérateur (hors démo)")
     admin.add_argument("email")
     admin.add_argument("--name", default="", help="nom complet de la personne")

@@ -47,6 +47,20 @@ class Settings:
     job_lease_seconds: float = 30.0
     job_sweep_seconds: float = 5.0
     job_redispatch_seconds: float = 120.0
+    # Notifications by e-mail (ordi.notifications): no host, no e-mail (they are still listed in the API).
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "Ordi 2.0 <ne-pas-repondre@ordi2.fr>"
+    smtp_starttls: bool = True
+    smtp_timeout_s: float = 30.0
+    notification_retention_days: int = 180  # a notification is deleted this long after it was written
+    notification_lease_seconds: float = 60.0  # a send not finished by then is taken back and tried again
+    privacy_log_retention_days: int = 365  # the log of reads and rights of personal data
+    # Retention on a schedule (ordi.periodic): the purges run this often inside the workers.
+    schedule_enabled: bool = True
+    purge_every_seconds: float = 3600.0
     # Accounts (ordi.auth): failed logins per account and per client address within a window; past
     # `login_free_failures` each answer waits longer (base, doubling, capped), past a limit 429.
     login_window_seconds: float = 900.0
@@ -125,6 +139,17 @@ def load() -> Settings:
         job_lease_seconds=_positive_seconds("ORDI_JOB_LEASE_SECONDS", 30.0),
         job_sweep_seconds=_positive_seconds("ORDI_JOB_SWEEP_SECONDS", 5.0),
         job_redispatch_seconds=_positive_seconds("ORDI_JOB_REDISPATCH_SECONDS", 120.0),
+        smtp_host=os.environ.get("ORDI_SMTP_HOST") or None,
+        smtp_port=_positive_int("ORDI_SMTP_PORT", 587),
+        smtp_user=os.environ.get("ORDI_SMTP_USER") or None,
+        smtp_password=os.environ.get("ORDI_SMTP_PASSWORD") or None,
+        smtp_from=os.environ.get("ORDI_SMTP_FROM") or "Ordi 2.0 <ne-pas-repondre@ordi2.fr>",
+        smtp_starttls=_bool(os.environ.get("ORDI_SMTP_STARTTLS"), default=True),
+        notification_retention_days=_positive_days("ORDI_NOTIFICATION_RETENTION_DAYS", 180),
+        notification_lease_seconds=_positive_seconds("ORDI_NOTIFICATION_LEASE_SECONDS", 60.0),
+        privacy_log_retention_days=_positive_days("ORDI_PRIVACY_LOG_RETENTION_DAYS", 365),
+        schedule_enabled=_bool(os.environ.get("ORDI_SCHEDULE"), default=True),
+        purge_every_seconds=_positive_seconds("ORDI_PURGE_EVERY_SECONDS", 3600.0),
         **_account_settings(),
     )
 

@@ -1154,3 +1154,166 @@ def number_text(value: float | int | None, decimals: int = 1, lang: Lang = "fr")
         return ""
     text = f"{value:,.{decimals}f}" if decimals else f"{round(value):,d}"
     return text if lang == "en" else text.replace(",", NBSP).replace(".", ",")
+
+
+# --------------------------------------------------------------------------- notifications and personal data
+#
+# The notifications' texts (subject, body) by kind, the kinds' names a person chooses from, and the
+# errors of the notifications, warranty contacts and rights requests. `{name}` marks a blank that
+# the caller fills (every blank is in both languages).
+
+NOTIFICATION_KIND_NAMES: dict[str, tuple[str, str]] = {
+    "pickup_scheduled": ("Enlèvement planifié", "Pickup scheduled"),
+    "request_approved": ("Demande approuvée", "Request approved"),
+    "request_rejected": ("Demande refusée", "Request rejected"),
+    "request_allocated": ("Matériel réservé pour une demande", "Equipment reserved for a request"),
+    "shipment_sent": ("Matériel expédié", "Equipment shipped"),
+    "certificate_issued": ("Certificats d'effacement émis", "Wipe certificates issued"),
+    "label_expiring": ("Label bientôt expiré", "Label about to expire"),
+    "password_reset": ("Réinitialisation du mot de passe", "Password reset"),
+}
+
+NOTIFICATION_TEXTS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    # kind: ((French subject, French body), (English subject, English body))
+    "pickup_scheduled": (
+        (
+            "Enlèvement n° {pickup_id} planifié le {date}",
+            "L'enlèvement n° {pickup_id} de vos dons est planifié le {date} par l'atelier {workshop}.",
+        ),
+        (
+            "Pickup no. {pickup_id} scheduled on {date}",
+            "Pickup no. {pickup_id} of your donations is scheduled on {date} by the workshop {workshop}.",
+        ),
+    ),
+    "request_approved": (
+        (
+            "Demande n° {request_id} approuvée",
+            "Votre demande de matériel n° {request_id} a été approuvée. {reason}",
+        ),
+        (
+            "Request no. {request_id} approved",
+            "Your equipment request no. {request_id} was approved. {reason}",
+        ),
+    ),
+    "request_rejected": (
+        (
+            "Demande n° {request_id} refusée",
+            "Votre demande de matériel n° {request_id} a été refusée. Motif : {reason}",
+        ),
+        (
+            "Request no. {request_id} rejected",
+            "Your equipment request no. {request_id} was rejected. Reason: {reason}",
+        ),
+    ),
+    "request_allocated": (
+        (
+            "Matériel réservé pour la demande n° {request_id}",
+            "{reserved} appareil(s) prêt(s) sont réservés pour votre demande n° {request_id} ; "
+            "{missing} restent à trouver. L'atelier vous les expédiera.",
+        ),
+        (
+            "Equipment reserved for request no. {request_id}",
+            "{reserved} ready device(s) are reserved for your request no. {request_id}; "
+            "{missing} remain to be found. The workshop will ship them to you.",
+        ),
+    ),
+    "shipment_sent": (
+        (
+            "Matériel expédié vers votre association",
+            "L'atelier {workshop} a expédié du matériel vers votre association (appareil {asset_tag}). "
+            "Confirmez la livraison à réception.",
+        ),
+        (
+            "Equipment shipped to your association",
+            "The workshop {workshop} shipped equipment to your association (device {asset_tag}). "
+            "Confirm the delivery when it arrives.",
+        ),
+    ),
+    "certificate_issued": (
+        (
+            "Certificats d'effacement pour votre don n° {donation_id}",
+            "Des appareils de votre don n° {donation_id} ont été effacés ; le premier certificat du jour est "
+            "le {number}. Les certificats sont dans le rapport de traçabilité du don.",
+        ),
+        (
+            "Wipe certificates for your donation no. {donation_id}",
+            "Devices of your donation no. {donation_id} were wiped; today's first certificate is {number}. "
+            "The certificates are in the donation's traceability report.",
+        ),
+    ),
+    "label_expiring": (
+        (
+            "Le label de {organisation} expire le {date}",
+            "Le label Ordi 2.0 de {organisation} expire le {date}, dans {days} jour(s). Sans label valide, "
+            "votre organisation ne pourra plus prendre de matériel en charge ni en demander. Contactez "
+            "l'opérateur du programme pour le renouveler.",
+        ),
+        (
+            "The label of {organisation} expires on {date}",
+            "The Ordi 2.0 label of {organisation} expires on {date}, in {days} day(s). Without a valid label, "
+            "your organisation can no longer take custody of equipment nor request it. Contact the "
+            "programme's operator to renew it.",
+        ),
+    ),
+    "password_reset": (
+        (
+            "Réinitialiser votre mot de passe Ordi 2.0",
+            "Pour choisir un nouveau mot de passe, ouvrez ce lien (il ne sert qu'une fois et expire bientôt) : "
+            "{url}\nSi vous n'avez rien demandé, ignorez ce message.",
+        ),
+        (
+            "Reset your Ordi 2.0 password",
+            "To choose a new password, open this link (it works once and expires soon): {url}\n"
+            "If you asked for nothing, ignore this message.",
+        ),
+    ),
+}
+
+WORDS.update(
+    {
+        "notification.greeting": ("Bonjour,", "Hello,"),
+        "notification.signature": (
+            "— Ordi 2.0, logistique du réemploi solidaire\n{url}",
+            "— Ordi 2.0, solidarity reuse logistics\n{url}",
+        ),
+        "notification.preferences": (
+            "Pour choisir les messages que vous recevez : {url}",
+            "To choose the messages you receive: {url}",
+        ),
+    }
+)
+
+MESSAGES.update(
+    {
+        "warranty_contact_not_found": (
+            "Aucun contact de garantie pour l'appareil {tag}.",
+            "No warranty contact for device {tag}.",
+        ),
+        "privacy_subject_not_found": (
+            "Aucune donnée sur cette personne pour l'appareil {tag}.",
+            "No data about this person for device {tag}.",
+        ),
+        "privacy_nothing_to_change": (
+            "Indiquez le nom ou le téléphone corrigé.",
+            "Give the corrected name or phone.",
+        ),
+    }
+)
+
+
+def notification_kind_name(kind: str, lang: Lang = "fr") -> str:
+    return _name(NOTIFICATION_KIND_NAMES, kind, lang)
+
+
+class _Blanks(dict[str, Any]):
+    """Format values where a blank the caller did not fill stays empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def notification_text(kind: str, lang: Lang = "fr", **params: Any) -> tuple[str, str]:
+    """The subject and body of a notification, its blanks filled in (a missing blank stays empty)."""
+    subject, body = NOTIFICATION_TEXTS[kind][1 if lang == "en" else 0]
+    values = _Blanks(params)
+    return subject.format_map(values).strip(), body.format_map(values).strip()

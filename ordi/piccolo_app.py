@@ -7,11 +7,14 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from ordi.auth.tables import PasswordReset
+from ordi.beneficiaries.tables import PersonalDataLog
 from ordi.certificates.tables import CertificateCounter, WipeCertificate, WipeToolReport
 from ordi.devices.tables import BeneficiaryContact, Device, DeviceEvent
 from ordi.donations.tables import Donation
 from ordi.jobs.tables import Job, JobFileChunk
+from ordi.notifications.tables import Notification, NotificationPreference
 from ordi.organisations.tables import ApiKey, Organisation, User
+from ordi.periodic.tables import PeriodicRun
 from ordi.pickups.tables import CustodyReceipt, Pickup, PickupDonation
 from ordi.requests.tables import EquipmentRequest, RequestItem
 from ordi.stats.tables import ROLLUP_TABLES
@@ -36,6 +39,10 @@ TABLES = [
     PickupDonation,
     CustodyReceipt,
     *ROLLUP_TABLES,
+    Notification,
+    NotificationPreference,
+    PeriodicRun,
+    PersonalDataLog,
 ]
 
 APP_CONFIG = AppConfig(

@@ -15,6 +15,7 @@ from ordi.domain.errors import Forbidden
 from ordi.domain.lifecycle import Actor, OrgKind
 from ordi.donations.tables import Donation
 from ordi.jobs.tables import Job
+from ordi.notifications.tables import Notification
 from ordi.organisations.tables import User
 from ordi.pickups.tables import Pickup, PickupDonation
 from ordi.requests.tables import EquipmentRequest
@@ -157,6 +158,18 @@ def donation_report_visible(actor: Actor, donation_row: dict[str, Any]) -> bool:
     if actor.kind is OrgKind.DONOR:
         return bool(donation_row["donor"] == actor.organisation_id)
     raise _no_access(actor)
+
+
+def notifications(actor: Actor) -> Any:
+    """A person's notifications are theirs alone (not their organisation's, not the operator's)."""
+    return Notification.recipient == actor.user_id
+
+
+def warranty_contact_readable(actor: Actor, recorded_by: int) -> bool:
+    """A beneficiary's warranty contact is read back only by the association that recorded it:
+    not another association, not the workshop, not the committee, not even the operator (who
+    serves the beneficiary's rights through `ordi.beneficiaries`, each act logged)."""
+    return actor.kind is OrgKind.ASSOCIATION and actor.organisation_id == recorded_by
 
 
 def record_editable(actor: Actor, donor_id: int) -> bool:

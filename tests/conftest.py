@@ -38,6 +38,7 @@ elif BACKEND == "sqlite":
 else:  # pragma: no cover
     raise RuntimeError(f"ORDI_TEST_BACKEND inconnu : {BACKEND}")
 os.environ["ORDI_EMBEDDED_WORKER"] = "1"
+os.environ["ORDI_SCHEDULE"] = "0"  # periodic purges would race the tests; tests/periodic runs them itself
 os.environ["ORDI_ENV"] = "test"
 os.environ["ORDI_PUBLIC_URL"] = "https://ordi.test"
 os.environ.pop("ORDI_SIGNING_KEY", None)

@@ -2,7 +2,8 @@
 
 A thread of its own with its own event loop and a one-connection pool ticks `ordi.jobs.outbox`
 every ORDI_JOB_SWEEP_SECONDS: it sends the jobs not sent and takes back those whose worker died,
-so jobs survive even while no API process runs. Started when the worker has booted, stopped
+so jobs survive even while no API process runs. It also runs the periodic tasks (`ordi.periodic`:
+retention purges, labels about to expire, the notifications' outbox). Started when the worker has booted, stopped
 with it; several processes sweeping at once take each job once.
 """
 
@@ -18,6 +19,7 @@ import dramatiq
 from ordi.config import get_settings
 from ordi.db import close_pool, start_pool
 from ordi.jobs import outbox
+from ordi.periodic import service as periodic
 
 log = logging.getLogger("ordi.jobs")
 
@@ -46,9 +48,12 @@ class JobSweeper(dramatiq.Middleware):
             self._loop = asyncio.get_running_loop()
             self._task = asyncio.current_task()  # type: ignore[assignment]
             started.set()
-            await start_pool(1)
+            await start_pool(2)
             try:
-                await outbox.run_forever(get_settings().job_sweep_seconds)
+                if get_settings().schedule_enabled:  # the purges and the notifications' outbox (ordi.periodic)
+                    await asyncio.gather(outbox.run_forever(get_settings().job_sweep_seconds), periodic.run_forever())
+                else:
+                    await outbox.run_forever(get_settings().job_sweep_seconds)
             finally:
                 await close_pool()
 

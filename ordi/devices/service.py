@@ -306,6 +306,7 @@ async def _perform(
                     full_name=request.warranty_contact.full_name[:200],
                     phone=request.warranty_contact.phone[:30],
                     purge_after=now() + retention,
+                    recorded_at=now(),
                 )
             )
     return EventResult(event=event, device=device_out(device, lang))

@@ -93,7 +93,12 @@ class DeviceEvent(Table, tablename="device_event"):
 
 
 class BeneficiaryContact(Table, tablename="beneficiary_contact"):
-    """A beneficiary's name, kept only when the association needs it for warranty, then purged."""
+    """A beneficiary's name, kept only when the association needs it for warranty, then purged.
+
+    The purge counts from `recorded_at` with the retention in force (`ordi.beneficiaries`), so a
+    shorter setting applies to the contacts already kept; `purge_after` is what was planned when
+    it was recorded (kept for reading, not the rule).
+    """
 
     id: Serial  # the implicit primary key, named for type checkers only
     device = ForeignKey(Device, index=True)
@@ -101,3 +106,4 @@ class BeneficiaryContact(Table, tablename="beneficiary_contact"):
     full_name = Varchar(length=200)
     phone = Varchar(length=30, default="")
     purge_after = Timestamptz(index=True)
+    recorded_at = Timestamptz(null=True, default=None, index=True)  # set at the hand-over (null: never, once migrated)

@@ -41,6 +41,7 @@ from ordi.domain.pickups import (
 )
 from ordi.donations.tables import Donation
 from ordi.i18n import pickup_state_name
+from ordi.notifications import events as notifications
 from ordi.organisations.tables import Organisation, User
 from ordi.paging import Page, PageRequest
 from ordi.pickups.receipt_pdf import render_receipt_pdf
@@ -301,6 +302,8 @@ async def _act(
             changes[Pickup.reason] = str(params.get("reason", "")).strip()
             changes[Pickup.contact_purge_after] = at + timedelta(days=get_settings().pickup_contact_retention_days)
         await Pickup.update(changes).where(Pickup.id == pickup_id)
+        if action is PickupAction.SCHEDULE:  # the donor is told, in this transaction
+            await notifications.pickup_scheduled(pickup_id, row["donor"], after.workshop_id, after.scheduled_for)
         in_charge = None if end else after.workshop_id
         if in_charge != before.workshop_id:
             await devices.assign_declared(tx, actor, await _donation_ids(pickup_id), in_charge, pickup_id, at)

@@ -21,6 +21,7 @@ from ordi.domain import specs
 from ordi.domain.errors import Conflict, Forbidden, InvalidRecord, NotFound
 from ordi.domain.lifecycle import Action, Actor, OrgKind, State, label_valid
 from ordi.domain.records import ReserveRecord
+from ordi.notifications import events as notifications
 from ordi.organisations.tables import Organisation
 from ordi.paging import Page, PageRequest
 from ordi.requests.schemas import AllocationOut, DecisionIn, MinimumSpecs, RequestIn, RequestItemOut, RequestOut
@@ -154,6 +155,7 @@ async def decide(actor: Actor, request_id: int, approve: bool, data: DecisionIn)
                 EquipmentRequest.decided_at: now(),
             }
         ).where(EquipmentRequest.id == request_id)
+        await notifications.request_decided(request_id, row["association"], approve, data.reason.strip())
     return await get(actor, request_id)
 
 
@@ -191,6 +193,7 @@ async def allocate(actor: Actor, request_id: int) -> AllocationOut:
             await EquipmentRequest.update({EquipmentRequest.status: "fulfilled"}).where(
                 EquipmentRequest.id == request_id
             )
+        await notifications.request_allocated(request_id, association, len(reserved), sum(shortfall.values()))
     return AllocationOut(request=await get(actor, request_id), reserved=reserved, shortfall=shortfall)
 
 

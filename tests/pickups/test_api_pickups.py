@@ -197,7 +197,10 @@ async def test_the_contact_is_emptied_when_its_retention_ends(api: Api, world: W
     await api.client.post(
         f"/api/v1/pickups/{pickup['id']}/cancel", json={"reason": "Plus besoin"}, headers=world.donor.headers
     )
-    await Pickup.update({Pickup.contact_purge_after: now() - timedelta(seconds=1)}).where(Pickup.id == pickup["id"])
+    assert (await purge_expired()).pickup_contacts == 0
+    # The retention in force counts from the pickup's end (an ended pickup changes no more).
+    ended = now() - timedelta(days=90, seconds=1)
+    await Pickup.update({Pickup.updated_at: ended}).where(Pickup.id == pickup["id"])
     purged = await purge_expired()
     assert purged.pickup_contacts == 1
     again = await api.client.get(f"/api/v1/pickups/{pickup['id']}", headers=world.donor.headers)

@@ -24,7 +24,7 @@ async def test_expired_warranty_contacts_are_purged(api: Api, world: World) -> N
     )
     assert await BeneficiaryContact.count() == 1
     assert await purge_expired_contacts() == 0
-    await BeneficiaryContact.update({BeneficiaryContact.purge_after: now() - timedelta(seconds=1)}).where(
+    await BeneficiaryContact.update({BeneficiaryContact.recorded_at: now() - timedelta(days=730, seconds=1)}).where(
         BeneficiaryContact.id > 0
     )
     assert await purge_expired_contacts() == 1

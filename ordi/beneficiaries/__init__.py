@@ -1,0 +1,1 @@
+"""Beneficiaries' warranty contacts: read back by their association, purged on time, rights served."""
