@@ -17,6 +17,7 @@ from ordi.jobs import dispatch, registry
 from ordi.jobs.registry import JobFunction
 from ordi.printing import jobs as printing_jobs
 from ordi.printing import service as printing
+from ordi.stats import bilan
 from workers.actors import enqueue_job
 from workers.embedded import EmbeddedWorker
 
@@ -24,6 +25,7 @@ JOB_KINDS: dict[str, JobFunction] = {
     "donation_import": donation_jobs.import_donation,
     "donation_report": donation_jobs.donation_report,
     printing.JOB_KIND: printing_jobs.print_labels,
+    bilan.JOB_KIND: bilan.bilan_job,
 }
 
 
