@@ -768,7 +768,7 @@ BILAN_WORDS: dict[str, tuple[str, str]] = {
     "bilan.cover_note": (
         "Chiffres calculés à partir du journal des étapes des appareils (déclaration, collecte, effacement, "
         "reconditionnement, remise, recyclage). Méthode, facteurs d'impact et leurs sources en annexe. Aucune "
-        "personne n'est nommée ; les effectifs de moins de 11 personnes sont masqués.",
+        "personne n'est nommée ; les effectifs de moins de 11 personnes sont masqués.",
         "Figures computed from the log of the devices' steps (declaration, collection, wipe, refurbishment, "
         "hand-over, recycling). Method, impact factors and their sources in the annex. No one is named; counts "
         "of fewer than 11 people are suppressed.",
@@ -788,7 +788,7 @@ BILAN_WORDS: dict[str, tuple[str, str]] = {
     "bilan.section.workshops": ("7. Par atelier", "7. By workshop"),
     "bilan.section.beneficiaries": ("8. Bénéficiaires", "8. Beneficiaries"),
     "bilan.section.impact": ("9. Impact", "9. Impact"),
-    "bilan.section.annex": ("Annexe : méthode et sources", "Annex: method and sources"),
+    "bilan.section.annex": ("Annexe : méthode et sources", "Annex: method and sources"),
     "bilan.section.factors": (
         "Facteurs d'impact (jeu de facteurs {version})",
         "Impact factors (factor set {version})",
@@ -840,30 +840,30 @@ BILAN_WORDS: dict[str, tuple[str, str]] = {
     "bilan.labour_hours": ("Heures de travail en insertion", "Insertion labour hours"),
     "bilan.kg_co2e": ("{kg} kg CO2e", "{kg} kg CO2e"),
     "bilan.key_figures_note": (
-        "Étapes enregistrées pendant la période (un appareil effacé deux fois compte deux fois dans « effacés ») ; "
-        "stock : à la date d'édition.",
+        "Étapes enregistrées pendant la période (un appareil effacé deux fois compte deux fois dans « effacés ») ; "
+        "stock : à la date d'édition.",
         "Steps recorded in the period (a device wiped twice counts twice in “wiped”); stock: at the date of "
         "generation.",
     ),
     "bilan.chart.volumes": ("Étapes enregistrées chaque mois", "Steps recorded each month"),
     "bilan.chart.stock": ("Appareils dans le circuit, par état", "Devices in the pipeline, by state"),
     "bilan.chart.age": (
-        "Ancienneté du stock : jours depuis la dernière étape (les plus anciens d'abord)",
+        "Ancienneté du stock : jours depuis la dernière étape (les plus anciens d'abord)",
         "Age of the stock: days since the last step (oldest first)",
     ),
     "bilan.chart.lead_times": (
-        "Délais en jours : médiane et 90e centile",
+        "Délais en jours : médiane et 90e centile",
         "Lead times in days: median and 90th percentile",
     ),
     "bilan.chart.wipes": ("Effacements réussis et en échec chaque mois", "Wipes passed and failed each month"),
-    "bilan.source.mass": ("Masse : {text}", "Mass: {text}"),
-    "bilan.source.co2e": ("CO2e : {text}", "CO2e: {text}"),
+    "bilan.source.mass": ("Masse : {text}", "Mass: {text}"),
+    "bilan.source.co2e": ("CO2e : {text}", "CO2e: {text}"),
     "bilan.chart.reuse": ("Taux de réemploi de chaque mois", "Reuse rate of each month"),
     "bilan.chart.beneficiaries": ("Personnes équipées, par catégorie", "People equipped, by category"),
     "bilan.chart.impact": ("Émissions évitées par catégorie d'appareil", "Emissions avoided by device category"),
     "bilan.stock_note": ("État au {date}.", "As of {date}."),
     "bilan.age_note": (
-        "Un appareil ancien dans un même état signale un goulet : collecte en attente, effacement, "
+        "Un appareil ancien dans un même état signale un goulet : collecte en attente, effacement, "
         "reconditionnement ou attribution.",
         "A device long in the same state points at a bottleneck: pickup, wipe, refurbishment or allocation.",
     ),
@@ -875,19 +875,19 @@ BILAN_WORDS: dict[str, tuple[str, str]] = {
     "bilan.lead.ready_handed_over": ("Prêt → remise au bénéficiaire", "Ready → handed over"),
     "bilan.lead.approved_delivered": ("Demande approuvée → livraison", "Request approved → delivered"),
     "bilan.reuse_text": (
-        "Taux de réemploi de la période : {rate} ({redistributed} appareils remis, {recycled} recyclés). Taux "
-        "d'échec de l'effacement : {wipe}.",
+        "Taux de réemploi de la période : {rate} ({redistributed} appareils remis, {recycled} recyclés). Taux "
+        "d'échec de l'effacement : {wipe}.",
         "Reuse rate of the period: {rate} ({redistributed} devices handed over, {recycled} recycled). Wipe "
         "failure rate: {wipe}.",
     ),
     "bilan.map_legend": (
-        "Remises de l'année, par région de l'atelier ; « < {small} » : effectif masqué.",
+        "Remises de l'année, par région de l'atelier ; « < {small} » : effectif masqué.",
         "Hand-overs of the year, by the workshop's région; “< {small}”: suppressed count.",
     ),
     "bilan.regions_note": (
-        "Chaque étape compte dans la région de l'atelier qui l'a enregistrée ; les remises, dans celle de "
-        "l'atelier qui a reconditionné l'appareil ; le stock, dans celle de l'organisation qui le détient "
-        "aujourd'hui. La colonne « Remis » compte des personnes : un effectif de moins de {small} est "
+        "Chaque étape compte dans la région de l'atelier qui l'a enregistrée ; les remises, dans celle de "
+        "l'atelier qui a reconditionné l'appareil ; le stock, dans celle de l'organisation qui le détient "
+        "aujourd'hui. La colonne « Remis » compte des personnes : un effectif de moins de {small} est "
         "remplacé par « < {small} », et un second effectif de la colonne est masqué avec lui pour qu'aucun "
         "ne se déduise du total.",
         "Each step counts in the région of the workshop that recorded it; hand-overs in that of the workshop "
@@ -896,22 +896,22 @@ BILAN_WORDS: dict[str, tuple[str, str]] = {
         "it so that none can be derived from the total.",
     ),
     "bilan.small_cell_rule": (
-        "Règle des petits effectifs : une case qui compte moins de {small} personnes est remplacée par "
-        "« < {small} » ; quand une seule case d'un tableau est masquée, la plus petite autre case l'est aussi, "
+        "Règle des petits effectifs : une case qui compte moins de {small} personnes est remplacée par "
+        "« < {small} » ; quand une seule case d'un tableau est masquée, la plus petite autre case l'est aussi, "
         "pour qu'elle ne se retrouve pas par soustraction du total.",
         "Small-cell rule: a cell of fewer than {small} people reads “< {small}”; when only one cell of a table "
         "is suppressed, the smallest other cell is suppressed too, so that it cannot be recovered by "
         "subtracting from the total.",
     ),
     "bilan.impact_text": (
-        "Déchets électroniques évités : ≈ {kg} kg ; émissions évitées : ≈ {co2e} kg CO2e ; travail en "
-        "insertion : {hours} heures. Facteurs du jeu {version}, avec leurs sources en annexe.",
+        "Déchets électroniques évités : ≈ {kg} kg ; émissions évitées : ≈ {co2e} kg CO2e ; travail en "
+        "insertion : {hours} heures. Facteurs du jeu {version}, avec leurs sources en annexe.",
         "E-waste avoided: ≈ {kg} kg; emissions avoided: ≈ {co2e} kg CO2e; insertion work: {hours} hours. "
         "Factors of set {version}, with their sources in the annex.",
     ),
     "bilan.method.source.title": ("Source des chiffres", "Where the figures come from"),
     "bilan.method.source": (
-        "Chaque appareil a un historique d'étapes inaltérable ; chaque chiffre de ce bilan est un compte de ces "
+        "Chaque appareil a un historique d'étapes inaltérable ; chaque chiffre de ce bilan est un compte de ces "
         "étapes sur l'année civile (heure UTC), ou, pour le stock, l'état des appareils au jour de l'édition. "
         "L'export pseudonymisé du journal (GET /api/v1/stats/events.csv) permet à chacun de les recalculer.",
         "Every device has an unalterable history of steps; each figure of this review counts those steps over "
@@ -920,8 +920,8 @@ BILAN_WORDS: dict[str, tuple[str, str]] = {
     ),
     "bilan.method.stages.title": ("Volumes", "Volumes"),
     "bilan.method.stages": (
-        "Déclarés, collectés, réceptionnés, effacés, reconditionnés, remis, retournés, recyclés, perdus : nombre "
-        "d'étapes de ce type enregistrées dans la période. Un effacement en échec laisse l'appareil réceptionné ; "
+        "Déclarés, collectés, réceptionnés, effacés, reconditionnés, remis, retournés, recyclés, perdus : nombre "
+        "d'étapes de ce type enregistrées dans la période. Un effacement en échec laisse l'appareil réceptionné ; "
         "il compte dans les échecs.",
         "Declared, collected, received, wiped, refurbished, handed over, returned, recycled, lost: number of "
         "steps of that kind recorded in the period. A failed wipe leaves the device received; it counts among "
@@ -930,20 +930,20 @@ BILAN_WORDS: dict[str, tuple[str, str]] = {
     "bilan.method.stock.title": ("Stock et ancienneté", "Stock and age"),
     "bilan.method.stock": (
         "Appareils déclarés non encore collectés, ou entre les mains d'un atelier ou d'un transporteur (ni remis, "
-        "ni recyclés, ni perdus), par état ; ancienneté : jours écoulés depuis leur dernière étape.",
+        "ni recyclés, ni perdus), par état ; ancienneté : jours écoulés depuis leur dernière étape.",
         "Devices declared and not yet collected, or in the hands of a workshop or carrier (neither handed over, "
         "recycled nor lost), by state; age: days since their last step.",
     ),
     "bilan.method.lead_times.title": ("Délais", "Lead times"),
     "bilan.method.lead_times": (
-        "Pour chaque appareil dont la seconde étape tombe dans la période : jours entre la première et la "
+        "Pour chaque appareil dont la seconde étape tombe dans la période : jours entre la première et la "
         "seconde. Médiane et 90e centile au rang le plus proche (des valeurs observées).",
         "For every device whose second step falls in the period: days between the first and the second. Median "
         "and 90th percentile by nearest rank (observed values).",
     ),
     "bilan.method.reuse.title": ("Taux de réemploi et d'échec", "Reuse and failure rates"),
     "bilan.method.reuse": (
-        "Réemploi : remis ÷ (remis + recyclés). Échec de l'effacement : effacements en échec ÷ effacements tentés.",
+        "Réemploi : remis ÷ (remis + recyclés). Échec de l'effacement : effacements en échec ÷ effacements tentés.",
         "Reuse: handed over ÷ (handed over + recycled). Wipe failure: failed wipes ÷ wipes attempted.",
     ),
     "bilan.method.regions.title": ("Régions et ateliers", "Régions and workshops"),
@@ -954,9 +954,9 @@ BILAN_WORDS: dict[str, tuple[str, str]] = {
     ),
     "bilan.method.impact.title": ("Impact", "Impact"),
     "bilan.method.impact": (
-        "Par appareil remis d'une catégorie : sa masse typique (déchets électroniques évités) et les émissions "
-        "évitées par l'achat d'un appareil reconditionné au lieu d'un neuf. Heures d'insertion : somme des "
-        "minutes de travail déclarées au reconditionnement. Ce sont des ordres de grandeur (≈) ; les facteurs "
+        "Par appareil remis d'une catégorie : sa masse typique (déchets électroniques évités) et les émissions "
+        "évitées par l'achat d'un appareil reconditionné au lieu d'un neuf. Heures d'insertion : somme des "
+        "minutes de travail déclarées au reconditionnement. Ce sont des ordres de grandeur (≈) ; les facteurs "
         "se règlent (ORDI_IMPACT_FACTORS).",
         "Per device handed over of a category: its typical mass (e-waste avoided) and the emissions avoided by "
         "buying a refurbished device instead of a new one. Insertion hours: the sum of the labour minutes "

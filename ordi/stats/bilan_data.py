@@ -13,6 +13,8 @@ The small-cell rule (:mod:`ordi.domain.disclosure`) is applied here, to every co
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -255,8 +257,15 @@ async def gather(
         insertion_labour_hours=impact["insertion_labour_hours"],
         co2e_by_category=co2e_by_category,
         factors=factors,
-        factor_set_version=str(impact.get("factor_set_version") or impact.get("version") or "ordi-2026.1"),
+        factor_set_version=str(impact.get("factor_set_version") or _fingerprint(impact["factors"])),
     )
+
+
+def _fingerprint(factors: list[dict[str, Any]]) -> str:
+    """Until the figures service names its factor set: a short digest of the factors and their
+    sources, so that two bilans computed with the same factors say the same word."""
+    digest = hashlib.sha256(json.dumps(factors, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return f"#{digest[:8]}"
 
 
 # --- interim figures, until the figures service gives them (see the module's docstring) -------

@@ -106,7 +106,7 @@ def _count(n: int | None, data: BilanData, lang: Lang) -> str:
 
 
 def _rate(rate: float | None, lang: Lang) -> str:
-    return word("none", lang) if rate is None else f"{number_text(rate * 100, 1, lang)} %"
+    return word("none", lang) if rate is None else f"{number_text(rate * 100, 1, lang)}\u00a0%"
 
 
 def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float], numeric_from: int = 1, total: bool = False) -> Table:
@@ -387,6 +387,7 @@ def _story(data: BilanData, styles: _Styles, lang: Lang) -> list[Flowable]:
     for key in ("source", "stages", "stock", "lead_times", "reuse", "regions", "impact", "small_cells"):
         story.append(_p(word(f"bilan.method.{key}.title", lang), styles.h2))
         story.append(_p(word(f"bilan.method.{key}", lang, small=data.small_cell), styles.body))
+    story.append(PageBreak())  # the factors' table has tall rows: it starts a page with its heading
     story.append(_p(word("bilan.section.factors", lang, version=data.factor_set_version), styles.h2))
     head_style = ParagraphStyle("head", styles.cell, fontName=styles.bold)
     factor_rows: list[list[Any]] = [
@@ -426,7 +427,7 @@ def _beneficiary(code: str, lang: Lang) -> str:
 
 def _source_text(source: dict[str, Any], lang: Lang) -> str:
     parts = [source.get("title") or ""]
-    if source.get("publisher"):
+    if source.get("publisher") and str(source["publisher"]) not in parts[0]:
         parts.append(str(source["publisher"]))
     if source.get("year"):
         parts.append(str(source["year"]))

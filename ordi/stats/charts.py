@@ -14,7 +14,9 @@ Each function takes :class:`ordi.stats.bilan_data.BilanData` and a language and 
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from html import escape
 
 from reportlab.graphics import renderSVG
@@ -22,6 +24,7 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ordi.i18n import Lang, beneficiary_name, category_name, number_text, state_name, word
@@ -40,6 +43,7 @@ __all__ = [
     "reuse_chart",
     "stock_chart",
     "svg",
+    "text_scale",
     "volumes_chart",
     "wipe_chart",
 ]
@@ -50,6 +54,24 @@ MUTED = colors.HexColor("#666666")
 GRID = colors.HexColor("#dddddd")
 EMPTY = colors.HexColor("#f1f1f1")
 HATCH = colors.HexColor("#bbbbbb")
+
+
+#: How much larger the words are than on paper: a screen shows a drawing narrower than an A4 page.
+_TEXT_SCALE: ContextVar[float] = ContextVar("chart_text_scale", default=1.0)
+
+
+@contextmanager
+def text_scale(scale: float) -> Iterator[None]:
+    """Draw the charts made inside the block with words `scale` times their paper size (the page)."""
+    token = _TEXT_SCALE.set(scale)
+    try:
+        yield
+    finally:
+        _TEXT_SCALE.reset(token)
+
+
+def _k() -> float:
+    return _TEXT_SCALE.get()
 
 
 def _fonts() -> tuple[str, str]:
@@ -87,35 +109,39 @@ def _hbars(
     """Horizontal bars: one row per label, one bar per series in it, the value written after each bar.
 
     A ``None`` value is a suppressed cell: an empty hatched bar and its text ("< 11")."""
+    k = _k()
+    row_h *= k
     n_series = max((len(values) for _, values, _ in rows), default=1)
-    legend_h = 14 if series else 0
+    legend_h = 14 * k if series else 0
     height = legend_h + max(1, len(rows)) * (row_h * max(1, n_series * 0.75)) + 6
     d = _drawing(width, height)
-    label_w = min(150.0, width * 0.38)
-    value_w = 56.0
+    label_w = min(150.0 * k, width * 0.4)
+    value_w = 56.0 * k
     bar_w = width - label_w - value_w
     top = max((v for _, values, _ in rows for v in values if v is not None), default=0) or 1
     band = row_h * max(1, n_series * 0.75)
-    bar_h = (band - 4) / n_series
+    bar_h = (band - 4 * k) / n_series
     y = height - legend_h
     if series:
         x = label_w
         for i, name in enumerate(series):
-            d.add(Rect(x, height - 10, 8, 8, fillColor=PALETTE[i], strokeColor=None))
-            d.add(_text(x + 11, height - 9, name, 7))
-            x += 16 + stringWidth(name, _fonts()[0], 7) + 10
+            d.add(Rect(x, height - 10 * k, 8 * k, 8 * k, fillColor=PALETTE[i], strokeColor=None))
+            d.add(_text(x + 11 * k, height - 9 * k, name, 7 * k))
+            x += 26 * k + stringWidth(name, _fonts()[0], 7 * k)
     for label, values, texts in rows:
         y -= band
-        d.add(_text(label_w - 4, y + band / 2 - 3, _fit(label, 7.5, label_w - 6), 7.5, textAnchor="end"))
+        size = 7.5 * k
+        d.add(_text(label_w - 4, y + band / 2 - size * 0.4, _fit(label, size, label_w - 6), size, textAnchor="end"))
         for i, (value, text) in enumerate(zip(values, texts, strict=True)):
-            by = y + 2 + (n_series - 1 - i) * bar_h
+            by = y + 2 * k + (n_series - 1 - i) * bar_h
+            baseline = by + bar_h / 2 - 7 * k * 0.4
             if value is None:
-                d.add(Rect(label_w, by, 18, bar_h - 1, fillColor=EMPTY, strokeColor=HATCH, strokeDashArray=[2, 1]))
-                d.add(_text(label_w + 22, by + bar_h / 2 - 3, text, 7, color=MUTED))
+                d.add(Rect(label_w, by, 18 * k, bar_h - 1, fillColor=EMPTY, strokeColor=HATCH, strokeDashArray=[2, 1]))
+                d.add(_text(label_w + 22 * k, baseline, text, 7 * k, color=MUTED))
                 continue
             length = bar_w * value / top
             d.add(Rect(label_w, by, max(length, 0.5), bar_h - 1, fillColor=PALETTE[i], strokeColor=None))
-            d.add(_text(label_w + length + 3, by + bar_h / 2 - 3, text, 7))
+            d.add(_text(label_w + length + 3, baseline, text, 7 * k))
     d.add(Line(label_w, 2, label_w, height - legend_h, strokeColor=MUTED, strokeWidth=0.5))
     return d
 
@@ -139,22 +165,45 @@ def _period_labels(data: BilanData, lang: Lang) -> list[str]:
     return out
 
 
+def _legend_rows(names: list[str], x0: float, width: float, size: float) -> list[list[tuple[float, str]]]:
+    """The legend's entries (x, name), line by line, wrapped to the drawing's width."""
+    regular = _fonts()[0]
+    rows: list[list[tuple[float, str]]] = [[]]
+    x = x0
+    for name in names:
+        step = 3.4 * size + stringWidth(name, regular, size)
+        if rows[-1] and x + step > width:
+            rows.append([])
+            x = x0
+        rows[-1].append((x, name))
+        x += step
+    return rows
+
+
 def _line_chart(
     width: float, height: float, labels: list[str], lines: list[list[float | None]], names: list[str], percent: bool
 ) -> Drawing:
     regular = _fonts()[0]
+    k = _k()
+    size = 7 * k
+    left = 30 + 6 * k
+    legend = _legend_rows(names, left, width, size) if len(names) > 1 or not percent else []
+    legend_h = len(legend) * 1.6 * size + (4 if legend else 0)
+    height = height * max(1.0, k) + legend_h
     d = _drawing(width, height)
     chart = HorizontalLineChart()
-    chart.x, chart.y = 34, 30
-    chart.width, chart.height = width - 44, height - 58
+    chart.x, chart.y = left, 16 + 14 * k
+    chart.width, chart.height = width - chart.x - 10, height - chart.y - 10 - legend_h
     chart.data = [tuple(v for v in line) for line in lines] or [(0,)]
     chart.categoryAxis.categoryNames = labels or [""]
     chart.categoryAxis.labels.fontName = regular
-    chart.categoryAxis.labels.fontSize = 6.5
-    chart.categoryAxis.labels.angle = 0 if len(labels) <= 12 else 45
-    chart.categoryAxis.labels.boxAnchor = "n" if len(labels) <= 12 else "ne"
+    chart.categoryAxis.labels.fontSize = 6.5 * k
+    widest = max((stringWidth(label, regular, 6.5 * k) for label in labels), default=0)
+    crowded = (widest + 4 * k) * len(labels) > chart.width
+    chart.categoryAxis.labels.angle = 45 if crowded else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if crowded else "n"
     chart.valueAxis.labels.fontName = regular
-    chart.valueAxis.labels.fontSize = 6.5
+    chart.valueAxis.labels.fontSize = 6.5 * k
     chart.valueAxis.valueMin = 0
     chart.valueAxis.gridStrokeColor = GRID
     chart.valueAxis.visibleGrid = True
@@ -175,14 +224,22 @@ def _line_chart(
     for i in range(len(lines)):
         chart.lines[i].strokeColor = PALETTE[i % len(PALETTE)]
         chart.lines[i].strokeWidth = 1.6
-        chart.lines[i].symbol = makeMarker("FilledCircle", size=3.2, fillColor=PALETTE[i % len(PALETTE)])
+        chart.lines[i].symbol = makeMarker("FilledCircle", size=3.2 * k, fillColor=PALETTE[i % len(PALETTE)])
     d.add(chart)
-    if len(names) > 1 or not percent:
-        x = 34.0
-        for i, name in enumerate(names):
-            d.add(Rect(x, height - 12, 8, 8, fillColor=PALETTE[i % len(PALETTE)], strokeColor=None))
-            d.add(_text(x + 11, height - 11, name, 7))
-            x += 24 + stringWidth(name, regular, 7)
+    for row, entries in enumerate(legend):
+        y = height - (row + 1) * 1.6 * size
+        for x, name in entries:
+            d.add(
+                Rect(
+                    x,
+                    y,
+                    1.15 * size,
+                    1.15 * size,
+                    fillColor=PALETTE[names.index(name) % len(PALETTE)],
+                    strokeColor=None,
+                )
+            )
+            d.add(_text(x + 1.6 * size, y + 0.15 * size, name, size))
     return d
 
 
@@ -311,7 +368,9 @@ _SHORT = {"01": "GP", "02": "MQ", "03": "GF", "04": "RE", "06": "YT", "COM": "CO
 def region_map(data: BilanData, lang: Lang = "fr", width: float = 260) -> Drawing:
     """The régions as tiles, shaded by the devices handed over there ("< 11" tiles stay pale)."""
     cell = width / 5.2
-    height = cell * 7 + 12
+    legend_text = word("bilan.map_legend", lang, small=data.small_cell)
+    legend_lines = len(simpleSplit(legend_text, _fonts()[0], 6.5 * _k(), width))
+    height = cell * 7 + 4 + legend_lines * 6.5 * _k() * 1.25
     d = _drawing(width, height)
     values = {r.code: r for r in data.regions}
     top = max((r.redistributed or 0 for r in data.regions), default=0) or 1
@@ -327,14 +386,23 @@ def region_map(data: BilanData, lang: Lang = "fr", width: float = 260) -> Drawin
         d.add(Rect(x + 1, y + 1, w * cell - 2, cell - 2, fillColor=fill, strokeColor=colors.white, strokeWidth=1))
         dark = n is not None and n / top > 0.45
         ink = colors.white if dark else INK
-        name = _SHORT.get(code) or _fit(_region_short(code), 5.8, w * cell - 4)
-        d.add(_text(x + w * cell / 2, y + cell / 2 + 2, name, 5.8, textAnchor="middle", color=ink))
+        size = min(5.8 * _k(), cell / 7)
+        name = _SHORT.get(code) or _fit(_region_short(code), size, w * cell - 4)
+        d.add(_text(x + w * cell / 2, y + cell / 2 + 2, name, size, textAnchor="middle", color=ink))
         d.add(
             _text(
-                x + w * cell / 2, y + cell / 2 - 7, _count(n, data, lang), 7, bold=True, textAnchor="middle", color=ink
+                x + w * cell / 2,
+                y + cell / 2 - 1.25 * size,
+                _count(n, data, lang),
+                size * 1.2,
+                bold=True,
+                textAnchor="middle",
+                color=ink,
             )
         )
-    d.add(_text(0, 2, word("bilan.map_legend", lang, small=data.small_cell), 6.5, color=MUTED))
+    size = 6.5 * _k()
+    for i, line in enumerate(reversed(simpleSplit(legend_text, _fonts()[0], size, width))):
+        d.add(_text(0, 2 + i * size * 1.25, line, size, color=MUTED))
     return d
 
 

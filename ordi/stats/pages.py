@@ -14,6 +14,7 @@ web layout). A stranger gets the "login required" page (401), any other role the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -54,17 +55,21 @@ STATIC_DIR = Path(__file__).parent / "static"
 STATIC_PATH = "/static/comite"
 _ENGINE = JinjaTemplateEngine(directory=TEMPLATES)
 
-#: The charts of the page, in its order, each with the word of its title.
+#: The charts of the page, in its order: the word of its title, and its width in points on a laptop
+#: (a half column, the whole width, the map's column). Each is drawn twice, words enlarged: for a
+#: laptop, and 340 points wide for a phone (`<picture>` picks one), so no word is smaller than the page's.
 _CHARTS = (
-    ("volumes", "bilan.chart.volumes"),
-    ("reuse", "bilan.chart.reuse"),
-    ("stock", "bilan.chart.stock"),
-    ("age", "bilan.chart.age"),
-    ("lead_times", "bilan.chart.lead_times"),
-    ("regions", "bilan.map_title"),
-    ("beneficiaries", "bilan.chart.beneficiaries"),
-    ("impact", "bilan.chart.impact"),
+    ("volumes", "bilan.chart.volumes", 760),
+    ("reuse", "bilan.chart.reuse", 440),
+    ("stock", "bilan.chart.stock", 440),
+    ("age", "bilan.chart.age", 440),
+    ("lead_times", "bilan.chart.lead_times", 440),
+    ("regions", "bilan.map_title", 300),
+    ("beneficiaries", "bilan.chart.beneficiaries", 440),
+    ("impact", "bilan.chart.impact", 440),
 )
+PHONE_WIDTH = 340
+LAPTOP_TEXT, PHONE_TEXT = 1.3, 1.5
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,11 @@ def _render(name: str, lang: Lang, status: int = 200, **context: Any) -> Respons
     def t(key: str, **params: Any) -> str:
         return word(key, lang, **params)
 
-    html = _ENGINE.get_template(name).render(lang=lang, t=t, static=STATIC_PATH, **context)
+    def heading(key: str) -> str:
+        """A section's title without the bilan's number."""
+        return re.sub(r"^\d+\.\s*", "", word(key, lang))
+
+    html = _ENGINE.get_template(name).render(lang=lang, t=t, heading=heading, static=STATIC_PATH, **context)
     return html_response(html, status)
 
 
@@ -124,13 +133,14 @@ def _view(data: BilanData, lang: Lang) -> dict[str, Any]:
         (word("bilan.wipe_failure_rate", lang), _rate(data.wipe_failure_rate, lang)),
         (word("bilan.stock_now", lang), n(data.stock_total)),
     ]
-    drawn = {
-        key: {
-            "title": word(title, lang),
-            "src": charts.data_uri(charts.CHARTS[key](data, lang), word(title, lang)),
-        }
-        for key, title in _CHARTS
-    }
+    drawn: dict[str, dict[str, str]] = {}
+    for key, title, wide in _CHARTS:
+        draw, name = charts.CHARTS[key], word(title, lang)
+        with charts.text_scale(LAPTOP_TEXT):
+            laptop = charts.data_uri(draw(data, lang, wide), name)
+        with charts.text_scale(PHONE_TEXT):
+            phone = charts.data_uri(draw(data, lang, PHONE_WIDTH), name)
+        drawn[key] = {"title": name, "src": laptop, "phone": phone}
     order = list(BENEFICIARY_NAMES)
     people = [
         (

@@ -4,7 +4,9 @@ for the drawings. Key figures equal the API's; small cells read "< 11"; every fo
 from __future__ import annotations
 
 import io
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -50,6 +52,17 @@ def _paths_per_page(pdf: bytes) -> list[int]:
     return counts
 
 
+def _keep(pdf: bytes, name: str) -> None:
+    """With ORDI_TEST_SHOTS=<folder>: the PDF and each page rasterised at 110 dpi, to be looked at."""
+    folder = os.environ.get("ORDI_TEST_SHOTS")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    (Path(folder) / f"{name}.pdf").write_bytes(pdf)
+    for number, page in enumerate(pdfium.PdfDocument(pdf), start=1):
+        page.render(scale=110 / 72).to_pil().save(Path(folder) / f"{name}-page{number:02d}.png")
+
+
 async def test_the_bilan_says_the_apis_figures_with_charts_and_embedded_fonts(
     client: AsyncTestClient[Any], api: Api, world: World
 ) -> None:
@@ -60,6 +73,7 @@ async def test_the_bilan_says_the_apis_figures_with_charts_and_embedded_fonts(
     assert response.headers["content-type"] == "application/pdf"
     assert f"bilan-ordi-{year}.pdf" in response.headers["content-disposition"]
     pdf = response.content
+    _keep(pdf, f"bilan-{year}")
     pages = _pages(pdf)
     text = _flat("\n".join(pages))
 
