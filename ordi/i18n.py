@@ -773,6 +773,7 @@ BILAN_WORDS: dict[str, tuple[str, str]] = {
         "hand-over, recycling). Method, impact factors and their sources in the annex. No one is named; counts "
         "of fewer than 11 people are suppressed.",
     ),
+    "bilan.contents": ("Sommaire", "Contents"),
     "bilan.tile.collected": ("appareils collectés", "devices collected"),
     "bilan.tile.redistributed": ("appareils remis à des bénéficiaires", "devices handed over to beneficiaries"),
     "bilan.tile.reuse_rate": ("taux de réemploi", "reuse rate"),

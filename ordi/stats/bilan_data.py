@@ -416,5 +416,14 @@ async def _lead_times(since: datetime, until: datetime) -> list[LeadTime]:
         )
         days = [(_when(r["b_at"]) - _when(r["a_at"])).total_seconds() / 86400 for r in rows if r["a_at"] is not None]
         out.append(LeadTime(key, len(days), quantile(days, 0.5), quantile(days, 0.9)))
-    out.append(LeadTime("approved_delivered", 0, None, None))  # requests: with the figures service
+    rows = await fetch_all(
+        "SELECT e.occurred_at AS b_at, r.decided_at AS a_at FROM device_event e JOIN device d ON d.id = e.device "
+        "JOIN equipment_request r ON r.id = d.request WHERE e.action = 'deliver' AND e.outcome = 'done' "
+        "AND r.decided_at IS NOT NULL AND r.status IN ('approved', 'fulfilled') "
+        "AND e.occurred_at >= {} AND e.occurred_at < {}",
+        since,
+        until,
+    )
+    days = [(_when(r["b_at"]) - _when(r["a_at"])).total_seconds() / 86400 for r in rows]
+    out.append(LeadTime("approved_delivered", len(days), quantile(days, 0.5), quantile(days, 0.9)))
     return out

@@ -76,6 +76,21 @@ KEY_STAGES = (
 )
 
 
+#: The sections, in their order (the cover lists them).
+CONTENTS = (
+    "key_figures",
+    "volumes",
+    "stock",
+    "lead_times",
+    "reuse",
+    "regions",
+    "workshops",
+    "beneficiaries",
+    "impact",
+    "annex",
+)
+
+
 class _Styles:
     def __init__(self) -> None:
         regular, bold = unicode_fonts()
@@ -181,6 +196,9 @@ def _story(data: BilanData, styles: _Styles, lang: Lang) -> list[Flowable]:
         Spacer(1, 10 * mm),
         _p(word("bilan.cover_note", lang), styles.small),
         _p(word("bilan.generated", lang, at=datetime_text(data.generated_at, PARIS, lang)), styles.small),
+        Spacer(1, 10 * mm),
+        _p(word("bilan.contents", lang), styles.h2),
+        *[_p(word(f"bilan.section.{key}", lang), styles.body) for key in CONTENTS],
         NextPageTemplate("body"),
         PageBreak(),
     ]

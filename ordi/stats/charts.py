@@ -298,7 +298,7 @@ def age_chart(data: BilanData, lang: Lang = "fr", width: float = 500) -> Drawing
         elif bucket.low_days == 0:
             label = word("bilan.age.under", lang, days=bucket.high_days)
         else:
-            label = word("bilan.age.between", lang, low=bucket.low_days, high=bucket.high_days)
+            label = word("bilan.age.between", lang, low=bucket.low_days, high=bucket.high_days - 1)
         rows.append((label, [bucket.count], [number_text(bucket.count, 0, lang)]))
     return _hbars(width, rows)
 

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from ordi.clock import now
 from ordi.i18n import number_text
 from tests.fixtures import Api, World, wait_for
-from tests.stats.history import JOB_SEEKERS, STUDENTS, UNICODE_WORKSHOP, build
+from tests.stats.bilan_history import JOB_SEEKERS, STUDENTS, UNICODE_WORKSHOP, build
 
 NBSP = "\u00a0"
 
@@ -115,18 +115,21 @@ async def test_the_bilan_says_the_apis_figures_with_charts_and_embedded_fonts(
     assert f"Heures de travail en insertion {hours}" in key_page
 
     # Small cells: 3 students read "< 11", and the 11 job seekers are suppressed with them.
-    people = _flat(next(p for p in pages if "8. Bénéficiaires" in p))
+    people = _flat(next(p for p in pages[1:] if "8. Bénéficiaires" in p))  # past the cover's contents
     assert "Étudiant < 11" in people
     assert "Demandeur d'emploi < 11" in people
     assert f"Demandeur d'emploi {JOB_SEEKERS}" not in people and f"Étudiant {STUDENTS}" not in people
     assert f"Total {JOB_SEEKERS + STUDENTS}" in people  # the total alone tells nothing about either
+
+    # Every lead time has its devices, the request's too (approved → delivered: one device).
+    assert re.search(r"Demande approuvée → livraison 1 0,0 j 0,0 j", text), text[text.find("Délai Appareils") :][:300]
 
     # Régions and workshops by name; a non-Latin name prints as written, and "≈" too (no "?").
     assert "Normandie" in text and "Auvergne-Rhône-Alpes" in text
     assert _flat(UNICODE_WORKSHOP) in text
     assert "≈" in text
     # Every impact factor's source is in the annex.
-    start = next(i for i, p in enumerate(pages) if "Annexe : méthode et sources" in p)
+    start = next(i for i, p in enumerate(pages) if i and "Annexe : méthode et sources" in p)
     annex = _flat("\n".join(pages[start:]))
     assert "ADEME" in annex and "Facteurs d'impact (jeu de facteurs" in annex
 

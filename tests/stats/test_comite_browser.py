@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.api.test_scan_station import browser, live_server, until
 from tests.fixtures import Api, World
-from tests.stats.history import build
+from tests.stats.bilan_history import build
 
 __all__ = ["browser", "live_server"]  # the station's fixtures: a uvicorn process, a Chromium
 

@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 from ordi.domain.lifecycle import OrgKind
 from ordi.i18n import number_text
 from tests.fixtures import LABEL_OK, Api, World, make_member
-from tests.stats.history import JOB_SEEKERS, STUDENTS, UNICODE_WORKSHOP, build
+from tests.stats.bilan_history import JOB_SEEKERS, STUDENTS, UNICODE_WORKSHOP, build
 
 
 def _text(page: str) -> str:

@@ -63,6 +63,17 @@ async def build(client: AsyncTestClient[Any], api: Api, world: World) -> History
         for body in ({"action": "collect"}, {"action": "receive"}, WIPE_OK, REFURBISH):
             await api.act(world.other_workshop, tag, body)
 
+    # An association's request, approved, allocated one of Lyon's laptops, delivered.
+    body = {"items": [{"category": "laptop", "quantity": 1}], "reason": "Atelier numérique"}
+    asked = await client.post("/api/v1/requests", json=body, headers=world.association.headers)
+    assert asked.status_code == 201, asked.text
+    rid = asked.json()["id"]
+    await client.post(f"/api/v1/requests/{rid}/approve", headers=world.operator.headers)
+    allocated = (await client.post(f"/api/v1/requests/{rid}/allocate", headers=world.operator.headers)).json()
+    (delivered,) = allocated["reserved"]
+    await api.act(world.other_workshop, delivered, {"action": "ship"})
+    await api.act(world.association, delivered, {"action": "deliver"})
+
     # A workshop whose name no Windows-1252 font can print.
     unicode_shop = await make_member(OrgKind.REFURBISHER, UNICODE_WORKSHOP, postcode="13001", label=LABEL_OK)
     far = await api.declare(world.other_donor, [{"category": "desktop", "model": "Optiplex"}], unicode_shop)
