@@ -39,7 +39,9 @@ from ordi.public.controllers import public_device
 from ordi.requests.controllers import RequestController
 from ordi.scan.controllers import scan
 from ordi.station.controllers import ROUTES as STATION_ROUTES
+from ordi.stats.bilan_controllers import bilan_pdf
 from ordi.stats.controllers import ROUTES as STATS_ROUTES
+from ordi.stats.pages import ROUTES as COMITE_ROUTES
 from ordi.wiring import embedded_worker, wire
 
 log = logging.getLogger("ordi")
@@ -91,6 +93,7 @@ def create_app() -> Litestar:
             scan,
             RequestController,
             *STATS_ROUTES,
+            bilan_pdf,
             get_job,
             get_job_result,
             public_device,
@@ -101,6 +104,7 @@ def create_app() -> Litestar:
             NotificationController,
             WarrantyContactController,
             PrivacyController,
+            *COMITE_ROUTES,
         ],
         dependencies={
             "actor": Provide(provide_actor),

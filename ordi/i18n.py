@@ -1002,6 +1002,301 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+# --------------------------------------------------------------------------- the yearly bilan and /comite
+# The committee's bilan PDF (`ordi.stats.bilan_pdf`), its charts (`ordi.stats.charts`) and the
+# dashboard page (`ordi/stats/templates/comite.html`): one block, merged into WORDS below.
+
+_MONTHS_EN_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+_MONTHS_FR_LONG = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+_MONTHS_EN_LONG = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+BILAN_WORDS: dict[str, tuple[str, str]] = {
+    **{f"bilan.month.{i + 1}": (fr, en) for i, (fr, en) in enumerate(zip(_MONTHS_FR, _MONTHS_EN_SHORT, strict=True))},
+    **{
+        f"bilan.month.long.{i + 1}": (fr.capitalize(), en)
+        for i, (fr, en) in enumerate(zip(_MONTHS_FR_LONG, _MONTHS_EN_LONG, strict=True))
+    },
+    "bilan.document_title": ("Bilan {year} du programme Ordi 2.0", "Ordi 2.0 programme: {year} review"),
+    "bilan.kicker": ("Programme Ordi 2.0 · comité de pilotage", "Ordi 2.0 programme · steering committee"),
+    "bilan.title": ("Bilan de l'année {year}", "Review of the year {year}"),
+    "bilan.period": ("Du {start} au {end}", "From {start} to {end}"),
+    "bilan.generated": ("Édité le {at} (heure de Paris).", "Generated on {at} (Paris time)."),
+    "bilan.footer": (
+        "Ordi 2.0 · bilan {year} · aucune donnée personnelle",
+        "Ordi 2.0 · {year} review · no personal data",
+    ),
+    "bilan.page": ("page {number} sur {total}", "page {number} of {total}"),
+    "bilan.cover_note": (
+        "Chiffres calculés à partir du journal des étapes des appareils (déclaration, collecte, effacement, "
+        "reconditionnement, remise, recyclage). Méthode, facteurs d'impact et leurs sources en annexe. Aucune "
+        "personne n'est nommée ; les effectifs de moins de 11 personnes sont masqués.",
+        "Figures computed from the log of the devices' steps (declaration, collection, wipe, refurbishment, "
+        "hand-over, recycling). Method, impact factors and their sources in the annex. No one is named; counts "
+        "of fewer than 11 people are suppressed.",
+    ),
+    "bilan.contents": ("Sommaire", "Contents"),
+    "bilan.tile.collected": ("appareils collectés", "devices collected"),
+    "bilan.tile.redistributed": ("appareils remis à des bénéficiaires", "devices handed over to beneficiaries"),
+    "bilan.tile.reuse_rate": ("taux de réemploi", "reuse rate"),
+    "bilan.tile.co2e": ("tonnes de CO2e évitées (≈)", "tonnes of CO2e avoided (≈)"),
+    "bilan.tile.ewaste": ("tonnes de déchets électroniques évitées (≈)", "tonnes of e-waste avoided (≈)"),
+    "bilan.tile.hours": ("heures de travail en insertion", "hours of work in insertion"),
+    "bilan.section.key_figures": ("1. Chiffres clés", "1. Key figures"),
+    "bilan.section.volumes": ("2. Volumes par mois et par étape", "2. Volumes by month and stage"),
+    "bilan.section.stock": ("3. Stock et ancienneté", "3. Stock and its age"),
+    "bilan.section.lead_times": ("4. Délais", "4. Lead times"),
+    "bilan.section.reuse": ("5. Réemploi et effacement", "5. Reuse and wiping"),
+    "bilan.section.regions": ("6. Par région", "6. By région"),
+    "bilan.section.workshops": ("7. Par atelier", "7. By workshop"),
+    "bilan.section.beneficiaries": ("8. Bénéficiaires", "8. Beneficiaries"),
+    "bilan.section.impact": ("9. Impact", "9. Impact"),
+    "bilan.section.annex": ("Annexe : méthode et sources", "Annex: method and sources"),
+    "bilan.section.factors": (
+        "Facteurs d'impact (jeu de facteurs {version})",
+        "Impact factors (factor set {version})",
+    ),
+    "bilan.col.figure": ("Indicateur", "Figure"),
+    "bilan.col.value": ("Valeur", "Value"),
+    "bilan.col.period": ("Période", "Period"),
+    "bilan.col.lead": ("Délai", "Lead time"),
+    "bilan.col.devices": ("Appareils", "Devices"),
+    "bilan.col.region": ("Région", "Région"),
+    "bilan.col.stock": ("Stock", "Stock"),
+    "bilan.col.workshop": ("Atelier (région)", "Workshop (région)"),
+    "bilan.col.hours": ("Heures", "Hours"),
+    "bilan.col.beneficiary": ("Catégorie de bénéficiaire", "Beneficiary category"),
+    "bilan.col.people": ("Personnes", "People"),
+    "bilan.col.category": ("Catégorie", "Category"),
+    "bilan.col.kg": ("kg / appareil", "kg / device"),
+    "bilan.col.co2e": ("kg CO2e / appareil", "kg CO2e / device"),
+    "bilan.col.sources": ("Sources (masse, puis CO2e)", "Sources (mass, then CO2e)"),
+    "bilan.total": ("Total", "Total"),
+    "bilan.unknown": ("Non renseignée", "Not given"),
+    "bilan.no_data": ("pas de donnée", "no data"),
+    "bilan.days": ("{days} j", "{days} d"),
+    "bilan.median": ("Médiane", "Median"),
+    "bilan.p90": ("90e centile", "90th percentile"),
+    "bilan.quarter": ("T{q} {year}", "Q{q} {year}"),
+    "bilan.stage.declared": ("Déclarés", "Declared"),
+    "bilan.stage.collected": ("Collectés", "Collected"),
+    "bilan.stage.received": ("Réceptionnés", "Received"),
+    "bilan.stage.wiped": ("Effacés (effacement réussi)", "Wiped (passed)"),
+    "bilan.stage.wipe_failed": ("Effacements en échec", "Failed wipes"),
+    "bilan.stage.refurbished": ("Reconditionnés", "Refurbished"),
+    "bilan.stage.redistributed": ("Remis à un bénéficiaire", "Handed over to a beneficiary"),
+    "bilan.stage.returned": ("Retournés", "Returned"),
+    "bilan.stage.recycled": ("Recyclés", "Recycled"),
+    "bilan.stage.lost": ("Perdus", "Lost"),
+    "bilan.stage.short.declared": ("Déclarés", "Declared"),
+    "bilan.stage.short.collected": ("Collectés", "Collected"),
+    "bilan.stage.short.wiped": ("Effacés", "Wiped"),
+    "bilan.stage.short.wipe_failed": ("Échecs", "Failed"),
+    "bilan.stage.short.refurbished": ("Recond.", "Refurb."),
+    "bilan.stage.short.redistributed": ("Remis", "Handed"),
+    "bilan.stage.short.recycled": ("Recyclés", "Recycled"),
+    "bilan.reuse_rate": ("Taux de réemploi", "Reuse rate"),
+    "bilan.wipe_failure_rate": ("Taux d'échec de l'effacement", "Wipe failure rate"),
+    "bilan.stock_now": ("Stock actuel (appareils dans le circuit)", "Current stock (devices in the pipeline)"),
+    "bilan.kg_ewaste": ("Déchets électroniques évités (kg)", "E-waste avoided (kg)"),
+    "bilan.kg_co2e_avoided": ("Émissions évitées (kg CO2e)", "Emissions avoided (kg CO2e)"),
+    "bilan.labour_hours": ("Heures de travail en insertion", "Insertion labour hours"),
+    "bilan.kg_co2e": ("{kg} kg CO2e", "{kg} kg CO2e"),
+    "bilan.key_figures_note": (
+        "Étapes enregistrées pendant la période (un appareil effacé deux fois compte deux fois dans « effacés ») ; "
+        "stock : à la date d'édition.",
+        "Steps recorded in the period (a device wiped twice counts twice in “wiped”); stock: at the date of "
+        "generation.",
+    ),
+    "bilan.chart.volumes": ("Étapes enregistrées chaque mois", "Steps recorded each month"),
+    "bilan.chart.stock": ("Appareils dans le circuit, par état", "Devices in the pipeline, by state"),
+    "bilan.chart.age": (
+        "Ancienneté du stock : jours depuis la dernière étape (les plus anciens d'abord)",
+        "Age of the stock: days since the last step (oldest first)",
+    ),
+    "bilan.chart.lead_times": (
+        "Délais en jours : médiane et 90e centile",
+        "Lead times in days: median and 90th percentile",
+    ),
+    "bilan.chart.wipes": ("Effacements réussis et en échec chaque mois", "Wipes passed and failed each month"),
+    "bilan.source.mass": ("Masse : {text}", "Mass: {text}"),
+    "bilan.source.co2e": ("CO2e : {text}", "CO2e: {text}"),
+    "bilan.chart.reuse": ("Taux de réemploi de chaque mois", "Reuse rate of each month"),
+    "bilan.chart.beneficiaries": ("Personnes équipées, par catégorie", "People equipped, by category"),
+    "bilan.chart.impact": ("Émissions évitées par catégorie d'appareil", "Emissions avoided by device category"),
+    "bilan.stock_note": ("État au {date}.", "As of {date}."),
+    "bilan.age_note": (
+        "Un appareil ancien dans un même état signale un goulet : collecte en attente, effacement, "
+        "reconditionnement ou attribution.",
+        "A device long in the same state points at a bottleneck: pickup, wipe, refurbishment or allocation.",
+    ),
+    "bilan.age.over": ("{days} jours et plus", "{days} days and more"),
+    "bilan.age.between": ("de {low} à {high} jours", "{low} to {high} days"),
+    "bilan.age.under": ("moins de {days} jours", "under {days} days"),
+    "bilan.lead.declared_collected": ("Déclaration → collecte", "Declared → collected"),
+    "bilan.lead.received_ready": ("Réception → prêt", "Received → ready"),
+    "bilan.lead.ready_handed_over": ("Prêt → remise au bénéficiaire", "Ready → handed over"),
+    "bilan.lead.approved_delivered": ("Demande approuvée → livraison", "Request approved → delivered"),
+    "bilan.reuse_text": (
+        "Taux de réemploi de la période : {rate} ({redistributed} appareils remis, {recycled} recyclés). Taux "
+        "d'échec de l'effacement : {wipe}.",
+        "Reuse rate of the period: {rate} ({redistributed} devices handed over, {recycled} recycled). Wipe "
+        "failure rate: {wipe}.",
+    ),
+    "bilan.map_legend": (
+        "Remises de l'année, par région de l'atelier ; « < {small} » : effectif masqué.",
+        "Hand-overs of the year, by the workshop's région; “< {small}”: suppressed count.",
+    ),
+    "bilan.regions_note": (
+        "Chaque étape compte dans la région de l'atelier qui l'a enregistrée ; les remises, dans celle de "
+        "l'atelier qui a reconditionné l'appareil ; le stock, dans celle de l'organisation qui le détient "
+        "aujourd'hui. La colonne « Remis » compte des personnes : un effectif de moins de {small} est "
+        "remplacé par « < {small} », et un second effectif de la colonne est masqué avec lui pour qu'aucun "
+        "ne se déduise du total.",
+        "Each step counts in the région of the workshop that recorded it; hand-overs in that of the workshop "
+        "that refurbished the device; stock in that of its custodian today. The “Handed” column counts "
+        "people: a count under {small} reads “< {small}”, and a second count of the column is suppressed with "
+        "it so that none can be derived from the total.",
+    ),
+    "bilan.small_cell_rule": (
+        "Règle des petits effectifs : une case qui compte moins de {small} personnes est remplacée par "
+        "« < {small} » ; quand une seule case d'un tableau est masquée, la plus petite autre case l'est aussi, "
+        "pour qu'elle ne se retrouve pas par soustraction du total.",
+        "Small-cell rule: a cell of fewer than {small} people reads “< {small}”; when only one cell of a table "
+        "is suppressed, the smallest other cell is suppressed too, so that it cannot be recovered by "
+        "subtracting from the total.",
+    ),
+    "bilan.impact_text": (
+        "Déchets électroniques évités : ≈ {kg} kg ; émissions évitées : ≈ {co2e} kg CO2e ; travail en "
+        "insertion : {hours} heures. Facteurs du jeu {version}, avec leurs sources en annexe.",
+        "E-waste avoided: ≈ {kg} kg; emissions avoided: ≈ {co2e} kg CO2e; insertion work: {hours} hours. "
+        "Factors of set {version}, with their sources in the annex.",
+    ),
+    "bilan.method.source.title": ("Source des chiffres", "Where the figures come from"),
+    "bilan.method.source": (
+        "Chaque appareil a un historique d'étapes inaltérable ; chaque chiffre de ce bilan est un compte de ces "
+        "étapes sur l'année civile (heure UTC), ou, pour le stock, l'état des appareils au jour de l'édition. "
+        "L'export pseudonymisé du journal (GET /api/v1/stats/events.csv) permet à chacun de les recalculer.",
+        "Every device has an unalterable history of steps; each figure of this review counts those steps over "
+        "the calendar year (UTC), or, for the stock, the devices' state on the day of generation. The "
+        "pseudonymised export of the log (GET /api/v1/stats/events.csv) lets anyone recompute them.",
+    ),
+    "bilan.method.stages.title": ("Volumes", "Volumes"),
+    "bilan.method.stages": (
+        "Déclarés, collectés, réceptionnés, effacés, reconditionnés, remis, retournés, recyclés, perdus : nombre "
+        "d'étapes de ce type enregistrées dans la période. Un effacement en échec laisse l'appareil réceptionné ; "
+        "il compte dans les échecs.",
+        "Declared, collected, received, wiped, refurbished, handed over, returned, recycled, lost: number of "
+        "steps of that kind recorded in the period. A failed wipe leaves the device received; it counts among "
+        "the failures.",
+    ),
+    "bilan.method.stock.title": ("Stock et ancienneté", "Stock and age"),
+    "bilan.method.stock": (
+        "Appareils déclarés non encore collectés, ou entre les mains d'un atelier ou d'un transporteur (ni remis, "
+        "ni recyclés, ni perdus), par état ; ancienneté : jours écoulés depuis leur dernière étape.",
+        "Devices declared and not yet collected, or in the hands of a workshop or carrier (neither handed over, "
+        "recycled nor lost), by state; age: days since their last step.",
+    ),
+    "bilan.method.lead_times.title": ("Délais", "Lead times"),
+    "bilan.method.lead_times": (
+        "Pour chaque appareil dont la seconde étape tombe dans la période : jours entre la première et la "
+        "seconde. Médiane et 90e centile au rang le plus proche (des valeurs observées).",
+        "For every device whose second step falls in the period: days between the first and the second. Median "
+        "and 90th percentile by nearest rank (observed values).",
+    ),
+    "bilan.method.reuse.title": ("Taux de réemploi et d'échec", "Reuse and failure rates"),
+    "bilan.method.reuse": (
+        "Réemploi : remis ÷ (remis + recyclés). Échec de l'effacement : effacements en échec ÷ effacements tentés.",
+        "Reuse: handed over ÷ (handed over + recycled). Wipe failure: failed wipes ÷ wipes attempted.",
+    ),
+    "bilan.method.regions.title": ("Régions et ateliers", "Régions and workshops"),
+    "bilan.method.regions": (
+        "Région de l'atelier qui a enregistré l'étape, d'après le code postal de son adresse (code officiel "
+        "géographique de l'Insee).",
+        "Région of the workshop that recorded the step, from its address's postcode (Insee official geographic code).",
+    ),
+    "bilan.method.impact.title": ("Impact", "Impact"),
+    "bilan.method.impact": (
+        "Par appareil remis d'une catégorie : sa masse typique (déchets électroniques évités) et les émissions "
+        "évitées par l'achat d'un appareil reconditionné au lieu d'un neuf. Heures d'insertion : somme des "
+        "minutes de travail déclarées au reconditionnement. Ce sont des ordres de grandeur (≈) ; les facteurs "
+        "se règlent (ORDI_IMPACT_FACTORS).",
+        "Per device handed over of a category: its typical mass (e-waste avoided) and the emissions avoided by "
+        "buying a refurbished device instead of a new one. Insertion hours: the sum of the labour minutes "
+        "recorded at refurbishment. These are orders of magnitude (≈); the factors are configurable "
+        "(ORDI_IMPACT_FACTORS).",
+    ),
+    "bilan.method.small_cells.title": ("Petits effectifs", "Small cells"),
+    "bilan.method.small_cells": (
+        "Aucune donnée personnelle n'entre dans ce bilan. Tout effectif de personnes (remises, catégories de "
+        "bénéficiaires) inférieur à {small} est remplacé par « < {small} », et une case complémentaire est "
+        "masquée avec lui quand il est seul masqué de son tableau.",
+        "No personal data goes into this review. Every count of people (hand-overs, beneficiary categories) "
+        "under {small} reads “< {small}”, and a complementary cell is suppressed with it when it is the only "
+        "suppressed one of its table.",
+    ),
+    "bilan.map_title": ("Remises par région de l'atelier", "Hand-overs by the workshop's région"),
+    "comite.bar": ("comité de pilotage", "steering committee"),
+    "comite.title": ("Tableau de bord du comité", "Committee dashboard"),
+    "comite.from": ("Du", "From"),
+    "comite.to": ("Au", "To"),
+    "comite.grain": ("Pas", "Grain"),
+    "comite.grain.month": ("par mois", "by month"),
+    "comite.grain.quarter": ("par trimestre", "by quarter"),
+    "comite.grain.year": ("par année", "by year"),
+    "comite.show": ("Afficher", "Show"),
+    "comite.exports": ("Téléchargements", "Downloads"),
+    "comite.link.bilan": ("Bilan {year} (PDF)", "{year} review (PDF)"),
+    "comite.link.csv": ("Chiffres (CSV)", "Figures (CSV)"),
+    "comite.link.json": ("Chiffres (JSON)", "Figures (JSON)"),
+    "comite.link.events": ("Journal pseudonymisé (CSV)", "Pseudonymised log (CSV)"),
+    "comite.section.volumes": ("Volumes et réemploi", "Volumes and reuse"),
+    "comite.col.workshop": ("Atelier", "Workshop"),
+    "comite.sources": (
+        "Les sources de chaque facteur et la méthode sont en annexe du bilan {year} (PDF).",
+        "The source of every factor and the method are in the annex of the {year} review (PDF).",
+    ),
+    "comite.generated": ("Chiffres calculés le {at} (heure de Paris).", "Figures computed on {at} (Paris time)."),
+    "comite.home": ("Retour à l'accueil", "Back to the home page"),
+    "comite.login.title": ("Connexion requise", "Login required"),
+    "comite.login.text": (
+        "Le tableau de bord du comité est réservé aux membres du comité de pilotage et à l'opérateur du "
+        "programme. Connectez-vous pour le consulter.",
+        "The committee's dashboard is for the members of the steering committee and the programme's "
+        "operator. Log in to read it.",
+    ),
+    "comite.login.link": ("Se connecter", "Log in"),
+    "comite.not_found.title": ("Page introuvable", "Page not found"),
+    "comite.not_found.text": (
+        "Cette page n'existe pas ou n'est pas accessible avec ce compte.",
+        "This page does not exist or is not available to this account.",
+    ),
+}
+WORDS.update(BILAN_WORDS)
+MESSAGES.update(
+    {
+        "bilan_year_invalid": (
+            "L'année du bilan est invalide : AAAA.pdf, de 2000 à {max}.",
+            "Invalid year for the review: YYYY.pdf, from 2000 to {max}.",
+        ),
+        "bilan_grain_invalid": (
+            "Le pas est invalide : month, quarter ou year.",
+            "Invalid grain: month, quarter or year.",
+        ),
+        "bilan_series_too_long": (
+            "La période est trop longue pour ce pas : {max} points au plus.",
+            "The period is too long for this grain: {max} points at most.",
+        ),
+    }
+)
+
+
 def pick_language(accept_language: str | None) -> Lang:
     """French unless the client prefers English explicitly."""
     if not accept_language:

@@ -13,13 +13,17 @@ Why these choices:
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Callable
 
+import reportlab
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 __all__ = [
@@ -29,10 +33,13 @@ __all__ = [
     "LIGHT",
     "MARGIN",
     "MONO",
+    "UNICODE_BOLD",
+    "UNICODE_FONT",
     "Page",
     "draw_footer",
     "fit",
     "pdf_text",
+    "unicode_fonts",
     "wrap",
 ]
 
@@ -133,3 +140,33 @@ def draw_footer(c: Canvas, text: str, page_label: str, left: float, right: float
     c.drawString(left, y, pdf_text(text))
     c.drawRightString(right, y, pdf_text(page_label))
     c.setFillColor(colors.black)
+
+
+# --- Unicode fonts, embedded (the yearly bilan) ----------------------------------------------
+# A document that prints names from anywhere ("≈", "Łódź", "Ολυμπία") cannot live with Windows-1252:
+# it embeds a TrueType font (a subset: only the glyphs used). DejaVu Sans comes from the operating
+# system's package (Debian `fonts-dejavu-core`, installed by the Docker image), never from this
+# repository; where it is missing, reportlab's own Bitstream Vera (Latin only) stands in.
+
+#: Where each system packages DejaVu Sans (Debian/Ubuntu, Fedora/Arch, Alpine).
+_DEJAVU_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF")
+UNICODE_FONT = "OrdiSans"
+UNICODE_BOLD = "OrdiSans-Bold"
+
+
+def _font_files() -> tuple[str, str]:
+    for folder in _DEJAVU_DIRS:
+        regular, bold = os.path.join(folder, "DejaVuSans.ttf"), os.path.join(folder, "DejaVuSans-Bold.ttf")
+        if os.path.isfile(regular) and os.path.isfile(bold):
+            return regular, bold
+    fonts = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+    return os.path.join(fonts, "Vera.ttf"), os.path.join(fonts, "VeraBd.ttf")
+
+
+def unicode_fonts() -> tuple[str, str]:
+    """Register (once) and name the embedded regular and bold fonts."""
+    if UNICODE_FONT not in pdfmetrics.getRegisteredFontNames():
+        regular, bold = _font_files()
+        pdfmetrics.registerFont(TTFont(UNICODE_FONT, regular))
+        pdfmetrics.registerFont(TTFont(UNICODE_BOLD, bold))
+    return UNICODE_FONT, UNICODE_BOLD

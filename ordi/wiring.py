@@ -25,6 +25,7 @@ from ordi.notifications import events as notification_events
 from ordi.periodic import service as periodic
 from ordi.printing import jobs as printing_jobs
 from ordi.printing import service as printing
+from ordi.stats import bilan
 from workers.actors import enqueue_job, enqueue_notification
 from workers.embedded import EmbeddedWorker
 
@@ -32,6 +33,7 @@ JOB_KINDS: dict[str, JobFunction] = {
     "donation_import": donation_jobs.import_donation,
     "donation_report": donation_jobs.donation_report,
     printing.JOB_KIND: printing_jobs.print_labels,
+    bilan.JOB_KIND: bilan.bilan_job,
 }
 
 
