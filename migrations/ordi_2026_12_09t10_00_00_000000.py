@@ -1,7 +1,7 @@
 """Correct and cancel (issue 9, item 6): correcting events, and cancelled donations.
 
 - device_event.corrects (nullable BIGINT): on a correcting event, the entry of the same device it
-  corrects; the unique index `device_event_corrects` (corrects) WHERE corrects IS NOT NULL holds only
+  corrects; the unique index `device_event_corrected_once` (corrects) WHERE corrects IS NOT NULL holds only
   the correcting events (a few rows), lets an entry be corrected once (two corrections of it at
   once: one wins), and serves the figures that read the last correction of each record.
 - donation.cancelled_at (nullable TIMESTAMPTZ): when its donor cancelled it before collection.
@@ -27,9 +27,9 @@ VERSION = "1.38.0"
 DESCRIPTION = "correcting events and cancelled donations"
 
 COLUMNS = (("device_event", "corrects", "BIGINT"), ("donation", "cancelled_at", "TIMESTAMPTZ"))
-INDEX = "device_event_corrects"
+INDEX = "device_event_corrected_once"
 CREATE_INDEX = (
-    "CREATE UNIQUE INDEX {concurrently} IF NOT EXISTS device_event_corrects ON device_event (corrects) "
+    "CREATE UNIQUE INDEX {concurrently} IF NOT EXISTS device_event_corrected_once ON device_event (corrects) "
     "WHERE corrects IS NOT NULL"
 )
 

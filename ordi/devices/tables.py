@@ -87,7 +87,7 @@ class DeviceEvent(Table, tablename="device_event"):
     #: On keyed steps only: what the key was sent with (a replay with another request is refused).
     request_sha256 = Varchar(length=64, null=True, default=None)
     #: On a correcting event only: the entry of the same device it corrects (kept as it was). Unique
-    #: where not null (raw index `device_event_corrects`): an entry is corrected once, so two
+    #: where not null (raw index `device_event_corrected_once`): an entry is corrected once, so two
     #: corrections of it at once never both succeed; a later one corrects the last correction.
     corrects = BigInt(null=True, default=None)
 
