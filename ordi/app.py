@@ -32,11 +32,13 @@ from ordi.jobs.controllers import get_job, get_job_result
 from ordi.organisations.controllers import OrganisationController, directory
 from ordi.pickups.controllers import PickupController
 from ordi.printing.controllers import ROUTES as LABEL_ROUTES
-from ordi.public.controllers import public_device
 from ordi.requests.controllers import RequestController
 from ordi.scan.controllers import scan
 from ordi.station.controllers import ROUTES as STATION_ROUTES
 from ordi.stats.controllers import summary
+from ordi.web.routes import openapi_viewer
+from ordi.web.routes import routes as web_routes
+from ordi.web.templating import template_config
 from ordi.wiring import embedded_worker, wire
 
 log = logging.getLogger("ordi")
@@ -85,11 +87,11 @@ def create_app() -> Litestar:
             summary,
             get_job,
             get_job_result,
-            public_device,
             *LABEL_ROUTES,
             *STATION_ROUTES,
             *CERTIFICATE_ROUTES,
             *DONATION_REPORT_ROUTES,
+            *web_routes(),
         ],
         dependencies={
             "actor": Provide(provide_actor),
@@ -100,10 +102,12 @@ def create_app() -> Litestar:
         middleware=[refuse_nul],
         plugins=[StrictStructSchemaPlugin()],
         lifespan=[lifespan],
+        template_config=template_config(),
         openapi_config=OpenAPIConfig(
             title="Ordi 2.0 — logistique",
             version="1.0.0",
             path="/schema",
+            render_plugins=[openapi_viewer()],
             description="Dons, collecte, effacement certifié, reconditionnement, redistribution. Les erreurs sont "
             "des problèmes RFC 9457 (`application/problem+json`, `detail` en français ; en anglais avec "
             "`Accept-Language: en`).",

@@ -734,6 +734,146 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+# --------------------------------------------------------------------------- words of the web application
+#
+# The pages of `ordi.web` (and the packages that add their own templates to it), by key: a template
+# says `{{ t("nav.donations") }}`; `{name}` marks what `t(key, name=...)` fills in.
+
+WEB_WORDS: dict[str, tuple[str, str]] = {
+    "site.name": ("Ordi 2.0", "Ordi 2.0"),
+    "site.tagline": ("logistique du réemploi", "reuse logistics"),
+    "site.skip": ("Aller au contenu", "Skip to content"),
+    "site.menu": ("Menu principal", "Main menu"),
+    "site.lang_switch": ("English", "Français"),
+    "site.lang_switch_label": ("Read this page in English", "Lire cette page en français"),
+    "site.footer": (
+        "Programme national Ordi 2.0 — des ordinateurs réemployés pour réduire la fracture numérique.",
+        "Ordi 2.0 national programme — reused computers against the digital divide.",
+    ),
+    "site.api": ("API et documentation", "API and documentation"),
+    "site.signed_in_as": ("Connecté : {name}", "Signed in: {name}"),
+    "nav.home": ("Accueil", "Home"),
+    "nav.donations": ("Mes dons", "My donations"),
+    "nav.new_donation": ("Nouveau don", "New donation"),
+    "nav.import": ("Importer un tableur", "Import a spreadsheet"),
+    "nav.workshop": ("Atelier", "Workshop"),
+    "nav.scan": ("Poste de scan", "Scanning station"),
+    "nav.requests": ("Demandes", "Requests"),
+    "nav.admin": ("Administration", "Administration"),
+    "nav.committee": ("Comité", "Committee"),
+    "nav.login": ("Connexion", "Log in"),
+    "nav.logout": ("Se déconnecter", "Log out"),
+    "kind.donor": ("Donateur", "Donor"),
+    "kind.refurbisher": ("Atelier de reconditionnement", "Refurbishing workshop"),
+    "kind.association": ("Association", "Association"),
+    "kind.committee": ("Comité de pilotage", "Steering committee"),
+    "kind.operator": ("Opérateur du programme", "Programme operator"),
+    # errors shown as pages or form errors
+    "error.title": ("Erreur {status}", "Error {status}"),
+    "error.back_home": ("Retour à l'accueil", "Back to the home page"),
+    "error.not_found": (
+        "Cette page n'existe pas, ou vous n'y avez pas accès.",
+        "This page does not exist, or you may not see it.",
+    ),
+    "error.csrf": (
+        "Ce formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.",
+        "This form has expired or does not come from this site. Reload the page and try again.",
+    ),
+    "error.internal": (
+        "Une erreur inattendue s'est produite. Réessayez dans un instant.",
+        "An unexpected error occurred. Try again in a moment.",
+    ),
+    "error.form": ("Le formulaire contient des erreurs :", "The form has errors:"),
+    "error.line": ("Ligne {line}, colonne « {column} » : {message}", "Line {line}, column “{column}”: {message}"),
+    # home and login
+    "home.title": ("Ordi 2.0 — des ordinateurs pour toutes et tous", "Ordi 2.0 — computers for everyone"),
+    "home.lead": (
+        "Ordi 2.0 suit chaque ordinateur donné par une entreprise ou un service public : collecte, effacement "
+        "certifié des données, reconditionnement par une structure d'insertion, puis remise à une personne qui "
+        "en a besoin, par une association labellisée.",
+        "Ordi 2.0 follows every computer given by a company or a public body: collection, certified data "
+        "erasure, refurbishment by a social-insertion workshop, then hand-over to someone who needs it, "
+        "through a labelled association.",
+    ),
+    "home.steps": ("Le parcours d'un appareil", "A device's journey"),
+    "home.step.declare": (
+        "Le donateur déclare son don et demande l'enlèvement.",
+        "The donor declares and asks for pickup.",
+    ),
+    "home.step.wipe": (
+        "L'atelier collecte, efface les données (certificat signé) et reconditionne.",
+        "The workshop collects, wipes the data (signed certificate) and refurbishes.",
+    ),
+    "home.step.hand_over": (
+        "L'association reçoit l'appareil et le remet à un bénéficiaire.",
+        "The association receives the device and hands it over to a beneficiary.",
+    ),
+    "home.login": ("Se connecter", "Log in"),
+    "home.directory": ("Annuaire des lieux labellisés", "Directory of labelled places"),
+    "home.directory_empty": ("Aucun lieu labellisé pour l'instant.", "No labelled place yet."),
+    "home.directory_more": ("{shown} lieux sur {total}", "{shown} places of {total}"),
+    "home.verify": ("Vérifier un certificat d'effacement", "Check a wipe certificate"),
+    "home.verify_help": (
+        "Numéro imprimé sur le certificat, par exemple CE-2026-000123.",
+        "The number printed on the certificate, e.g. CE-2026-000123.",
+    ),
+    "home.verify_button": ("Vérifier", "Check"),
+    "home.welcome": ("Bonjour {name}", "Hello {name}"),
+    "home.person_lead": ("Votre espace : {kind}, {organisation}.", "Your space: {kind}, {organisation}."),
+    "home.soon": (
+        "Les écrans de votre rôle arrivent ; en attendant, l'API documentée sert tout ce que vous pouvez faire.",
+        "The screens of your role are coming; meanwhile the documented API serves everything you may do.",
+    ),
+    "column.name": ("Nom", "Name"),
+    "column.kind": ("Type", "Kind"),
+    "column.place": ("Lieu", "Place"),
+    "column.label": ("Label valable jusqu'au", "Label valid until"),
+    "login.title": ("Connexion", "Log in"),
+    "login.email": ("Adresse e-mail", "E-mail address"),
+    "login.password": ("Mot de passe", "Password"),
+    "login.submit": ("Se connecter", "Log in"),
+    "login.ended": (
+        "Votre session est terminée : reconnectez-vous.",
+        "Your session has ended: log in again.",
+    ),
+    "login.required": ("Connectez-vous pour ouvrir cette page.", "Log in to open this page."),
+    "login.logged_out": ("Vous êtes déconnecté.", "You are logged out."),
+    "login.help": (
+        "Votre compte est créé par l'opérateur du programme ou par le responsable de votre organisation.",
+        "Your account is created by the programme operator or by your organisation's manager.",
+    ),
+    # scanning station and device page
+    "station.title": ("Poste de scan", "Scanning station"),
+    "station.code": (
+        "Scanner une étiquette ou saisir un code (numéro d'inventaire ou de série)",
+        "Scan a label or type a code (asset tag or serial number)",
+    ),
+    "station.search": ("Chercher", "Search"),
+    "station.login_first": (
+        "Connectez-vous avec le compte de votre atelier pour scanner.",
+        "Log in with your workshop's account to scan.",
+    ),
+    "station.noscript": ("Le poste de scan a besoin de JavaScript.", "The scanning station needs JavaScript."),
+    "device.unknown_title": ("Étiquette inconnue", "Unknown label"),
+    "device.unknown": (
+        "Aucun appareil ne porte le numéro « {tag} ». Vérifiez l'étiquette.",
+        "No device has the number “{tag}”. Check the label.",
+    ),
+    "device.heading": ("Appareil", "Device"),
+    "device.number": ("Numéro", "Number"),
+    "device.category": ("Catégorie", "Category"),
+    "device.model": ("Modèle", "Model"),
+    "device.state": ("État", "State"),
+    "device.last_step": ("Dernière étape", "Last step"),
+    "device.programme": (
+        "Programme national Ordi 2.0 — des ordinateurs réemployés, effacés et reconditionnés par des structures "
+        "d'insertion, pour les personnes éloignées du numérique.",
+        "Ordi 2.0 national programme — computers reused, wiped and refurbished by social-insertion workshops, "
+        "for people left out of the digital world.",
+    ),
+}
+
+
 def pick_language(accept_language: str | None) -> Lang:
     """French unless the client prefers English explicitly."""
     if not accept_language:
@@ -878,3 +1018,9 @@ def number_text(value: float | int | None, decimals: int = 1, lang: Lang = "fr")
         return ""
     text = f"{value:,.{decimals}f}" if decimals else f"{round(value):,d}"
     return text if lang == "en" else text.replace(",", NBSP).replace(".", ",")
+
+
+def web_word(key: str, lang: Lang = "fr", **params: Any) -> str:
+    """A word of the web application (`WEB_WORDS`); an unknown key is a bug: KeyError."""
+    text = _pick(WEB_WORDS[key], lang)
+    return text.format(**params) if params else text

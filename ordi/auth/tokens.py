@@ -18,9 +18,13 @@ API_KEY_PREFIX = "ordi_"
 _ALGORITHM = "HS256"
 
 
-def issue_token(actor: Actor) -> tuple[str, int]:
-    """A token that carries who the caller is, so the hot paths need no lookup to know it."""
+def issue_token(actor: Actor, ttl_seconds: int | None = None) -> tuple[str, int]:
+    """A token that carries who the caller is, so the hot paths need no lookup to know it.
+
+    `ttl_seconds`: a shorter life than the setting's (the web pages' station token, renewed from
+    the session, so that a deactivated person's station stops within minutes)."""
     settings = get_settings()
+    ttl = min(ttl_seconds, settings.token_ttl_seconds) if ttl_seconds else settings.token_ttl_seconds
     now = int(time.time())
     claims = {
         "sub": str(actor.user_id),
@@ -30,9 +34,9 @@ def issue_token(actor: Actor) -> tuple[str, int]:
         "lf": actor.label_valid_from.isoformat() if actor.label_valid_from else None,
         "lu": actor.label_valid_until.isoformat() if actor.label_valid_until else None,
         "iat": now,
-        "exp": now + settings.token_ttl_seconds,
+        "exp": now + ttl,
     }
-    return jwt.encode(claims, settings.secret_key, algorithm=_ALGORITHM), settings.token_ttl_seconds
+    return jwt.encode(claims, settings.secret_key, algorithm=_ALGORITHM), ttl
 
 
 def read_token(token: str) -> Actor:

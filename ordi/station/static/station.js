@@ -1,14 +1,16 @@
 /* Ordi 2.0 — scanning station (/scan) and the actions on the public device page (/d/{tag}).
  *
- * Plain script, no build step, no dependency. The access token lives in sessionStorage: it is
- * forgotten when the tab closes, and the pages' Content-Security-Policy only runs this file.
+ * Plain script, no build step, no dependency. The person logs in once, on /connexion: the session
+ * cookie (HttpOnly) opens every tab, a phone camera's too. The page carries a short-lived bearer
+ * token for the API (`data-token`); when it expires the script asks the session for a new one
+ * (`GET /session/jeton`), and a session that has ended (logged out, deactivated) stops the station.
+ * The pages' Content-Security-Policy only runs this file.
  * Every text is set with textContent: nothing from the server is parsed as HTML.
  */
 (function () {
   "use strict";
 
-  var TOKEN_KEY = "ordi.token";
-  var EMAIL_KEY = "ordi.email";
+  var currentToken = null;
 
   // --- choices of the records (PRODUCT.md §3), in French ------------------------------------
   var LEVELS = [["purge", "Purge (NIST 800-88)"], ["clear", "Clear (réécriture)"], ["destroy", "Destruction du support"]];
@@ -110,7 +112,19 @@
   function $(id) { return document.getElementById(id); }
 
   function token() {
-    try { return window.sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+    if (currentToken === null) currentToken = document.body.getAttribute("data-token") || "";
+    return currentToken;
+  }
+
+  /* The session's new token (the page's one expired), or "" when the session has ended. */
+  async function renewToken() {
+    try {
+      var response = await fetch("/session/jeton", { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      currentToken = response.ok ? ((await response.json()).access_token || "") : "";
+    } catch (e) {
+      currentToken = "";
+    }
+    return currentToken;
   }
 
   function newKey() {
@@ -138,7 +152,14 @@
     return isNaN(date.getTime()) ? "" : date.toLocaleDateString("fr-FR", { timeZone: "Europe/Paris" });
   }
 
+  /* One API call; a 401 (the page's token expired) is retried once with the session's new token. */
   async function call(method, path, body, headers) {
+    var answer = await callOnce(method, path, body, headers);
+    if (answer.status === 401 && (await renewToken())) answer = await callOnce(method, path, body, headers);
+    return answer;
+  }
+
+  async function callOnce(method, path, body, headers) {
     // The page is French: ask the API for French answers whatever the browser's own language.
     var base = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "fr" };
     var init = { method: method, headers: Object.assign(base, headers || {}) };
@@ -370,11 +391,10 @@
     }
   };
 
+  /* The session has ended: to the login page, which brings the person back here. */
   function expired() {
-    try { window.sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* ignore */ }
-    say("Session expirée : reconnectez-vous.", "error");
-    if (document.body.getAttribute("data-page") === "scan") showLogin();
-    else $("station").hidden = true;
+    say("Session terminée : reconnectez-vous.", "error");
+    window.location.assign("/connexion?fin=1&suivant=" + encodeURIComponent(window.location.pathname));
   }
 
   // --- /scan ---------------------------------------------------------------------------------
@@ -385,21 +405,8 @@
     if (code && !$("station").hidden && $("action-form").hidden) code.focus();
   }
 
-  function showLogin() {
-    $("station").hidden = true;
-    $("logout").hidden = true;
-    $("who").textContent = "";
-    $("login").hidden = false;
-    $("email").focus();
-  }
-
   function showStation() {
-    $("login").hidden = true;
     $("station").hidden = false;
-    $("logout").hidden = false;
-    var email = null;
-    try { email = window.sessionStorage.getItem(EMAIL_KEY); } catch (e) { email = null; }
-    $("who").textContent = email || "";
     focusCode();
   }
 
@@ -447,32 +454,9 @@
     focusCode();
   }
 
-  async function logIn(event) {
-    event.preventDefault();
-    unlockAudio();
-    $("login-error").textContent = "";
-    var email = $("email").value.trim();
-    var answer = await call("POST", "/api/v1/auth/token", { email: email, password: $("password").value });
-    if (!answer.ok) {
-      $("login-error").textContent = answer.data.detail;
-      return;
-    }
-    window.sessionStorage.setItem(TOKEN_KEY, answer.data.access_token);
-    window.sessionStorage.setItem(EMAIL_KEY, email);
-    $("password").value = "";
-    showStation();
-  }
-
   function startScanPage() {
+    if (!$("station")) return;  // not logged in: the page shows the login form
     panel = new ActionPanel(function () { resetScan(); }, function () { focusCode(); });
-    $("login").addEventListener("submit", logIn);
-    $("logout").addEventListener("click", function () {
-      window.sessionStorage.removeItem(TOKEN_KEY);
-      window.sessionStorage.removeItem(EMAIL_KEY);
-      resetScan();
-      say("", "");
-      showLogin();
-    });
     $("scan-form").addEventListener("submit", function (event) {
       event.preventDefault();
       unlockAudio();
@@ -490,8 +474,7 @@
         focusCode();
       }
     });
-    if (token()) showStation();
-    else showLogin();
+    showStation();
   }
 
   // --- /d/{tag}: the same actions for a logged-in workshop ---------------------------------
