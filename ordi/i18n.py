@@ -871,6 +871,127 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
         "Ordi 2.0 national programme — computers reused, wiped and refurbished by social-insertion workshops, "
         "for people left out of the digital world.",
     ),
+    # shared by the forms and lists
+    "form.choose": ("— choisir —", "— choose —"),
+    "form.optional": ("(facultatif)", "(optional)"),
+    "pager.label": ("Pages de la liste", "List pages"),
+    "pager.first": ("← Début de la liste", "← Start of the list"),
+    "pager.next": ("Suite →", "Next →"),
+    # the donor's pages
+    "donor.title": ("Mes dons", "My donations"),
+    "donor.lead": (
+        "Chaque don et l'état de ses appareils, du dépôt à leur remise à un bénéficiaire ou à leur recyclage.",
+        "Each donation and the state of its devices, from drop-off to hand-over to a beneficiary or recycling.",
+    ),
+    "donor.none": (
+        "Aucun don pour l'instant. Déclarez votre premier don ou importez votre inventaire.",
+        "No donation yet. Declare your first donation or import your inventory.",
+    ),
+    "donor.reference": ("Référence", "Reference"),
+    "donor.declared_on": ("Déclaré le", "Declared on"),
+    "donor.devices": ("Appareils", "Devices"),
+    "donor.by_state": ("Par état", "By state"),
+    "donor.new_lead": (
+        "Un appareil par bloc ; les blocs laissés vides sont ignorés.",
+        "One device per block; blocks left empty are ignored.",
+    ),
+    "donor.or_import": ("Beaucoup d'appareils ? Importez un tableur.", "Many devices? Import a spreadsheet."),
+    "donor.device_n": ("Appareil {n}", "Device {n}"),
+    "donor.brand": ("Marque", "Brand"),
+    "donor.serial": ("N° de série", "Serial number"),
+    "donor.weight": ("Poids en kg", "Weight in kg"),
+    "donor.has_storage": ("Contient un support de stockage (disque, SSD)", "Holds a storage medium (disk, SSD)"),
+    "donor.add_device": ("Ajouter des appareils", "Add devices"),
+    "donor.pickup_place": ("Lieu d'enlèvement", "Pickup place"),
+    "donor.address": ("Adresse", "Address"),
+    "donor.postcode": ("Code postal", "Postcode"),
+    "donor.notes": ("Remarques", "Notes"),
+    "donor.declare": ("Déclarer le don", "Declare the donation"),
+    "donor.row_error": ("Appareil {row}, champ « {field} » : {message}", "Device {row}, field “{field}”: {message}"),
+    "donor.donation": ("Don {reference}", "Donation {reference}"),
+    "donor.created": (
+        "Don enregistré : {count} appareil(s) déclaré(s).",
+        "Donation recorded: {count} device(s) declared.",
+    ),
+    "donor.declared_summary": ("Déclaré le {date} — {count} appareil(s).", "Declared on {date} — {count} device(s)."),
+    "donor.report": ("Rapport de traçabilité", "Traceability report"),
+    "donor.report_help": (
+        "Le devenir de chaque appareil, ses certificats d'effacement et l'impact du don.",
+        "What became of each device, its wipe certificates and the donation's impact.",
+    ),
+    "donor.report_job": (
+        "Pour un don de cette taille, le rapport est préparé en tâche de fond : sa progression s'affiche.",
+        "For a donation this size the report is prepared in the background: its progress is shown.",
+    ),
+    "donor.report_pdf": ("Rapport PDF", "PDF report"),
+    "donor.report_csv": ("Tableau CSV", "CSV table"),
+    "donor.report_json": ("Données JSON", "JSON data"),
+    "donor.devices_of": ("Appareils du don ({count})", "Devices of the donation ({count})"),
+    "donor.certificates": ("Certificats", "Certificates"),
+    # the pickup request
+    "pickup.title": ("Enlèvement", "Pickup"),
+    "pickup.status": ("Demande d'enlèvement n° {number} : {state}", "Pickup request no. {number}: {state}"),
+    "pickup.scheduled_for": ("prévu le {date}", "planned on {date}"),
+    "pickup.city": ("Ville", "City"),
+    "pickup.access": ("Accès, étage, horaires", "Access, floor, hours"),
+    "pickup.contact": ("Personne à contacter", "Contact person"),
+    "pickup.phone": ("Téléphone", "Phone"),
+    "pickup.day": ("Jour souhaité", "Preferred day"),
+    "pickup.from": ("De", "From"),
+    "pickup.to": ("À", "To"),
+    "pickup.ask": ("Demander l'enlèvement", "Ask for pickup"),
+    # the spreadsheet import
+    "import.choose": ("Choisir le fichier", "Choose the file"),
+    "import.another": ("Envoyer un fichier corrigé", "Send a corrected file"),
+    "import.help": (
+        "Une ligne d'en-tête (catégorie, marque, modèle, numéro de série…, en français ou en anglais), puis "
+        "un appareil par ligne. Le fichier est d'abord vérifié : rien n'est enregistré avant votre confirmation.",
+        "A header row (category, brand, model, serial number…, in French or English), then one device per "
+        "line. The file is checked first: nothing is recorded before you confirm.",
+    ),
+    "import.file": ("Fichier", "File"),
+    "import.formats": (
+        "CSV (UTF-8 ou Windows-1252, séparateur ; , ou tabulation), Excel .xlsx, LibreOffice .ods",
+        "CSV (UTF-8 or Windows-1252, separator ; , or tab), Excel .xlsx, LibreOffice .ods",
+    ),
+    "import.check": ("Vérifier le fichier", "Check the file"),
+    "import.checked": ("Vérification de « {name} »", "Check of “{name}”"),
+    "import.rows": ("lignes d'appareils", "device lines"),
+    "import.errors": ("erreurs", "errors"),
+    "import.format": ("format", "format"),
+    "import.columns": ("Colonnes lues", "Columns read"),
+    "import.column_in_file": ("Colonne du fichier", "Column in the file"),
+    "import.column_read_as": ("Lue comme", "Read as"),
+    "import.ignored": ("ignorée (inconnue)", "ignored (unknown)"),
+    "import.fix": (
+        "{count} erreur(s) : corrigez le fichier puis envoyez-le de nouveau. Rien n'a été enregistré.",
+        "{count} error(s): fix the file and send it again. Nothing was recorded.",
+    ),
+    "import.ready": (
+        "Le fichier est valide : {count} appareil(s) à déclarer.",
+        "The file is valid: {count} device(s) to declare.",
+    ),
+    "import.confirm": ("Confirmer et déclarer {count} appareil(s)", "Confirm and declare {count} device(s)"),
+    "import.field.category": ("catégorie", "category"),
+    "import.field.brand": ("marque", "brand"),
+    "import.field.model": ("modèle", "model"),
+    "import.field.serial_number": ("numéro de série", "serial number"),
+    "import.field.has_storage": ("support de stockage", "storage medium"),
+    "import.field.weight_kg": ("poids (kg)", "weight (kg)"),
+    "import.field.is_return": ("retour confirmé", "confirmed return"),
+    # background jobs
+    "job.title": ("Tâche en cours", "Job in progress"),
+    "job.kind.donation_import": ("Import du tableur", "Spreadsheet import"),
+    "job.kind.donation_report": ("Rapport de traçabilité", "Traceability report"),
+    "job.kind.labels": ("Impression d'étiquettes", "Label printing"),
+    "job.progress": ("Avancement", "Progress"),
+    "job.download": ("Télécharger le fichier", "Download the file"),
+    "job.status.queued": ("en attente", "queued"),
+    "job.status.running": ("en cours", "running"),
+    "job.status.succeeded": ("terminée", "finished"),
+    "job.status.failed": ("échouée", "failed"),
+    "job.open_result": ("Voir le résultat", "See the result"),
+    "job.refresh": ("Actualiser", "Refresh"),
 }
 
 
@@ -1018,6 +1139,12 @@ def number_text(value: float | int | None, decimals: int = 1, lang: Lang = "fr")
         return ""
     text = f"{value:,.{decimals}f}" if decimals else f"{round(value):,d}"
     return text if lang == "en" else text.replace(",", NBSP).replace(".", ",")
+
+
+def web_word_or(key: str, default: str, lang: Lang = "fr") -> str:
+    """A word of the web application, or `default` for a code it has no word for yet."""
+    pair = WEB_WORDS.get(key)
+    return _pick(pair, lang) if pair else default
 
 
 def web_word(key: str, lang: Lang = "fr", **params: Any) -> str:

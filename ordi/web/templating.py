@@ -42,6 +42,11 @@ def _t(context: Context, key: str, **params: Any) -> str:
 
 
 @pass_context
+def _t_or(context: Context, key: str, default: str) -> str:
+    return i18n.web_word_or(key, default, _lang(context))
+
+
+@pass_context
 def _state(context: Context, code: str) -> str:
     return i18n.state_name(code, _lang(context))
 
@@ -94,6 +99,7 @@ def _register(engine: JinjaTemplateEngine) -> None:
     env.lstrip_blocks = True
     env.globals.update(
         t=_t,
+        t_or=_t_or,
         state_name=_state,
         pickup_state_name=_pickup_state,
         category_name=_category,
