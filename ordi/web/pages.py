@@ -18,7 +18,7 @@ from ordi.i18n import message, web_word
 from ordi.organisations import service as organisations
 from ordi.paging import PageRequest
 from ordi.public.controllers import public_row
-from ordi.web.rendering import LANDING, page, redirect
+from ordi.web.rendering import landing, page, redirect
 from ordi.web.session import (
     CSRF_FIELD,
     STATION_TOKEN_TTL,
@@ -51,7 +51,7 @@ def text(form: FormMultiDict, name: str, limit: int = 2000) -> str:
 @get("/", include_in_schema=False)
 async def home(viewer: Viewer) -> Any:
     if viewer.person is not None:
-        return redirect(viewer, LANDING[viewer.person.kind])
+        return redirect(viewer, landing(viewer, viewer.person.kind))
     directory = await organisations.directory(None, None, None, PageRequest(limit=DIRECTORY_SHOWN))
     return page(viewer, "home.html", directory=directory, next_path="/", email="", login_error="")
 
@@ -59,7 +59,7 @@ async def home(viewer: Viewer) -> Any:
 @get("/connexion", include_in_schema=False)
 async def login_page(viewer: Viewer, suivant: str = "/", fin: bool = False, sortie: bool = False) -> Any:
     if viewer.person is not None:
-        return redirect(viewer, safe_next(suivant) if suivant != "/" else LANDING[viewer.person.kind])
+        return redirect(viewer, safe_next(suivant) if suivant != "/" else landing(viewer, viewer.person.kind))
     notice = ""
     if fin:
         notice = web_word("login.ended", viewer.lang)
@@ -82,7 +82,7 @@ async def log_in(request: Request[Any, Any, Any], viewer: Viewer) -> Any:
     actor = read_token(token)
     cookie, _csrf = session_cookie(actor.user_id)
     viewer.cookies.append(cookie)
-    return redirect(viewer, target if target != "/" else LANDING[actor.kind])
+    return redirect(viewer, target if target != "/" else landing(viewer, actor.kind))
 
 
 @post("/deconnexion", include_in_schema=False, status_code=200)
@@ -119,6 +119,13 @@ async def station_token_page(viewer: Viewer) -> Response[dict[str, Any]]:
     )
 
 
+@get("/accueil", include_in_schema=False)
+async def person_home(viewer: Viewer) -> Template:
+    """A person's home while their role's pages are not mounted: who they are, where to go."""
+    person = viewer.require()
+    return page(viewer, "person_home.html", person=person)
+
+
 # --------------------------------------------------------------------------- station and label pages
 
 
@@ -139,6 +146,7 @@ async def public_device(viewer: Viewer, tag: str) -> Template:
 
 ROUTES = [
     home,
+    person_home,
     login_page,
     log_in,
     log_out,

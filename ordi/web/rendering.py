@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from litestar import Request, Response
+from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect, Template
 
@@ -48,8 +48,16 @@ LANDING: dict[OrgKind, str] = {
 }
 
 
+def landing(viewer: Viewer, kind: OrgKind) -> str:
+    """The role's landing page, or the person's home (`/accueil`) while that page is not mounted."""
+    target = LANDING[kind]
+    return target if not viewer.paths or target in viewer.paths else "/accueil"
+
+
 def navigation(viewer: Viewer) -> list[dict[str, Any]]:
-    items = NAVIGATION.get(viewer.person.kind, ()) if viewer.person else ()
+    items: tuple[NavItem, ...] = NAVIGATION.get(viewer.person.kind, ()) if viewer.person else ()
+    if viewer.paths:
+        items = tuple(i for i in items if i.href in viewer.paths)
     current = max(
         (i.href for i in items if viewer.path == i.href or viewer.path.startswith(i.href + "/")), key=len, default=""
     )
@@ -68,7 +76,12 @@ def page(viewer: Viewer, template: str, status: int = 200, **context: Any) -> Te
         **context,
     }
     return Template(
-        template_name=template, context=full, status_code=status, headers=SECURITY_HEADERS, cookies=viewer.cookies
+        template_name=template,
+        context=full,
+        status_code=status,
+        headers=SECURITY_HEADERS,
+        cookies=viewer.cookies,
+        media_type=MediaType.HTML,  # whatever the handler's annotation says
     )
 
 

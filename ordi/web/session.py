@@ -83,6 +83,9 @@ class Viewer:
     csrf: str
     path: str
     cookies: list[Cookie] = field(default_factory=list)
+    #: The paths the application serves: the navigation shows only pages that exist (a package's
+    #: pages, `/comite` say, appear in the menu when that package is mounted).
+    paths: frozenset[str] = frozenset()
 
     def require(self, *kinds: OrgKind) -> Person:
         """The person, or a trip to the login page; of one of `kinds` if given, else a 404 page."""
@@ -146,10 +149,20 @@ async def _person(user_id: int) -> Person | None:
     )
 
 
+_PATHS: dict[int, frozenset[str]] = {}
+
+
+def _paths(request: Request[Any, Any, Any]) -> frozenset[str]:
+    app = request.app
+    if id(app) not in _PATHS:
+        _PATHS[id(app)] = frozenset(route.path for route in app.routes)
+    return _PATHS[id(app)]
+
+
 async def provide_viewer(request: Request[Any, Any, Any]) -> Viewer:
     """The viewer of every page (a Litestar dependency); kept on `request.state` for error pages."""
     lang: Lang = "en" if request.cookies.get(LANG_COOKIE) == "en" else "fr"
-    viewer = Viewer(person=None, lang=lang, csrf="", path=request.url.path)
+    viewer = Viewer(person=None, lang=lang, csrf="", path=request.url.path, paths=_paths(request))
     raw = request.cookies.get(SESSION_COOKIE)
     claims = _claims(raw) if raw else None
     if claims is not None:
