@@ -12,7 +12,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from ordi.web import donor, files, pages, workshop
+from ordi.web import association, donor, files, pages, workshop
 from ordi.web.rendering import EXCEPTION_HANDLERS
 from ordi.web.session import provide_viewer
 
@@ -22,7 +22,13 @@ SWAGGER_DIR = Path(swagger_ui.__file__).parent / "static"
 SWAGGER_PATH = "/static/swagger-ui"
 
 #: Every page handler of the web application; other packages' pages are added here too.
-PAGE_HANDLERS: list[ControllerRouterHandler] = [*pages.ROUTES, *files.ROUTES, *donor.ROUTES, *workshop.ROUTES]
+PAGE_HANDLERS: list[ControllerRouterHandler] = [
+    *pages.ROUTES,
+    *files.ROUTES,
+    *donor.ROUTES,
+    *workshop.ROUTES,
+    *association.ROUTES,
+]
 
 
 def page_router() -> Router:

@@ -62,6 +62,11 @@ def _category(context: Context, code: str) -> str:
 
 
 @pass_context
+def _beneficiary(context: Context, code: str) -> str:
+    return i18n.beneficiary_name(code, _lang(context))
+
+
+@pass_context
 def _action(context: Context, code: str) -> str:
     return i18n.action_name(code, _lang(context))
 
@@ -104,6 +109,7 @@ def _register(engine: JinjaTemplateEngine) -> None:
         pickup_state_name=_pickup_state,
         category_name=_category,
         action_name=_action,
+        beneficiary_name=_beneficiary,
         date_text=_date,
         datetime_text=_datetime,
         number_text=_number,
