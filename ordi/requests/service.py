@@ -164,7 +164,22 @@ async def allocate(actor: Actor, request_id: int) -> AllocationOut:
     return AllocationOut(request=await get(actor, request_id), reserved=reserved, shortfall=shortfall)
 
 
-async def _candidates(category: str, region: str, wanted: int) -> list[dict[str, Any]]:
+async def propose(actor: Actor, request_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The ready devices `allocate` would reserve now, per category, without reserving them: what
+    the operator sees before confirming (another allocation in between may take some)."""
+    require_kind(actor, OrgKind.OPERATOR)
+    row = await _find(actor, request_id)
+    if row["status"] != "approved":
+        raise Conflict("request_not_approved", status=row["status"])
+    region = await check_association(row["association"])
+    items = await RequestItem.select().where(RequestItem.request == request_id).order_by(RequestItem.id)
+    return {
+        item["category"]: await _candidates(item["category"], region, item["quantity"] - item["allocated"], lock=False)
+        for item in items
+    }
+
+
+async def _candidates(category: str, region: str, wanted: int, lock: bool = True) -> list[dict[str, Any]]:
     """Ready devices of the category: the association's région first, then the oldest ready first."""
     if wanted <= 0:
         return []
@@ -184,5 +199,5 @@ async def _candidates(category: str, region: str, wanted: int) -> list[dict[str,
             .order_by(Device.id)
             .limit(wanted - len(found))
         )
-        found.extend(await for_update(query, skip_locked=True))
+        found.extend(await (for_update(query, skip_locked=True) if lock else query))
     return found

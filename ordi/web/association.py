@@ -23,7 +23,7 @@ from ordi.requests import service as requests
 from ordi.requests.schemas import RequestIn
 from ordi.scan import service as scan
 from ordi.web.pages import posted, text
-from ordi.web.rendering import page, problem_text, redirect
+from ordi.web.rendering import page, problem_text, redirect, status_of
 from ordi.web.session import Viewer
 
 ASSOCIATION = OrgKind.ASSOCIATION
@@ -87,7 +87,7 @@ async def create_request(request: Request[Any, Any, Any], viewer: Viewer) -> Tem
     except msgspec.ValidationError as exc:
         return _request_form(viewer, rows, reason, [validation_text(str(exc), viewer.lang)], 422)
     except DomainError as exc:
-        return _request_form(viewer, rows, reason, [problem_text(exc, viewer.lang)], 422)
+        return _request_form(viewer, rows, reason, [problem_text(exc, viewer.lang)], status_of(exc))
     return redirect(viewer, "/demandes?envoyee=1")
 
 
@@ -146,7 +146,7 @@ async def device_step(request: Request[Any, Any, Any], viewer: Viewer, tag: str,
     except DomainError as exc:
         if exc.key.endswith("not_found"):
             raise
-        return await _device_view(viewer, tag, [problem_text(exc, viewer.lang)], fields, 409)
+        return await _device_view(viewer, tag, [problem_text(exc, viewer.lang)], fields, status_of(exc))
     return redirect(viewer, f"/demandes/appareils/{tag[:40]}?fait={step}")
 
 

@@ -90,6 +90,11 @@ def redirect(viewer: Viewer, to: str) -> Redirect:
     return Redirect(path=to, status_code=303, cookies=viewer.cookies, headers={"Cache-Control": "no-store"})
 
 
+def status_of(exc: DomainError) -> int:
+    """The status the API answers for this error (`ordi.http.problems`), for the page that says it."""
+    return next((s for cls, s in STATUS_BY_ERROR.items() if isinstance(exc, cls)), 400)
+
+
 def problem_text(exc: DomainError, lang: str) -> str:
     return message(exc.key, lang, **exc.params)
 
@@ -128,7 +133,7 @@ def csrf_handler(request: Request[Any, Any, Any], exc: CsrfRefused) -> Template:
 
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Template:
-    status = next((s for cls, s in STATUS_BY_ERROR.items() if isinstance(exc, cls)), 400)
+    status = status_of(exc)
     viewer = _viewer(request)
     if status == 404:
         return _render_error(request, 404, web_word("error.not_found", viewer.lang))

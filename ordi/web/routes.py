@@ -12,7 +12,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from ordi.web import association, donor, files, pages, workshop
+from ordi.web import admin, association, donor, files, pages, workshop
 from ordi.web.rendering import EXCEPTION_HANDLERS
 from ordi.web.session import provide_viewer
 
@@ -28,6 +28,7 @@ PAGE_HANDLERS: list[ControllerRouterHandler] = [
     *donor.ROUTES,
     *workshop.ROUTES,
     *association.ROUTES,
+    *admin.ROUTES,
 ]
 
 

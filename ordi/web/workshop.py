@@ -15,7 +15,7 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Response, Template
 
 from ordi.certificates import service as certificates
-from ordi.clock import today
+from ordi.clock import now, today
 from ordi.devices import service as devices
 from ordi.domain.errors import DomainError
 from ordi.domain.lifecycle import OrgKind
@@ -27,7 +27,7 @@ from ordi.printing import service as printing
 from ordi.printing.schemas import LabelJobIn
 from ordi.web.donor import STATE_ORDER
 from ordi.web.pages import posted, text
-from ordi.web.rendering import page, problem_text, redirect
+from ordi.web.rendering import page, problem_text, redirect, status_of
 from ordi.web.session import Viewer, station_token
 
 WORKSHOP = OrgKind.REFURBISHER
@@ -56,9 +56,9 @@ async def queue(viewer: Viewer) -> Template:
     to_claim = await pickups.list_pickups(person.actor, "requested", PageRequest(limit=QUEUE_SIZE), viewer.lang)
     scheduled = await pickups.list_pickups(person.actor, "scheduled", PageRequest(limit=QUEUE_SIZE), viewer.lang)
     custody = {r["state"]: r for r in await devices.custody_summary(person.actor)}
-    day = today()
+    moment = now()
     stock = [
-        {"state": s, "n": custody[s]["n"], "days": (day - custody[s]["oldest"].date()).days}
+        {"state": s, "n": custody[s]["n"], "days": max((moment - custody[s]["oldest"]).days, 0)}
         for s in STATE_ORDER
         if s in custody
     ]
@@ -133,7 +133,7 @@ async def pickup_step(request: Request[Any, Any, Any], viewer: Viewer, pickup_id
     except DomainError as exc:
         if exc.key.endswith("not_found"):
             raise
-        return await _pickup_view(viewer, pickup_id, [problem_text(exc, viewer.lang)], 409)
+        return await _pickup_view(viewer, pickup_id, [problem_text(exc, viewer.lang)], status_of(exc))
     return redirect(viewer, f"/atelier/enlevements/{pickup_id}")
 
 
@@ -224,7 +224,7 @@ async def print_labels(request: Request[Any, Any, Any], viewer: Viewer) -> Templ
     except msgspec.ValidationError as exc:
         return _print_page(viewer, fields, [validation_text(str(exc), viewer.lang)], 422)
     except DomainError as exc:
-        return _print_page(viewer, fields, [problem_text(exc, viewer.lang)], 422)
+        return _print_page(viewer, fields, [problem_text(exc, viewer.lang)], status_of(exc))
     return redirect(viewer, f"/taches/{job_id}")
 
 
