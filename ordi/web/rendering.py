@@ -32,9 +32,13 @@ class NavItem:
 #: One navigation per role (PRODUCT.md §8): the role's own pages first.
 NAVIGATION: dict[OrgKind, tuple[NavItem, ...]] = {
     OrgKind.DONOR: (NavItem("/dons", "nav.donations"), NavItem("/dons/nouveau", "nav.new_donation")),
-    OrgKind.REFURBISHER: (NavItem("/atelier", "nav.workshop"), NavItem("/scan", "nav.scan")),
-    OrgKind.ASSOCIATION: (NavItem("/demandes", "nav.requests"),),
-    OrgKind.OPERATOR: (NavItem("/admin", "nav.admin"),),
+    OrgKind.REFURBISHER: (
+        NavItem("/atelier", "nav.workshop"),
+        NavItem("/scan", "nav.scan"),
+        NavItem("/atelier/etiquettes", "workshop.print"),
+    ),
+    OrgKind.ASSOCIATION: (NavItem("/demandes", "nav.requests"), NavItem("/demandes/nouvelle", "assoc.new")),
+    OrgKind.OPERATOR: (NavItem("/admin", "nav.admin"), NavItem("/admin/organisations", "admin.organisations")),
     OrgKind.COMMITTEE: (NavItem("/comite", "nav.committee"),),
 }
 

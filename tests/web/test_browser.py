@@ -206,3 +206,68 @@ async def test_a_deactivated_person_is_logged_out(live_server: str, browser: Any
     until(browser, lambda d: "/connexion" in d.current_url, "le retour à la connexion")
     assert "Votre session est terminée" in browser.page_source
     assert not any(c["name"] == "ordi_session" for c in browser.get_cookies())
+
+
+async def test_the_workshop_association_and_operator_pages(
+    live_server: str, browser: Any, axe_source: str, api: Api, world: World
+) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    ready = await api.ready_device(world)
+    delivered = await api.delivered_device(world)
+    waiting = await api.declare(world.donor, [{"category": "laptop"}], in_charge=None)
+    body = {"donation_ids": [waiting["id"]], "postcode": "14000", "contact": {"name": "Accueil"}}
+    assert (await api.client.post("/api/v1/pickups", json=body, headers=world.donor.headers)).status_code == 201
+
+    log_in(browser, live_server, world.workshop)
+    assert browser.current_url.endswith("/atelier")
+    assert "prêt" in element(browser, "#stock-title").find_element("xpath", "..").text
+    check_page(browser, axe_source, "atelier")
+    browser.get(f"{live_server}/atelier/appareils?etat=ready")
+    check_page(browser, axe_source, "atelier-appareils")
+    browser.get(f"{live_server}/atelier/appareils/{ready}")
+    until(browser, lambda d: visible(d, '#actions [data-action="recycle"]'), "les actions de l'appareil")
+    check_page(browser, axe_source, "atelier-appareil")
+    browser.get(f"{live_server}/scan")
+    until(browser, lambda d: d.switch_to.active_element.get_attribute("id") == "code", "le poste de scan")
+    check_page(browser, axe_source, "scan")
+    browser.get(f"{live_server}/d/{ready}")
+    until(browser, lambda d: visible(d, '#actions [data-action="recycle"]'), "les actions sur la fiche")
+    check_page(browser, axe_source, "fiche-appareil")
+    browser.get(f"{live_server}/atelier/etiquettes")
+    check_page(browser, axe_source, "etiquettes")
+    element(browser, "#tags").send_keys(ready)
+    element(browser, "#print").click()
+    until(browser, lambda d: "/taches/" in d.current_url, "la page de la tâche")
+    assert visible(browser, "progress")
+    check_page(browser, axe_source, "tache")
+
+    log_in(browser, live_server, world.association)
+    assert browser.current_url.endswith("/demandes")
+    browser.get(f"{live_server}/demandes/nouvelle")
+    check_page(browser, axe_source, "demande-nouvelle")
+    Select(element(browser, "#category-0")).select_by_value("laptop")
+    element(browser, "#quantity-0").send_keys("2")
+    element(browser, "#reason").send_keys("Ateliers numériques pour demandeurs d'emploi")
+    element(browser, "#send-request").click()
+    until(browser, lambda d: "envoyee=1" in d.current_url, "la liste des demandes")
+    assert "en attente" in browser.page_source
+    check_page(browser, axe_source, "demandes")
+    browser.get(f"{live_server}/demandes/appareils/{delivered}")
+    assert visible(browser, "#hand-over")
+    check_page(browser, axe_source, "demande-appareil")
+
+    log_in(browser, live_server, world.operator)
+    assert browser.current_url.endswith("/admin")
+    check_page(browser, axe_source, "admin")
+    button = next(b for b in browser.find_elements("css selector", "button[id^=approve-]"))
+    request_id = button.get_attribute("id").removeprefix("approve-")
+    button.click()
+    until(browser, lambda d: visible(d, f"#allocate-{request_id}"), "la demande approuvée")
+    element(browser, f"#allocate-{request_id}").click()
+    until(browser, lambda d: visible(d, "#confirm-allocation"), "la proposition d'attribution")
+    check_page(browser, axe_source, "admin-attribution")
+    browser.get(f"{live_server}/admin/organisations")
+    check_page(browser, axe_source, "admin-organisations")
+    browser.get(f"{live_server}/admin/organisations/{world.association.organisation_id}")
+    check_page(browser, axe_source, "admin-organisation")

@@ -259,7 +259,8 @@
     result.actions.forEach(function (action) {
       var button = document.createElement("button");
       button.type = "button";
-      button.className = "action";
+      // Destructive steps (lose, recycle) look different; their form is the confirmation.
+      button.className = action === "lose" || action === "recycle" ? "action destructive" : "action";
       button.setAttribute("data-action", action);
       button.textContent = capitalise(self.labels[action] || action) + (FORMS[action] ? "…" : "");
       button.addEventListener("click", function () { self.choose(action); });
