@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components
 
@@ -36,6 +37,7 @@ from ordi.requests.controllers import RequestController
 from ordi.scan.controllers import scan
 from ordi.station.controllers import ROUTES as STATION_ROUTES
 from ordi.stats.controllers import summary
+from ordi.web.rendering import unrouted_handler
 from ordi.web.routes import openapi_viewer
 from ordi.web.routes import routes as web_routes
 from ordi.web.templating import template_config
@@ -98,7 +100,8 @@ def create_app() -> Litestar:
             "lang": Provide(provide_lang),
             "paging": Provide(provide_paging),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
+        # A path nobody serves answers a browser with the web application's 404 page.
+        exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: unrouted_handler},
         middleware=[refuse_nul],
         plugins=[StrictStructSchemaPlugin()],
         lifespan=[lifespan],

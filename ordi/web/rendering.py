@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from ordi.domain.errors import DomainError, InvalidImport
 from ordi.domain.lifecycle import OrgKind
+from ordi.http import problems
 from ordi.http.html import SECURITY_HEADERS
 from ordi.http.problems import STATUS_BY_ERROR
 from ordi.i18n import message, translated_errors, web_word
@@ -156,9 +157,21 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> T
     return _render_error(request, exc.status_code, str(exc.detail))
 
 
+_NOT_PAGES = ("/api/", "/schema", "/static/", "/health")
+
+
+def unrouted_handler(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
+    """A path nobody serves: a 404 page for a browser (it asks for HTML), a problem for the API."""
+    wants_page = "text/html" in request.headers.get("accept", "") and not request.url.path.startswith(_NOT_PAGES)
+    if wants_page:
+        return _render_error(request, 404, web_word("error.not_found", _viewer(request).lang))  # type: ignore[return-value]
+    return problems.http_error_handler(request, exc)
+
+
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     LoginRequired: login_required_handler,
     CsrfRefused: csrf_handler,
     DomainError: domain_error_handler,
     HTTPException: http_error_handler,
+    NotFoundException: http_error_handler,  # over the application's own (`unrouted_handler`)
 }

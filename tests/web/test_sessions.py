@@ -101,3 +101,34 @@ async def test_a_deactivated_person_is_logged_out_at_the_next_request(
     assert SESSION_COOKIE not in client.cookies  # the answer ended it
     assert (await client.get("/session/jeton")).status_code == 401
     client.cookies.clear()
+
+
+def test_the_session_cookie_is_secure_in_production(monkeypatch: Any) -> None:
+    from dataclasses import replace
+
+    from ordi.config import get_settings
+    from ordi.web import session
+
+    production = replace(get_settings(), env="production")
+    monkeypatch.setattr(session, "get_settings", lambda: production)
+    cookie, _ = session.session_cookie(1)
+    assert cookie.secure and cookie.httponly and cookie.samesite == "lax"
+
+
+def test_the_public_url_follows_the_port_when_not_set(monkeypatch: Any) -> None:
+    from ordi.config import load
+
+    monkeypatch.delenv("ORDI_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("ORDI_PORT", "8123")
+    assert load().public_url == "http://127.0.0.1:8123"
+    monkeypatch.setenv("ORDI_PUBLIC_URL", "https://ordi.example")
+    assert load().public_url == "https://ordi.example"
+
+
+async def test_a_path_nobody_serves_is_a_404_page_for_a_browser(client: AsyncTestClient[Any]) -> None:
+    page = await client.get("/nulle-part", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "Erreur 404" in page.text
+    api = await client.get("/api/v1/nulle-part", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/problem+json")
+    assert (await client.get("/nulle-part")).headers["content-type"].startswith("application/problem+json")
