@@ -147,6 +147,12 @@ def visible(driver: Any, css: str) -> bool:
     return bool(found) and found[0].is_displayed()
 
 
+def choose(driver: Any, css: str, value: str) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    Select(element(driver, css)).select_by_value(value)
+
+
 def scan(driver: Any, code: str) -> None:
     """What a USB scanner does: type into whatever has the focus, then Enter."""
     from selenium.webdriver.common.keys import Keys
@@ -221,9 +227,21 @@ async def test_scan_act_and_scan_the_next_one(live_server: str, browser: Any, ap
     scan(browser, first)
     shows_device(browser, first, "wipe")
     element(browser, '#actions [data-action="wipe"]').click()
-    until(browser, lambda d: visible(d, "#action-form #f-serial"), "le formulaire d'effacement")
-    element(browser, "#f-serial").send_keys("SSD-4242")
-    element(browser, "#f-capacity_gb").send_keys("256")
+    until(browser, lambda d: visible(d, "#action-form #f-m-serial-0"), "le formulaire d'effacement")
+    # nothing is pre-selected: without a level, a kind and a result the form does not leave
+    assert element(browser, "#f-level").get_attribute("value") == ""
+    assert element(browser, "#f-m-result-0").get_attribute("value") == ""
+    element(browser, "#f-m-serial-0").send_keys("SSD-4242")
+    element(browser, '#action-form button[type="submit"]').click()
+    assert visible(browser, "#f-level") and message(browser)[0] != "ok"
+    choose(browser, "#f-level", "purge")
+    choose(browser, "#f-m-kind-0", "ssd")
+    element(browser, "#f-m-capacity_gb-0").send_keys("256")
+    choose(browser, "#f-m-result-0", "erased")
+    element(browser, "#add-medium").click()  # a second medium: the laptop's HDD
+    choose(browser, "#f-m-kind-1", "hdd")
+    element(browser, "#f-m-serial-1").send_keys("HDD-77")
+    choose(browser, "#f-m-result-1", "erased")
     element(browser, '#action-form button[type="submit"]').click()
     succeeded(browser, f"{first} : effacé")
 
@@ -249,9 +267,10 @@ async def test_scan_act_and_scan_the_next_one(live_server: str, browser: Any, ap
     events = (await api.client.get(f"/api/v1/devices/{first}/events", headers=world.workshop.headers)).json()
     assert [e["action"] for e in events["items"]] == ["declare", "assign", "collect", "receive", "wipe"]
     wipe = events["items"][-1]["payload"]
-    (medium,) = wipe["media"]
+    medium, second_medium = wipe["media"]
     assert (medium["kind"], medium["serial"], medium["result"]) == ("ssd", "SSD-4242", "erased")
     assert medium["capacity_gb"] == 256
+    assert (second_medium["kind"], second_medium["serial"]) == ("hdd", "HDD-77")
     assert wipe["level"] == "purge" and wipe["tool"] == "nwipe"
 
 

@@ -22,6 +22,7 @@ import pytest
 
 from ordi.organisations.tables import User
 from tests.api.test_scan_station import _require, browser, element, live_server, until, visible
+from tests.certificates.helpers import at_bench
 from tests.fixtures import PASSWORD, Api, Member, World
 
 __all__ = ["browser", "live_server"]  # the station test's fixtures, shared
@@ -58,6 +59,16 @@ def check_page(driver: Any, axe: str, name: str) -> None:
     bad = [v for v in json.loads(result) if v.get("impact") in {"serious", "critical"}]
     described = [(v["id"], v.get("help"), [n.get("target") for n in v.get("nodes", [])][:3]) for v in bad]
     assert not bad, f"{name} : {described}"
+    # readable on a 390 px phone: nothing wider than the screen (wide tables scroll in their own box)
+    driver.set_window_size(390, 844)
+    overflow = driver.execute_script(
+        "var w = document.documentElement.clientWidth; return Array.prototype.filter.call("
+        "document.querySelectorAll('body *'), function (e) { var r = e.getBoundingClientRect();"
+        " return r.right > w + 1 && !e.closest('.table-wrap, nav'); }).slice(0, 3).map(function (e) {"
+        " return e.tagName + '#' + e.id + '.' + e.className; });"
+    )
+    driver.set_window_size(420, 900)
+    assert not overflow, f"{name} : plus large que l'écran de 390 px : {overflow}"
     if SHOTS:
         folder = Path(SHOTS)
         folder.mkdir(parents=True, exist_ok=True)
@@ -228,6 +239,13 @@ async def test_the_workshop_association_and_operator_pages(
     browser.get(f"{live_server}/atelier/appareils/{ready}")
     until(browser, lambda d: visible(d, '#actions [data-action="recycle"]'), "les actions de l'appareil")
     check_page(browser, axe_source, "atelier-appareil")
+    (at_bench_tag,) = await at_bench(api, world)
+    browser.get(f"{live_server}/atelier/appareils/{at_bench_tag}")
+    until(browser, lambda d: visible(d, '#actions [data-action="wipe"]'), "l'action d'effacement")
+    element(browser, '#actions [data-action="wipe"]').click()
+    until(browser, lambda d: visible(d, "#add-medium"), "le formulaire d'effacement")
+    element(browser, "#add-medium").click()
+    check_page(browser, axe_source, "effacement")
     browser.get(f"{live_server}/scan")
     until(browser, lambda d: d.switch_to.active_element.get_attribute("id") == "code", "le poste de scan")
     check_page(browser, axe_source, "scan")

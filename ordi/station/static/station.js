@@ -30,6 +30,13 @@
     return text === "" ? null : Number(String(text).replace(",", "."));
   }
 
+  /* A datetime-local value (the browser's local time) as an aware ISO instant, or null. */
+  function instant(text) {
+    if (!text) return null;
+    var date = new Date(text);
+    return isNaN(date.getTime()) ? null : date.toISOString();
+  }
+
   function compact(object) {
     var out = {};
     Object.keys(object).forEach(function (key) {
@@ -43,20 +50,28 @@
   var FORMS = {
     wipe: {
       title: "Effacement des données",
+      // Nothing pre-selected: the level and each medium's kind and result are chosen, never assumed.
       fields: [
-        ["level", "Niveau", { choices: LEVELS }],
+        ["level", "Niveau", { choices: LEVELS, empty: true, required: true }],
         ["method", "Méthode", { value: "NIST 800-88 purge", required: true }],
         ["tool", "Outil", { value: "nwipe", required: true }],
         ["tool_version", "Version de l'outil", {}],
-        ["kind", "Type de support", { choices: KINDS }],
+        ["started_at", "Début", { type: "datetime-local" }],
+        ["ended_at", "Fin", { type: "datetime-local" }]
+      ],
+      media: [
+        ["kind", "Type de support", { choices: KINDS, empty: true, required: true }],
         ["serial", "N° de série du support", { required: true }],
         ["capacity_gb", "Capacité (Go)", { type: "number", min: "0", step: "any" }],
-        ["result", "Résultat", { choices: RESULTS }]
+        ["result", "Résultat", { choices: RESULTS, empty: true, required: true }]
       ],
-      build: function (v) {
+      build: function (v, media) {
         return compact({
           level: v.level, method: v.method, tool: v.tool, tool_version: v.tool_version,
-          media: [compact({ kind: v.kind, serial: v.serial, capacity_gb: number(v.capacity_gb), result: v.result })]
+          started_at: instant(v.started_at), ended_at: instant(v.ended_at),
+          media: media.map(function (m) {
+            return compact({ kind: m.kind, serial: m.serial, capacity_gb: number(m.capacity_gb), result: m.result });
+          })
         });
       }
     },
@@ -88,8 +103,8 @@
       title: "Remise au bénéficiaire",
       note: "Aucun nom : seulement la situation, la tranche d'âge et le département.",
       fields: [
-        ["category", "Situation du bénéficiaire", { choices: BENEFICIARIES }],
-        ["age_band", "Tranche d'âge", { choices: AGES }],
+        ["category", "Situation du bénéficiaire", { choices: BENEFICIARIES, empty: true, required: true }],
+        ["age_band", "Tranche d'âge", { choices: AGES, empty: true, required: true }],
         ["departement", "Département (ex. 76, 2A, 971)", { required: true, maxlength: "3" }]
       ],
       build: function (v) {
@@ -303,38 +318,36 @@
       form.appendChild(note);
     }
     spec.fields.forEach(function (field) {
-      var name = field[0];
-      var options = field[2];
-      var label = document.createElement("label");
-      label.htmlFor = "f-" + name;
-      label.textContent = field[1];
-      var input;
-      if (options.choices) {
-        input = document.createElement("select");
-        options.choices.forEach(function (choice) {
-          var option = document.createElement("option");
-          option.value = choice[0];
-          option.textContent = choice[1];
-          input.appendChild(option);
-        });
-      } else if (options.textarea) {
-        input = document.createElement("textarea");
-        input.rows = 3;
-      } else {
-        input = document.createElement("input");
-        input.type = options.type || "text";
-        ["min", "max", "step", "maxlength"].forEach(function (attr) {
-          if (options[attr]) input.setAttribute(attr, options[attr]);
-        });
-        if (options.type === "number") input.inputMode = "decimal";
-      }
-      input.id = "f-" + name;
-      input.name = name;
-      if (options.value) input.value = options.value;
-      if (options.required) input.required = true;
-      form.appendChild(label);
-      form.appendChild(input);
+      appendField(form, field, "f-" + field[0]);
     });
+    var mediaCount = 0;
+    if (spec.media) {
+      var list = document.createElement("div");
+      list.id = "media-list";
+      form.appendChild(list);
+      var addMedium = function () {
+        var box = document.createElement("fieldset");
+        box.className = "medium";
+        var legend = document.createElement("legend");
+        legend.textContent = "Support " + (mediaCount + 1);
+        box.appendChild(legend);
+        spec.media.forEach(function (field) { appendField(box, field, "f-m-" + field[0] + "-" + mediaCount); });
+        list.appendChild(box);
+        mediaCount += 1;
+        return box;
+      };
+      addMedium();
+      var more = document.createElement("button");
+      more.type = "button";
+      more.id = "add-medium";
+      more.textContent = "Ajouter un support";
+      more.addEventListener("click", function () {
+        var box = addMedium();
+        var first = box.querySelector("select, input");
+        if (first) first.focus();
+      });
+      form.appendChild(more);
+    }
     var buttons = document.createElement("div");
     buttons.className = "form-buttons";
     var submit = document.createElement("button");
@@ -355,12 +368,53 @@
       event.preventDefault();
       var values = {};
       spec.fields.forEach(function (field) { values[field[0]] = $("f-" + field[0]).value.trim(); });
-      self.perform(action, spec.build(values));
+      var media = [];
+      for (var i = 0; i < mediaCount; i += 1) {
+        var medium = {};
+        spec.media.forEach(function (field) { medium[field[0]] = $("f-m-" + field[0] + "-" + i).value.trim(); });
+        media.push(medium);
+      }
+      self.perform(action, spec.build(values, media));
     };
     form.hidden = false;
     var first = form.querySelector("input, select, textarea");
     if (first) first.focus();
   };
+
+  /* One labelled field of an action form (`field`: name, label, options), appended to `parent`. */
+  function appendField(parent, field, id) {
+    var options = field[2];
+    var label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = field[1];
+    var input;
+    if (options.choices) {
+      input = document.createElement("select");
+      var choices = options.empty ? [["", "— choisir —"]].concat(options.choices) : options.choices;
+      choices.forEach(function (choice) {
+        var option = document.createElement("option");
+        option.value = choice[0];
+        option.textContent = choice[1];
+        input.appendChild(option);
+      });
+    } else if (options.textarea) {
+      input = document.createElement("textarea");
+      input.rows = 3;
+    } else {
+      input = document.createElement("input");
+      input.type = options.type || "text";
+      ["min", "max", "step", "maxlength"].forEach(function (attr) {
+        if (options[attr]) input.setAttribute(attr, options[attr]);
+      });
+      if (options.type === "number") input.inputMode = "decimal";
+    }
+    input.id = id;
+    input.name = id;
+    if (options.value) input.value = options.value;
+    if (options.required) input.required = true;
+    parent.appendChild(label);
+    parent.appendChild(input);
+  }
 
   ActionPanel.prototype.perform = async function (action, record) {
     if (this.busy) return;
