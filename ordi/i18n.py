@@ -849,6 +849,7 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
         "Scan a label or type a code (asset tag or serial number)",
     ),
     "station.search": ("Chercher", "Search"),
+    "station.recent": ("Dernières étapes enregistrées ici", "Last steps recorded here"),
     "station.login_first": (
         "Connectez-vous avec le compte de votre atelier pour scanner.",
         "Log in with your workshop's account to scan.",

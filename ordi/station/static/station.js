@@ -509,9 +509,24 @@
     focusCode();
   }
 
+  /* The last steps recorded on this station, newest first (ten at most). */
+  function remember(result) {
+    var list = $("recent");
+    if (!list || !result || !result.device) return;
+    var item = document.createElement("li");
+    var when = new Date().toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
+    item.textContent = when + " — " + result.device.asset_tag + " : " + result.device.state_label;
+    list.insertBefore(item, list.firstChild);
+    while (list.children.length > 10) list.removeChild(list.lastChild);
+    $("recent-box").hidden = false;
+  }
+
   function startScanPage() {
     if (!$("station")) return;  // not logged in: the page shows the login form
-    panel = new ActionPanel(function () { resetScan(); }, function () { focusCode(); });
+    panel = new ActionPanel(function (result) {
+      remember(result);
+      resetScan();
+    }, function () { focusCode(); });
     $("scan-form").addEventListener("submit", function (event) {
       event.preventDefault();
       unlockAudio();
