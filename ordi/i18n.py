@@ -850,6 +850,7 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     ),
     "station.search": ("Chercher", "Search"),
     "station.recent": ("Dernières étapes enregistrées ici", "Last steps recorded here"),
+    "station.camera": ("Scanner avec la caméra", "Scan with the camera"),
     "station.login_first": (
         "Connectez-vous avec le compte de votre atelier pour scanner.",
         "Log in with your workshop's account to scan.",

@@ -509,6 +509,49 @@
     focusCode();
   }
 
+  /* Camera scanning inside the page, with the browser's own BarcodeDetector where it exists (Chrome
+   * on Android, Safari 17+): the button stays hidden elsewhere, and a USB scanner or the phone's own
+   * camera app (which opens /d/{tag}) remain the ways in. */
+  function startCamera() {
+    var button = $("camera");
+    var video = $("camera-view");
+    if (!button || !video || !("BarcodeDetector" in window) || !navigator.mediaDevices) return;
+    button.hidden = false;
+    var stream = null;
+    function stop() {
+      if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+      stream = null;
+      video.hidden = true;
+    }
+    button.addEventListener("click", async function () {
+      if (stream) { stop(); focusCode(); return; }
+      unlockAudio();
+      try {
+        var detector = new window.BarcodeDetector({ formats: ["qr_code", "code_128", "data_matrix"] });
+        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+        video.srcObject = stream;
+        video.hidden = false;
+        await video.play();
+        var look = async function () {
+          if (!stream) return;
+          try {
+            var codes = await detector.detect(video);
+            if (codes.length) {
+              stop();
+              lookUp(codes[0].rawValue);
+              return;
+            }
+          } catch (e) { /* a frame not ready yet */ }
+          window.requestAnimationFrame(look);
+        };
+        look();
+      } catch (e) {
+        stop();
+        say("Caméra indisponible : autorisez-la, ou scannez avec la douchette.", "error");
+      }
+    });
+  }
+
   /* The last steps recorded on this station, newest first (ten at most). */
   function remember(result) {
     var list = $("recent");
@@ -544,6 +587,7 @@
         focusCode();
       }
     });
+    startCamera();
     showStation();
   }
 
