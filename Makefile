@@ -21,6 +21,7 @@ run: $(STAMP)
 ## Run the whole suite: SQLite, then PostgreSQL + Redis (required when CI=true).
 test: $(STAMP)
 	@sh tests/ensure_browser.sh
+	@sh tests/ensure_axe.sh
 	$(PY) tests/run_backends.py $(ARGS)
 
 lint: $(STAMP)

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components
 
@@ -35,13 +36,16 @@ from ordi.organisations.controllers import OrganisationController, UserControlle
 from ordi.periodic import service as periodic
 from ordi.pickups.controllers import PickupController
 from ordi.printing.controllers import ROUTES as LABEL_ROUTES
-from ordi.public.controllers import public_device
 from ordi.requests.controllers import RequestController
 from ordi.scan.controllers import scan
 from ordi.station.controllers import ROUTES as STATION_ROUTES
 from ordi.stats.bilan_controllers import bilan_pdf
 from ordi.stats.controllers import ROUTES as STATS_ROUTES
 from ordi.stats.pages import ROUTES as COMITE_ROUTES
+from ordi.web.rendering import unrouted_handler
+from ordi.web.routes import openapi_viewer
+from ordi.web.routes import routes as web_routes
+from ordi.web.templating import template_config
 from ordi.wiring import embedded_worker, wire
 
 log = logging.getLogger("ordi")
@@ -96,7 +100,6 @@ def create_app() -> Litestar:
             bilan_pdf,
             get_job,
             get_job_result,
-            public_device,
             *LABEL_ROUTES,
             *STATION_ROUTES,
             *CERTIFICATE_ROUTES,
@@ -105,20 +108,24 @@ def create_app() -> Litestar:
             WarrantyContactController,
             PrivacyController,
             *COMITE_ROUTES,
+            *web_routes(),
         ],
         dependencies={
             "actor": Provide(provide_actor),
             "lang": Provide(provide_lang),
             "paging": Provide(provide_paging),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
+        # A path nobody serves answers a browser with the web application's 404 page.
+        exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: unrouted_handler},
         middleware=[refuse_nul],
         plugins=[StrictStructSchemaPlugin()],
         lifespan=[lifespan],
+        template_config=template_config(),
         openapi_config=OpenAPIConfig(
             title="Ordi 2.0 — logistique",
             version="1.0.0",
             path="/schema",
+            render_plugins=[openapi_viewer()],
             description="Dons, collecte, effacement certifié, reconditionnement, redistribution. Les erreurs sont "
             "des problèmes RFC 9457 (`application/problem+json`, `detail` en français ; en anglais avec "
             "`Accept-Language: en`).",

@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
         _seed()
         from ordi.demo import ACCOUNTS, DEMO_PASSWORD
 
-        print(f"\nOrdi 2.0 — démonstration sur http://{args.host}:{args.port}")
+        print(f"\nOrdi 2.0 — démonstration : ouvrez http://{args.host}:{args.port}/ (accueil et connexion)")
         print("  API : /api/v1   documentation : /schema   santé : /health")
         print(f"  Comptes de démonstration (mot de passe « {DEMO_PASSWORD} ») :")
         for email, _, role in ACCOUNTS:

@@ -122,7 +122,8 @@ def load() -> Settings:
         database_url=os.environ.get("ORDI_DATABASE_URL", DEFAULT_DATABASE_URL),
         redis_url=redis_url,
         secret_key=os.environ.get("ORDI_SECRET_KEY", DEFAULT_SECRET),
-        public_url=os.environ.get("ORDI_PUBLIC_URL", "http://127.0.0.1:8000"),
+        # The labels' and certificates' links: where `ordi demo` listens unless told otherwise.
+        public_url=os.environ.get("ORDI_PUBLIC_URL") or f"http://127.0.0.1:{os.environ.get('ORDI_PORT') or '8000'}",
         token_ttl_seconds=int(os.environ.get("ORDI_TOKEN_TTL_SECONDS", "28800")),
         signing_key=os.environ.get("ORDI_SIGNING_KEY") or None,
         impact_factors_path=os.environ.get("ORDI_IMPACT_FACTORS") or None,

@@ -1297,6 +1297,404 @@ MESSAGES.update(
 )
 
 
+# --------------------------------------------------------------------------- words of the web application
+#
+# The pages of `ordi.web` (and the packages that add their own templates to it), by key: a template
+# says `{{ t("nav.donations") }}`; `{name}` marks what `t(key, name=...)` fills in.
+
+WEB_WORDS: dict[str, tuple[str, str]] = {
+    "site.name": ("Ordi 2.0", "Ordi 2.0"),
+    "site.tagline": ("logistique du réemploi", "reuse logistics"),
+    "site.skip": ("Aller au contenu", "Skip to content"),
+    "site.menu": ("Menu principal", "Main menu"),
+    "site.lang_switch": ("English", "Français"),
+    "site.lang_switch_label": ("Read this page in English", "Lire cette page en français"),
+    "site.footer": (
+        "Programme national Ordi 2.0 — des ordinateurs réemployés pour réduire la fracture numérique.",
+        "Ordi 2.0 national programme — reused computers against the digital divide.",
+    ),
+    "site.api": ("API et documentation", "API and documentation"),
+    "site.signed_in_as": ("Connecté : {name}", "Signed in: {name}"),
+    "nav.home": ("Accueil", "Home"),
+    "nav.donations": ("Mes dons", "My donations"),
+    "nav.new_donation": ("Nouveau don", "New donation"),
+    "nav.import": ("Importer un tableur", "Import a spreadsheet"),
+    "nav.workshop": ("Atelier", "Workshop"),
+    "nav.scan": ("Poste de scan", "Scanning station"),
+    "nav.requests": ("Demandes", "Requests"),
+    "nav.admin": ("Administration", "Administration"),
+    "nav.committee": ("Comité", "Committee"),
+    "nav.login": ("Connexion", "Log in"),
+    "nav.logout": ("Se déconnecter", "Log out"),
+    "kind.donor": ("Donateur", "Donor"),
+    "kind.refurbisher": ("Atelier de reconditionnement", "Refurbishing workshop"),
+    "kind.association": ("Association", "Association"),
+    "kind.committee": ("Comité de pilotage", "Steering committee"),
+    "kind.operator": ("Opérateur du programme", "Programme operator"),
+    # errors shown as pages or form errors
+    "error.title": ("Erreur {status}", "Error {status}"),
+    "error.back_home": ("Retour à l'accueil", "Back to the home page"),
+    "error.not_found": (
+        "Cette page n'existe pas, ou vous n'y avez pas accès.",
+        "This page does not exist, or you may not see it.",
+    ),
+    "error.csrf": (
+        "Ce formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.",
+        "This form has expired or does not come from this site. Reload the page and try again.",
+    ),
+    "error.internal": (
+        "Une erreur inattendue s'est produite. Réessayez dans un instant.",
+        "An unexpected error occurred. Try again in a moment.",
+    ),
+    "error.form": ("Le formulaire contient des erreurs :", "The form has errors:"),
+    "error.line": ("Ligne {line}, colonne « {column} » : {message}", "Line {line}, column “{column}”: {message}"),
+    # home and login
+    "home.title": ("Ordi 2.0 — des ordinateurs pour toutes et tous", "Ordi 2.0 — computers for everyone"),
+    "home.lead": (
+        "Ordi 2.0 suit chaque ordinateur donné par une entreprise ou un service public : collecte, effacement "
+        "certifié des données, reconditionnement par une structure d'insertion, puis remise à une personne qui "
+        "en a besoin, par une association labellisée.",
+        "Ordi 2.0 follows every computer given by a company or a public body: collection, certified data "
+        "erasure, refurbishment by a social-insertion workshop, then hand-over to someone who needs it, "
+        "through a labelled association.",
+    ),
+    "home.steps": ("Le parcours d'un appareil", "A device's journey"),
+    "home.step.declare": (
+        "Le donateur déclare son don et demande l'enlèvement.",
+        "The donor declares and asks for pickup.",
+    ),
+    "home.step.wipe": (
+        "L'atelier collecte, efface les données (certificat signé) et reconditionne.",
+        "The workshop collects, wipes the data (signed certificate) and refurbishes.",
+    ),
+    "home.step.hand_over": (
+        "L'association reçoit l'appareil et le remet à un bénéficiaire.",
+        "The association receives the device and hands it over to a beneficiary.",
+    ),
+    "home.login": ("Se connecter", "Log in"),
+    "home.directory": ("Annuaire des lieux labellisés", "Directory of labelled places"),
+    "home.directory_empty": ("Aucun lieu labellisé pour l'instant.", "No labelled place yet."),
+    "home.directory_more": ("{shown} lieux sur {total}", "{shown} places of {total}"),
+    "home.verify": ("Vérifier un certificat d'effacement", "Check a wipe certificate"),
+    "home.verify_help": (
+        "Numéro imprimé sur le certificat, par exemple CE-2026-000123.",
+        "The number printed on the certificate, e.g. CE-2026-000123.",
+    ),
+    "home.verify_button": ("Vérifier", "Check"),
+    "home.welcome": ("Bonjour {name}", "Hello {name}"),
+    "home.person_lead": ("Votre espace : {kind}, {organisation}.", "Your space: {kind}, {organisation}."),
+    "home.soon": (
+        "Les écrans de votre rôle arrivent ; en attendant, l'API documentée sert tout ce que vous pouvez faire.",
+        "The screens of your role are coming; meanwhile the documented API serves everything you may do.",
+    ),
+    "column.name": ("Nom", "Name"),
+    "column.kind": ("Type", "Kind"),
+    "column.place": ("Lieu", "Place"),
+    "column.label": ("Label valable jusqu'au", "Label valid until"),
+    "login.title": ("Connexion", "Log in"),
+    "login.email": ("Adresse e-mail", "E-mail address"),
+    "login.password": ("Mot de passe", "Password"),
+    "login.submit": ("Se connecter", "Log in"),
+    "login.ended": (
+        "Votre session est terminée : reconnectez-vous.",
+        "Your session has ended: log in again.",
+    ),
+    "login.required": ("Connectez-vous pour ouvrir cette page.", "Log in to open this page."),
+    "login.logged_out": ("Vous êtes déconnecté.", "You are logged out."),
+    "login.help": (
+        "Votre compte est créé par l'opérateur du programme ou par le responsable de votre organisation.",
+        "Your account is created by the programme operator or by your organisation's manager.",
+    ),
+    # scanning station and device page
+    "station.title": ("Poste de scan", "Scanning station"),
+    "station.code": (
+        "Scanner une étiquette ou saisir un code (numéro d'inventaire ou de série)",
+        "Scan a label or type a code (asset tag or serial number)",
+    ),
+    "station.search": ("Chercher", "Search"),
+    "station.recent": ("Dernières étapes enregistrées ici", "Last steps recorded here"),
+    "station.camera": ("Scanner avec la caméra", "Scan with the camera"),
+    "station.login_first": (
+        "Connectez-vous avec le compte de votre atelier pour scanner.",
+        "Log in with your workshop's account to scan.",
+    ),
+    "station.noscript": ("Le poste de scan a besoin de JavaScript.", "The scanning station needs JavaScript."),
+    "device.unknown_title": ("Étiquette inconnue", "Unknown label"),
+    "device.unknown": (
+        "Aucun appareil ne porte le numéro « {tag} ». Vérifiez l'étiquette.",
+        "No device has the number “{tag}”. Check the label.",
+    ),
+    "device.heading": ("Appareil", "Device"),
+    "device.number": ("Numéro", "Number"),
+    "device.category": ("Catégorie", "Category"),
+    "device.model": ("Modèle", "Model"),
+    "device.state": ("État", "State"),
+    "device.last_step": ("Dernière étape", "Last step"),
+    "device.programme": (
+        "Programme national Ordi 2.0 — des ordinateurs réemployés, effacés et reconditionnés par des structures "
+        "d'insertion, pour les personnes éloignées du numérique.",
+        "Ordi 2.0 national programme — computers reused, wiped and refurbished by social-insertion workshops, "
+        "for people left out of the digital world.",
+    ),
+    # shared by the forms and lists
+    "form.choose": ("— choisir —", "— choose —"),
+    "form.optional": ("(facultatif)", "(optional)"),
+    "pager.label": ("Pages de la liste", "List pages"),
+    "table.region": ("Tableau (défile horizontalement)", "Table (scrolls sideways)"),
+    "pager.first": ("← Début de la liste", "← Start of the list"),
+    "pager.next": ("Suite →", "Next →"),
+    # the donor's pages
+    "donor.title": ("Mes dons", "My donations"),
+    "donor.lead": (
+        "Chaque don et l'état de ses appareils, du dépôt à leur remise à un bénéficiaire ou à leur recyclage.",
+        "Each donation and the state of its devices, from drop-off to hand-over to a beneficiary or recycling.",
+    ),
+    "donor.none": (
+        "Aucun don pour l'instant. Déclarez votre premier don ou importez votre inventaire.",
+        "No donation yet. Declare your first donation or import your inventory.",
+    ),
+    "donor.reference": ("Référence", "Reference"),
+    "donor.declared_on": ("Déclaré le", "Declared on"),
+    "donor.devices": ("Appareils", "Devices"),
+    "donor.by_state": ("Par état", "By state"),
+    "donor.new_lead": (
+        "Un appareil par bloc ; les blocs laissés vides sont ignorés.",
+        "One device per block; blocks left empty are ignored.",
+    ),
+    "donor.or_import": ("Beaucoup d'appareils ? Importez un tableur.", "Many devices? Import a spreadsheet."),
+    "donor.device_n": ("Appareil {n}", "Device {n}"),
+    "donor.brand": ("Marque", "Brand"),
+    "donor.serial": ("N° de série", "Serial number"),
+    "donor.weight": ("Poids en kg", "Weight in kg"),
+    "donor.has_storage": ("Contient un support de stockage (disque, SSD)", "Holds a storage medium (disk, SSD)"),
+    "donor.add_device": ("Ajouter des appareils", "Add devices"),
+    "donor.pickup_place": ("Lieu d'enlèvement", "Pickup place"),
+    "donor.address": ("Adresse", "Address"),
+    "donor.postcode": ("Code postal", "Postcode"),
+    "donor.notes": ("Remarques", "Notes"),
+    "donor.declare": ("Déclarer le don", "Declare the donation"),
+    "donor.row_error": ("Appareil {row}, champ « {field} » : {message}", "Device {row}, field “{field}”: {message}"),
+    "donor.donation": ("Don {reference}", "Donation {reference}"),
+    "donor.created": (
+        "Don enregistré : {count} appareil(s) déclaré(s).",
+        "Donation recorded: {count} device(s) declared.",
+    ),
+    "donor.declared_summary": ("Déclaré le {date} — {count} appareil(s).", "Declared on {date} — {count} device(s)."),
+    "donor.report": ("Rapport de traçabilité", "Traceability report"),
+    "donor.report_help": (
+        "Le devenir de chaque appareil, ses certificats d'effacement et l'impact du don.",
+        "What became of each device, its wipe certificates and the donation's impact.",
+    ),
+    "donor.report_job": (
+        "Pour un don de cette taille, le rapport est préparé en tâche de fond : sa progression s'affiche.",
+        "For a donation this size the report is prepared in the background: its progress is shown.",
+    ),
+    "donor.report_pdf": ("Rapport PDF", "PDF report"),
+    "donor.report_csv": ("Tableau CSV", "CSV table"),
+    "donor.report_json": ("Données JSON", "JSON data"),
+    "donor.devices_of": ("Appareils du don ({count})", "Devices of the donation ({count})"),
+    "donor.certificates": ("Certificats", "Certificates"),
+    # the pickup request
+    "pickup.title": ("Enlèvement", "Pickup"),
+    "pickup.status": ("Demande d'enlèvement n° {number} : {state}", "Pickup request no. {number}: {state}"),
+    "pickup.scheduled_for": ("prévu le {date}", "planned on {date}"),
+    "pickup.city": ("Ville", "City"),
+    "pickup.access": ("Accès, étage, horaires", "Access, floor, hours"),
+    "pickup.contact": ("Personne à contacter", "Contact person"),
+    "pickup.phone": ("Téléphone", "Phone"),
+    "pickup.day": ("Jour souhaité", "Preferred day"),
+    "pickup.from": ("De", "From"),
+    "pickup.to": ("À", "To"),
+    "pickup.ask": ("Demander l'enlèvement", "Ask for pickup"),
+    # the spreadsheet import
+    "import.choose": ("Choisir le fichier", "Choose the file"),
+    "import.another": ("Envoyer un fichier corrigé", "Send a corrected file"),
+    "import.help": (
+        "Une ligne d'en-tête (catégorie, marque, modèle, numéro de série…, en français ou en anglais), puis "
+        "un appareil par ligne. Le fichier est d'abord vérifié : rien n'est enregistré avant votre confirmation.",
+        "A header row (category, brand, model, serial number…, in French or English), then one device per "
+        "line. The file is checked first: nothing is recorded before you confirm.",
+    ),
+    "import.file": ("Fichier", "File"),
+    "import.formats": (
+        "CSV (UTF-8 ou Windows-1252, séparateur ; , ou tabulation), Excel .xlsx, LibreOffice .ods",
+        "CSV (UTF-8 or Windows-1252, separator ; , or tab), Excel .xlsx, LibreOffice .ods",
+    ),
+    "import.check": ("Vérifier le fichier", "Check the file"),
+    "import.checked": ("Vérification de « {name} »", "Check of “{name}”"),
+    "import.rows": ("lignes d'appareils", "device lines"),
+    "import.errors": ("erreurs", "errors"),
+    "import.format": ("format", "format"),
+    "import.columns": ("Colonnes lues", "Columns read"),
+    "import.column_in_file": ("Colonne du fichier", "Column in the file"),
+    "import.column_read_as": ("Lue comme", "Read as"),
+    "import.ignored": ("ignorée (inconnue)", "ignored (unknown)"),
+    "import.fix": (
+        "{count} erreur(s) : corrigez le fichier puis envoyez-le de nouveau. Rien n'a été enregistré.",
+        "{count} error(s): fix the file and send it again. Nothing was recorded.",
+    ),
+    "import.ready": (
+        "Le fichier est valide : {count} appareil(s) à déclarer.",
+        "The file is valid: {count} device(s) to declare.",
+    ),
+    "import.confirm": ("Confirmer et déclarer {count} appareil(s)", "Confirm and declare {count} device(s)"),
+    "import.field.category": ("catégorie", "category"),
+    "import.field.brand": ("marque", "brand"),
+    "import.field.model": ("modèle", "model"),
+    "import.field.serial_number": ("numéro de série", "serial number"),
+    "import.field.has_storage": ("support de stockage", "storage medium"),
+    "import.field.weight_kg": ("poids (kg)", "weight (kg)"),
+    "import.field.is_return": ("retour confirmé", "confirmed return"),
+    # background jobs
+    "job.title": ("Tâche en cours", "Job in progress"),
+    "job.kind.donation_import": ("Import du tableur", "Spreadsheet import"),
+    "job.kind.donation_report": ("Rapport de traçabilité", "Traceability report"),
+    "job.kind.labels": ("Impression d'étiquettes", "Label printing"),
+    "job.progress": ("Avancement", "Progress"),
+    "job.download": ("Télécharger le fichier", "Download the file"),
+    "job.status.queued": ("en attente", "queued"),
+    "job.status.running": ("en cours", "running"),
+    "job.status.succeeded": ("terminée", "finished"),
+    "job.status.failed": ("échouée", "failed"),
+    "job.open_result": ("Voir le résultat", "See the result"),
+    "job.refresh": ("Actualiser", "Refresh"),
+    # the workshop's pages
+    "workshop.action": ("Action", "Action"),
+    "workshop.open": ("Ouvrir", "Open"),
+    "workshop.print": ("Imprimer des étiquettes", "Print labels"),
+    "workshop.find": (
+        "Ouvrir un appareil (numéro d'inventaire ou lien de l'étiquette)",
+        "Open a device (asset tag or label link)",
+    ),
+    "workshop.stock": ("Appareils sous ma garde", "Devices in my custody"),
+    "workshop.oldest": ("le plus ancien : {days} j", "oldest: {days} d"),
+    "workshop.no_stock": ("Aucun appareil sous votre garde.", "No device in your custody."),
+    "workshop.to_schedule": ("Enlèvements à planifier", "Pickups to schedule"),
+    "workshop.scheduled": ("Enlèvements planifiés", "Scheduled pickups"),
+    "workshop.to_claim": ("Enlèvements à prendre dans ma région", "Pickups to claim in my région"),
+    "workshop.none": ("Aucun pour l'instant.", "None for now."),
+    "workshop.devices_in": ("Appareils « {state} »", "Devices “{state}”"),
+    "workshop.print_these": (
+        "Imprimer les étiquettes de ces {count} appareils",
+        "Print the labels of these {count} devices",
+    ),
+    "workshop.no_device": ("Aucun appareil dans cet état.", "No device in this state."),
+    "workshop.grade": ("Grade", "Grade"),
+    "workshop.label": ("Étiquette (PDF)", "Label (PDF)"),
+    "workshop.certificate": ("Certificat {number}", "Certificate {number}"),
+    "workshop.actions": ("Actions possibles", "Possible actions"),
+    "workshop.history": ("Historique", "History"),
+    "workshop.failed": ("en échec", "failed"),
+    "pickup.number": ("Enlèvement", "Pickup"),
+    "pickup.short": ("Enlèvement n° {number}", "Pickup no. {number}"),
+    "pickup.claim": ("Prendre en charge", "Claim"),
+    "pickup.window": ("Créneau", "Time window"),
+    "pickup.scheduled": ("Prévu le", "Planned on"),
+    "pickup.receipt": ("Bon d'enlèvement (PDF)", "Custody receipt (PDF)"),
+    "pickup.schedule_on": ("Date de passage", "Pickup date"),
+    "pickup.schedule": ("Planifier", "Schedule"),
+    "pickup.collect": ("Enregistrer l'enlèvement", "Record the collection"),
+    "pickup.collect_help": (
+        "Retirez de la liste les appareils absents ; ajoutez (scannez) ceux qui n'étaient pas déclarés. Un bon "
+        "d'enlèvement signé est émis.",
+        "Remove the missing devices from the list; add (scan) those that were not declared. A signed custody "
+        "receipt is issued.",
+    ),
+    "pickup.handed_over_by": ("Remis par (nom)", "Handed over by (name)"),
+    "pickup.tags": ("Numéros d'inventaire enlevés", "Asset tags collected"),
+    "pickup.tags_help": ("un par ligne ; {count} déclaré(s)", "one per line; {count} declared"),
+    "labels.format": ("Support", "Stock"),
+    "labels.skip": ("Étiquettes déjà utilisées", "Labels already used"),
+    "labels.skip_help": ("sur la première planche A4", "on the first A4 sheet"),
+    "labels.donation": ("Numéro du don (tout le don)", "Donation number (the whole donation)"),
+    "labels.tags": ("Ou ces numéros d'inventaire", "Or these asset tags"),
+    "labels.tags_help": ("un par ligne, dans l'ordre d'impression", "one per line, in printing order"),
+    "labels.print": ("Préparer l'impression", "Prepare the print"),
+    # the association's pages
+    "assoc.new": ("Nouvelle demande", "New request"),
+    "assoc.shipped": ("Appareils expédiés vers nous", "Devices shipped to us"),
+    "assoc.delivered": ("Livrés, à remettre", "Delivered, to hand over"),
+    "assoc.handed_over": ("Remis récemment", "Recently handed over"),
+    "assoc.mine": ("Nos demandes", "Our requests"),
+    "assoc.request": ("Demande", "Request"),
+    "assoc.request_n": ("n° {number}", "no. {number}"),
+    "assoc.items": ("Attribués / demandés", "Allocated / asked"),
+    "assoc.none": ("Aucune demande pour l'instant.", "No request yet."),
+    "assoc.line": ("Besoin {n}", "Need {n}"),
+    "assoc.quantity": ("Quantité", "Quantity"),
+    "assoc.reason": ("Pour qui, pour quoi", "For whom, for what"),
+    "assoc.reason_help": ("sans nom de personne", "no person's name"),
+    "assoc.send": ("Envoyer la demande", "Send the request"),
+    "assoc.deliver": ("Confirmer la livraison", "Confirm the delivery"),
+    "assoc.deliver_help": ("L'appareil est bien arrivé chez nous.", "The device has arrived here."),
+    "assoc.hand_over": ("Remettre au bénéficiaire", "Hand over to the beneficiary"),
+    "assoc.hand_over_help": (
+        "Aucun nom : seulement la situation, la tranche d'âge et le département.",
+        "No name: only the situation, the age band and the département.",
+    ),
+    "assoc.beneficiary": ("Situation du bénéficiaire", "Beneficiary's situation"),
+    "assoc.age_band": ("Tranche d'âge", "Age band"),
+    "assoc.departement": ("Département (ex. 76, 2A, 971)", "Département (e.g. 76, 2A, 971)"),
+    "assoc.warranty": ("Contact pour la garantie (facultatif)", "Warranty contact (optional)"),
+    "assoc.warranty_help": (
+        "Seulement si la garantie l'exige : il est effacé à la fin de la durée de conservation.",
+        "Only if the warranty needs it: it is erased when the retention period ends.",
+    ),
+    "assoc.contact_name": ("Nom et prénom", "Full name"),
+    "assoc.return": ("Retourner l'appareil", "Return the device"),
+    "assoc.return_reason": ("Motif du retour", "Reason for the return"),
+    "assoc.return_confirm": ("Retourner cet appareil à l'atelier ?", "Return this device to the workshop?"),
+    "assoc.no_step": ("Aucune étape à faire pour l'instant.", "No step to do for now."),
+    "request.status.pending": ("en attente", "pending"),
+    "request.status.approved": ("approuvée", "approved"),
+    "request.status.rejected": ("refusée", "rejected"),
+    "request.status.fulfilled": ("servie", "fulfilled"),
+    "age.under_18": ("Moins de 18 ans", "Under 18"),
+    "age.18_25": ("18 à 25 ans", "18 to 25"),
+    "age.26_45": ("26 à 45 ans", "26 to 45"),
+    "age.46_64": ("46 à 64 ans", "46 to 64"),
+    "age.65_plus": ("65 ans et plus", "65 and over"),
+    "age.unknown": ("Non renseigné", "Not given"),
+    # the operator's pages
+    "admin.organisations": ("Organisations", "Organisations"),
+    "admin.pending": ("Demandes à décider", "Requests to decide"),
+    "admin.approve": ("Approuver", "Approve"),
+    "admin.reject": ("Refuser", "Reject"),
+    "admin.reject_reason": ("Motif du refus", "Reason for rejecting"),
+    "admin.to_allocate": ("Demandes approuvées à servir", "Approved requests to allocate"),
+    "admin.allocate": ("Attribuer des appareils", "Allocate devices"),
+    "admin.allocate_help": (
+        "Les appareils prêts proposés, de la région de l'association d'abord. Rien n'est réservé avant votre "
+        "confirmation.",
+        "The ready devices proposed, from the association's région first. Nothing is reserved before you confirm.",
+    ),
+    "admin.proposed": ("{count} proposé(s)", "{count} proposed"),
+    "admin.none_ready": ("Aucun appareil prêt.", "No ready device."),
+    "admin.confirm_allocation": ("Confirmer et réserver", "Confirm and reserve"),
+    "admin.reserved": ("{count} appareil(s) réservé(s).", "{count} device(s) reserved."),
+    "admin.shortfall": ("{category} : il manque {count} appareil(s).", "{category}: {count} device(s) short."),
+    "admin.dispatch": ("Enlèvements à confier", "Pickups to dispatch"),
+    "admin.workshop": ("Atelier", "Workshop"),
+    "admin.assign": ("Confier", "Assign"),
+    "admin.all_kinds": ("Tous les types", "Every kind"),
+    "admin.filter": ("Filtrer", "Filter"),
+    "admin.create_organisation": ("Créer une organisation", "Create an organisation"),
+    "admin.label": ("Label Ordi 2.0", "Ordi 2.0 label"),
+    "admin.label_number": ("N° de label", "Label no."),
+    "admin.valid_from": ("Valable à partir du", "Valid from"),
+    "admin.valid_until": ("Valable jusqu'au", "Valid until"),
+    "admin.save_label": ("Enregistrer le label", "Save the label"),
+    "admin.people": ("Personnes", "People"),
+    "admin.role": ("Rôle", "Role"),
+    "admin.active": ("active", "active"),
+    "admin.inactive": ("désactivée", "deactivated"),
+    "admin.add_person": ("Ajouter une personne", "Add a person"),
+    "admin.first_password": ("Mot de passe initial", "First password"),
+    "role.member": ("membre", "member"),
+    "role.manager": ("responsable", "manager"),
+}
+
+
 def pick_language(accept_language: str | None) -> Lang:
     """French unless the client prefers English explicitly."""
     if not accept_language:
@@ -1612,3 +2010,15 @@ def notification_text(kind: str, lang: Lang = "fr", **params: Any) -> tuple[str,
     subject, body = NOTIFICATION_TEXTS[kind][1 if lang == "en" else 0]
     values = _Blanks(params)
     return subject.format_map(values).strip(), body.format_map(values).strip()
+
+
+def web_word_or(key: str, default: str, lang: Lang = "fr") -> str:
+    """A word of the web application, or `default` for a code it has no word for yet."""
+    pair = WEB_WORDS.get(key)
+    return _pick(pair, lang) if pair else default
+
+
+def web_word(key: str, lang: Lang = "fr", **params: Any) -> str:
+    """A word of the web application (`WEB_WORDS`); an unknown key is a bug: KeyError."""
+    text = _pick(WEB_WORDS[key], lang)
+    return text.format(**params) if params else text

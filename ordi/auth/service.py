@@ -155,12 +155,23 @@ async def whoami(actor: Actor) -> dict[str, Any]:
     return {"user": user, "organisation": org}
 
 
-async def actor_for_user(user_id: int) -> Actor:
-    """The actor a background job acts as: the person who started it, as they are now."""
+async def actor_for_user(user_id: int, version: int | None = None) -> Actor:
+    """The actor a background job acts as: the person who started it, as they are now.
+
+    `version`: a web session's token version; a session opened before a deactivation, a password
+    change or a "log out everywhere" has an older one and is refused."""
     row = await User.select(*_ACTOR_COLUMNS).where(User.id == user_id).first()
     if row is None or not row["active"] or not row["organisation.active"]:
         raise Unauthenticated("unauthenticated")
+    if version is not None and int(row["token_version"]) != version:
+        raise Unauthenticated("session_ended")
     return _actor_from_row(row)
+
+
+async def token_version(user_id: int) -> int:
+    """The person's current token version (what a new session carries)."""
+    row = await User.select(User.token_version).where(User.id == user_id).first()
+    return int(row["token_version"]) if row else 0
 
 
 async def end_sessions(user_ids: Any) -> None:

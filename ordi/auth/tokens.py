@@ -18,10 +18,14 @@ API_KEY_PREFIX = "ordi_"
 _ALGORITHM = "HS256"
 
 
-def issue_token(actor: Actor, version: int = 0) -> tuple[str, int]:
+def issue_token(actor: Actor, version: int = 0, ttl_seconds: int | None = None) -> tuple[str, int]:
     """A token that carries who the caller is, so the hot paths need no lookup to know it, and
-    the person's token version: one indexed read per request tells whether it still holds."""
+    the person's token version: one indexed read per request tells whether it still holds.
+
+    `ttl_seconds`: a shorter life than the setting's (the web pages' station token, renewed from
+    the session, so that a deactivated person's station stops within minutes)."""
     settings = get_settings()
+    ttl = min(ttl_seconds, settings.token_ttl_seconds) if ttl_seconds else settings.token_ttl_seconds
     now = int(time.time())
     claims = {
         "sub": str(actor.user_id),
@@ -32,9 +36,9 @@ def issue_token(actor: Actor, version: int = 0) -> tuple[str, int]:
         "lu": actor.label_valid_until.isoformat() if actor.label_valid_until else None,
         "ver": version,
         "iat": now,
-        "exp": now + settings.token_ttl_seconds,
+        "exp": now + ttl,
     }
-    return jwt.encode(claims, settings.secret_key, algorithm=_ALGORITHM), settings.token_ttl_seconds
+    return jwt.encode(claims, settings.secret_key, algorithm=_ALGORITHM), ttl
 
 
 def read_token(token: str) -> Actor:

@@ -44,6 +44,7 @@ from ordi.clock import PARIS, now
 from ordi.config import ConfigError, get_settings
 from ordi.devices.hooks import StepRecorded
 from ordi.devices.service import find_visible
+from ordi.devices.tables import Device
 from ordi.domain.errors import Conflict, NotFound
 from ordi.domain.lifecycle import Actor
 from ordi.domain.records import Record, WipeRecord
@@ -490,3 +491,25 @@ async def verify(text: str) -> Verification:
     return Verification(
         number=number, exists=True, intact=True, certifies=_public_summary(row["content"]), key_id=row["key_id"]
     )
+
+
+async def numbers_for_devices(actor: Actor, tags: list[str]) -> dict[str, list[str]]:
+    """The certificate numbers of each of these devices that the caller may see, by tag (a page of
+    a donation's devices, `ordi.web`): two indexed queries, whatever the page's size."""
+    if not tags:
+        return {}
+    visible = await Device.select(Device.id, Device.asset_tag).where(
+        scoping.combine(scoping.devices(actor), Device.asset_tag.is_in(tags))
+    )
+    by_id = {r["id"]: r["asset_tag"] for r in visible}
+    if not by_id:
+        return {}
+    rows = (
+        await CertificateRow.select(CertificateRow.device, CertificateRow.number)
+        .where(CertificateRow.device.is_in(list(by_id)))
+        .order_by(CertificateRow.id)
+    )
+    numbers: dict[str, list[str]] = {}
+    for r in rows:
+        numbers.setdefault(by_id[r["device"]], []).append(r["number"])
+    return numbers

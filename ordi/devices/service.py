@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 import msgspec
+from piccolo.query.functions.aggregate import Count, Min
 
 from ordi import paging, scoping
 from ordi.clock import now, today
@@ -33,6 +34,7 @@ from ordi.domain.errors import InvalidRecord, NotFound
 from ordi.domain.lifecycle import (
     OPTIONAL_RECORD_TYPES,
     RECORD_TYPES,
+    TERMINAL_STATES,
     Action,
     Actor,
     DeviceFacts,
@@ -165,6 +167,23 @@ async def list_devices(
         list_name="devices",
         out=lambda row: device_out(row, lang),
     )
+
+
+async def custody_summary(actor: Actor) -> list[dict[str, Any]]:
+    """The devices in the caller's custody per state, with the date of the oldest one's last step
+    (how long the oldest has waited): the workshop's work queue. One grouped query."""
+    condition = scoping.combine(scoping.devices(actor), Device.custodian == actor.organisation_id)
+    terminal = [s.value for s in TERMINAL_STATES]
+    rows = (
+        await Device.select(Device.state, Count(Device.id, alias="n"), Min(Device.state_changed_at, alias="oldest"))
+        .where(scoping.combine(condition, Device.state.not_in(terminal)))
+        .group_by(Device.state)
+    )
+    for row in rows:
+        oldest = row["oldest"]
+        if isinstance(oldest, str):  # SQLite answers an aggregate's timestamp as text
+            row["oldest"] = datetime.fromisoformat(oldest)
+    return rows
 
 
 async def history(actor: Actor, tag: str, request: PageRequest) -> Page:

@@ -431,3 +431,20 @@ async def cancel_donation(actor: Actor, donation_id: int, reason: str = "", lang
             if not others:
                 await pickups.cancel(actor, pickup["id"], message("pickup_cancelled_with_donations"), lang)
     return await get_donation(actor, donation_id, lang, with_devices=True)
+
+
+async def state_counts(actor: Actor, donation_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Devices per state of each of these donations (those the caller may see): one grouped query
+    for a whole page of donations (the donor's list, `ordi.web`)."""
+    if not donation_ids:
+        return {}
+    condition = scoping.combine(scoping.devices(actor), Device.donation.is_in(list(donation_ids)))
+    rows = (
+        await Device.select(Device.donation, Device.state, Count(Device.id, alias="n"))
+        .where(condition)
+        .group_by(Device.donation, Device.state)
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for r in rows:
+        counts.setdefault(int(r["donation"]), {})[r["state"]] = int(r["n"])
+    return counts

@@ -138,6 +138,11 @@ def _translate(text: str, lang: str) -> str:
     return head + (f" (à {where})" if sep else "")
 
 
+def validation_text(text: str, lang: str) -> str:
+    """A msgspec validation message as the reader reads it (the web pages' form errors)."""
+    return _translate(text, lang)
+
+
 def validation_error_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     lang = pick_language(request.headers.get("accept-language"))
     errors = exc.extra if isinstance(exc.extra, list) else []

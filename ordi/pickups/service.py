@@ -253,6 +253,23 @@ async def get(actor: Actor, pickup_id: int, lang: str = "fr") -> PickupOut:
     return _out(row, actor, await _donation_ids(pickup_id), lang)
 
 
+async def for_donation(actor: Actor, donation_id: int, lang: str = "fr") -> list[PickupOut]:
+    """The pickups of one donation that the caller may see, newest first (the donation's page)."""
+    rows = (
+        await PickupDonation.select(PickupDonation.pickup)
+        .where(PickupDonation.donation == donation_id)
+        .order_by(PickupDonation.pickup, ascending=False)
+        .limit(20)
+    )
+    found = []
+    for r in rows:
+        try:
+            found.append(await get(actor, r["pickup"], lang))
+        except NotFound:
+            continue
+    return found
+
+
 async def list_pickups(actor: Actor, state: str | None, request: PageRequest, lang: str = "fr") -> Page:
     """The caller's pickups (a workshop: its own and its région's queue), newest first."""
     caller = await _caller_workshop(actor)

@@ -216,8 +216,29 @@ def _meeting(minimum: specs.MinSpecs | None) -> Any:
     return condition
 
 
+async def propose(actor: Actor, request_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The ready devices `allocate` would reserve now, per category, without reserving them: what
+    the operator sees before confirming (another allocation in between may take some)."""
+    require_kind(actor, OrgKind.OPERATOR)
+    row = await _find(actor, request_id)
+    if row["status"] != "approved":
+        raise Conflict("request_not_approved", status=row["status"])
+    region = await check_association(row["association"])
+    items = await RequestItem.select().where(RequestItem.request == request_id).order_by(RequestItem.id)
+    return {
+        item["category"]: await _candidates(
+            item["category"],
+            region,
+            item["quantity"] - item["allocated"],
+            specs.minimum_from_dict(item["min_specs"]),
+            lock=False,
+        )
+        for item in items
+    }
+
+
 async def _candidates(
-    category: str, region: str, wanted: int, minimum: specs.MinSpecs | None = None
+    category: str, region: str, wanted: int, minimum: specs.MinSpecs | None = None, lock: bool = True
 ) -> list[dict[str, Any]]:
     """Ready devices of the category meeting the line's minimum specs: the association's région
     first, then the oldest ready first. The minimum is filtered in SQL (the ready devices of a
@@ -244,6 +265,6 @@ async def _candidates(
             .order_by(Device.id)
             .limit(wanted - len(found))
         )
-        rows = await for_update(query, skip_locked=True)
+        rows = await (for_update(query, skip_locked=True) if lock else query)
         found.extend(r for r in rows if specs.meets(specs.from_row(r), minimum))
     return found

@@ -147,6 +147,12 @@ def visible(driver: Any, css: str) -> bool:
     return bool(found) and found[0].is_displayed()
 
 
+def choose(driver: Any, css: str, value: str) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    Select(element(driver, css)).select_by_value(value)
+
+
 def scan(driver: Any, code: str) -> None:
     """What a USB scanner does: type into whatever has the focus, then Enter."""
     from selenium.webdriver.common.keys import Keys
@@ -179,8 +185,9 @@ def shows_device(driver: Any, tag: str, action: str) -> None:
 
 
 def log_in(driver: Any, base: str, email: str) -> None:
+    """The station's own login form posts to /connexion, which opens the session cookie."""
     driver.get(f"{base}/scan")
-    driver.execute_script("window.sessionStorage.clear();")
+    driver.delete_all_cookies()
     driver.get(f"{base}/scan")
     until(driver, lambda d: visible(d, "#login"), "le formulaire de connexion")
     element(driver, "#email").send_keys(email)
@@ -220,9 +227,21 @@ async def test_scan_act_and_scan_the_next_one(live_server: str, browser: Any, ap
     scan(browser, first)
     shows_device(browser, first, "wipe")
     element(browser, '#actions [data-action="wipe"]').click()
-    until(browser, lambda d: visible(d, "#action-form #f-serial"), "le formulaire d'effacement")
-    element(browser, "#f-serial").send_keys("SSD-4242")
-    element(browser, "#f-capacity_gb").send_keys("256")
+    until(browser, lambda d: visible(d, "#action-form #f-m-serial-0"), "le formulaire d'effacement")
+    # nothing is pre-selected: without a level, a kind and a result the form does not leave
+    assert element(browser, "#f-level").get_attribute("value") == ""
+    assert element(browser, "#f-m-result-0").get_attribute("value") == ""
+    element(browser, "#f-m-serial-0").send_keys("SSD-4242")
+    element(browser, '#action-form button[type="submit"]').click()
+    assert visible(browser, "#f-level") and message(browser)[0] != "ok"
+    choose(browser, "#f-level", "purge")
+    choose(browser, "#f-m-kind-0", "ssd")
+    element(browser, "#f-m-capacity_gb-0").send_keys("256")
+    choose(browser, "#f-m-result-0", "erased")
+    element(browser, "#add-medium").click()  # a second medium: the laptop's HDD
+    choose(browser, "#f-m-kind-1", "hdd")
+    element(browser, "#f-m-serial-1").send_keys("HDD-77")
+    choose(browser, "#f-m-result-1", "erased")
     element(browser, '#action-form button[type="submit"]').click()
     succeeded(browser, f"{first} : effacé")
 
@@ -242,15 +261,19 @@ async def test_scan_act_and_scan_the_next_one(live_server: str, browser: Any, ap
     element(browser, '#action-form button[type="submit"]').click()
     succeeded(browser, f"{second} : perdu")
 
+    recent = [li.text for li in browser.find_elements("css selector", "#recent li")]
+    assert len(recent) == 5 and f"{second} : perdu" in recent[0] and f"{first} : collecté" in recent[-1]
+
     console = [entry["message"] for entry in browser.get_log("browser")]
     assert not [m for m in console if "Content Security Policy" in m or "Uncaught" in m], console
 
     events = (await api.client.get(f"/api/v1/devices/{first}/events", headers=world.workshop.headers)).json()
     assert [e["action"] for e in events["items"]] == ["declare", "assign", "collect", "receive", "wipe"]
     wipe = events["items"][-1]["payload"]
-    (medium,) = wipe["media"]
+    medium, second_medium = wipe["media"]
     assert (medium["kind"], medium["serial"], medium["result"]) == ("ssd", "SSD-4242", "erased")
     assert medium["capacity_gb"] == 256
+    assert (second_medium["kind"], second_medium["serial"]) == ("hdd", "HDD-77")
     assert wipe["level"] == "purge" and wipe["tool"] == "nwipe"
 
 
@@ -279,15 +302,17 @@ async def test_the_label_page_offers_the_actions_to_a_logged_in_workshop(
     tag = await api.ready_device(world)
     # a visitor: the public facts, no buttons
     browser.get(f"{live_server}/scan")
-    browser.execute_script("window.sessionStorage.clear();")
+    browser.delete_all_cookies()
     browser.get(f"{live_server}/D/{tag.lower()}")
     until(browser, lambda d: element(d, "#device-state").text == "prêt", "la fiche publique")
     assert tag in browser.page_source and "Ordinateur portable" in browser.page_source
     await asyncio.sleep(0.3)
     assert not visible(browser, "#station")
 
-    # the same phone after logging in on the station: the actions of the workshop
+    # the same phone after logging in on the station: the label opened in a new tab (what a phone
+    # camera does) has the session, so the workshop's actions
     log_in(browser, live_server, world.workshop.email)
+    browser.switch_to.new_window("tab")
     browser.get(f"{live_server}/d/{tag}")
     until(browser, lambda d: visible(d, '#actions [data-action="recycle"]'), "les actions sur la fiche")
     element(browser, '#actions [data-action="lose"]').click()

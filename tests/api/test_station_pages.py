@@ -13,16 +13,21 @@ from tests.fixtures import Api, World
 async def test_scan_page_is_french_and_self_contained(client: AsyncTestClient[Any]) -> None:
     page = await client.get("/scan")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert '<html lang="fr">' in page.text and "Se connecter" in page.text and 'id="code"' in page.text
+    # a stranger gets the login form of the web application (the session cookie opens the station)
+    assert '<html lang="fr">' in page.text and "Se connecter" in page.text and 'action="/connexion"' in page.text
+    assert 'name="suivant" value="/scan"' in page.text and 'name="csrf"' in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
-    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
-    assert assets and all(a.startswith("/") and not a.startswith("//") for a in assets)  # no CDN
+    links = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert links and all(a.startswith(("/", "#")) and not a.startswith("//") for a in links)  # no CDN
+    assets = re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"', page.text)
+    assert "/static/station/station.js" in assets and "/static/web/web.css" in assets
     for asset in assets:
         response = await client.get(asset)
         assert response.status_code == 200, asset
     script = await client.get("/static/station/station.js")
     assert "javascript" in script.headers["content-type"]
-    assert "Idempotency-Key" in script.text and "sessionStorage" in script.text
+    assert "Idempotency-Key" in script.text and "/session/jeton" in script.text
+    assert "sessionStorage" not in script.text and "localStorage" not in script.text
     assert "http://" not in script.text and "https://" not in script.text
 
 
@@ -40,11 +45,12 @@ async def test_public_page_in_any_case_without_personal_data(
         assert "Ordi 2.0" in text and tag in text and "Écran" in text and "Iiyama ProLite" in text
         assert "déclaré" in text and "Dernière étape" in text
         assert "Canope" not in text and "SECRET42" not in text and "@" not in text
-        assert f'data-tag="{tag}"' in text and "/static/station/station.js" in text
+        # a stranger runs no script; a logged-in person's page loads the station's (tests/web)
+        assert f'data-tag="{tag}"' in text and "/static/station/station.js" not in text
         assert "default-src 'none'" in page.headers["content-security-policy"]
 
 
 async def test_unknown_label_page_is_a_french_404(client: AsyncTestClient[Any]) -> None:
     page = await client.get("/d/<script>")
     assert page.status_code == 404
-    assert "Étiquette inconnue" in page.text and "<script>" not in page.text.split("<main>")[1]
+    assert "Étiquette inconnue" in page.text and "<script>" not in page.text.split("<main")[1]

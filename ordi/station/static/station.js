@@ -1,14 +1,16 @@
 /* Ordi 2.0 — scanning station (/scan) and the actions on the public device page (/d/{tag}).
  *
- * Plain script, no build step, no dependency. The access token lives in sessionStorage: it is
- * forgotten when the tab closes, and the pages' Content-Security-Policy only runs this file.
+ * Plain script, no build step, no dependency. The person logs in once, on /connexion: the session
+ * cookie (HttpOnly) opens every tab, a phone camera's too. The page carries a short-lived bearer
+ * token for the API (`data-token`); when it expires the script asks the session for a new one
+ * (`GET /session/jeton`), and a session that has ended (logged out, deactivated) stops the station.
+ * The pages' Content-Security-Policy only runs this file.
  * Every text is set with textContent: nothing from the server is parsed as HTML.
  */
 (function () {
   "use strict";
 
-  var TOKEN_KEY = "ordi.token";
-  var EMAIL_KEY = "ordi.email";
+  var currentToken = null;
 
   // --- choices of the records (PRODUCT.md §3), in French ------------------------------------
   var LEVELS = [["purge", "Purge (NIST 800-88)"], ["clear", "Clear (réécriture)"], ["destroy", "Destruction du support"]];
@@ -28,6 +30,13 @@
     return text === "" ? null : Number(String(text).replace(",", "."));
   }
 
+  /* A datetime-local value (the browser's local time) as an aware ISO instant, or null. */
+  function instant(text) {
+    if (!text) return null;
+    var date = new Date(text);
+    return isNaN(date.getTime()) ? null : date.toISOString();
+  }
+
   function compact(object) {
     var out = {};
     Object.keys(object).forEach(function (key) {
@@ -41,20 +50,28 @@
   var FORMS = {
     wipe: {
       title: "Effacement des données",
+      // Nothing pre-selected: the level and each medium's kind and result are chosen, never assumed.
       fields: [
-        ["level", "Niveau", { choices: LEVELS }],
+        ["level", "Niveau", { choices: LEVELS, empty: true, required: true }],
         ["method", "Méthode", { value: "NIST 800-88 purge", required: true }],
         ["tool", "Outil", { value: "nwipe", required: true }],
         ["tool_version", "Version de l'outil", {}],
-        ["kind", "Type de support", { choices: KINDS }],
+        ["started_at", "Début", { type: "datetime-local" }],
+        ["ended_at", "Fin", { type: "datetime-local" }]
+      ],
+      media: [
+        ["kind", "Type de support", { choices: KINDS, empty: true, required: true }],
         ["serial", "N° de série du support", { required: true }],
         ["capacity_gb", "Capacité (Go)", { type: "number", min: "0", step: "any" }],
-        ["result", "Résultat", { choices: RESULTS }]
+        ["result", "Résultat", { choices: RESULTS, empty: true, required: true }]
       ],
-      build: function (v) {
+      build: function (v, media) {
         return compact({
           level: v.level, method: v.method, tool: v.tool, tool_version: v.tool_version,
-          media: [compact({ kind: v.kind, serial: v.serial, capacity_gb: number(v.capacity_gb), result: v.result })]
+          started_at: instant(v.started_at), ended_at: instant(v.ended_at),
+          media: media.map(function (m) {
+            return compact({ kind: m.kind, serial: m.serial, capacity_gb: number(m.capacity_gb), result: m.result });
+          })
         });
       }
     },
@@ -86,8 +103,8 @@
       title: "Remise au bénéficiaire",
       note: "Aucun nom : seulement la situation, la tranche d'âge et le département.",
       fields: [
-        ["category", "Situation du bénéficiaire", { choices: BENEFICIARIES }],
-        ["age_band", "Tranche d'âge", { choices: AGES }],
+        ["category", "Situation du bénéficiaire", { choices: BENEFICIARIES, empty: true, required: true }],
+        ["age_band", "Tranche d'âge", { choices: AGES, empty: true, required: true }],
         ["departement", "Département (ex. 76, 2A, 971)", { required: true, maxlength: "3" }]
       ],
       build: function (v) {
@@ -110,7 +127,19 @@
   function $(id) { return document.getElementById(id); }
 
   function token() {
-    try { return window.sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+    if (currentToken === null) currentToken = document.body.getAttribute("data-token") || "";
+    return currentToken;
+  }
+
+  /* The session's new token (the page's one expired), or "" when the session has ended. */
+  async function renewToken() {
+    try {
+      var response = await fetch("/session/jeton", { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      currentToken = response.ok ? ((await response.json()).access_token || "") : "";
+    } catch (e) {
+      currentToken = "";
+    }
+    return currentToken;
   }
 
   function newKey() {
@@ -138,7 +167,14 @@
     return isNaN(date.getTime()) ? "" : date.toLocaleDateString("fr-FR", { timeZone: "Europe/Paris" });
   }
 
+  /* One API call; a 401 (the page's token expired) is retried once with the session's new token. */
   async function call(method, path, body, headers) {
+    var answer = await callOnce(method, path, body, headers);
+    if (answer.status === 401 && (await renewToken())) answer = await callOnce(method, path, body, headers);
+    return answer;
+  }
+
+  async function callOnce(method, path, body, headers) {
     // The page is French: ask the API for French answers whatever the browser's own language.
     var base = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "fr" };
     var init = { method: method, headers: Object.assign(base, headers || {}) };
@@ -238,7 +274,8 @@
     result.actions.forEach(function (action) {
       var button = document.createElement("button");
       button.type = "button";
-      button.className = "action";
+      // Destructive steps (lose, recycle) look different; their form is the confirmation.
+      button.className = action === "lose" || action === "recycle" ? "action destructive" : "action";
       button.setAttribute("data-action", action);
       button.textContent = capitalise(self.labels[action] || action) + (FORMS[action] ? "…" : "");
       button.addEventListener("click", function () { self.choose(action); });
@@ -281,38 +318,36 @@
       form.appendChild(note);
     }
     spec.fields.forEach(function (field) {
-      var name = field[0];
-      var options = field[2];
-      var label = document.createElement("label");
-      label.htmlFor = "f-" + name;
-      label.textContent = field[1];
-      var input;
-      if (options.choices) {
-        input = document.createElement("select");
-        options.choices.forEach(function (choice) {
-          var option = document.createElement("option");
-          option.value = choice[0];
-          option.textContent = choice[1];
-          input.appendChild(option);
-        });
-      } else if (options.textarea) {
-        input = document.createElement("textarea");
-        input.rows = 3;
-      } else {
-        input = document.createElement("input");
-        input.type = options.type || "text";
-        ["min", "max", "step", "maxlength"].forEach(function (attr) {
-          if (options[attr]) input.setAttribute(attr, options[attr]);
-        });
-        if (options.type === "number") input.inputMode = "decimal";
-      }
-      input.id = "f-" + name;
-      input.name = name;
-      if (options.value) input.value = options.value;
-      if (options.required) input.required = true;
-      form.appendChild(label);
-      form.appendChild(input);
+      appendField(form, field, "f-" + field[0]);
     });
+    var mediaCount = 0;
+    if (spec.media) {
+      var list = document.createElement("div");
+      list.id = "media-list";
+      form.appendChild(list);
+      var addMedium = function () {
+        var box = document.createElement("fieldset");
+        box.className = "medium";
+        var legend = document.createElement("legend");
+        legend.textContent = "Support " + (mediaCount + 1);
+        box.appendChild(legend);
+        spec.media.forEach(function (field) { appendField(box, field, "f-m-" + field[0] + "-" + mediaCount); });
+        list.appendChild(box);
+        mediaCount += 1;
+        return box;
+      };
+      addMedium();
+      var more = document.createElement("button");
+      more.type = "button";
+      more.id = "add-medium";
+      more.textContent = "Ajouter un support";
+      more.addEventListener("click", function () {
+        var box = addMedium();
+        var first = box.querySelector("select, input");
+        if (first) first.focus();
+      });
+      form.appendChild(more);
+    }
     var buttons = document.createElement("div");
     buttons.className = "form-buttons";
     var submit = document.createElement("button");
@@ -333,12 +368,53 @@
       event.preventDefault();
       var values = {};
       spec.fields.forEach(function (field) { values[field[0]] = $("f-" + field[0]).value.trim(); });
-      self.perform(action, spec.build(values));
+      var media = [];
+      for (var i = 0; i < mediaCount; i += 1) {
+        var medium = {};
+        spec.media.forEach(function (field) { medium[field[0]] = $("f-m-" + field[0] + "-" + i).value.trim(); });
+        media.push(medium);
+      }
+      self.perform(action, spec.build(values, media));
     };
     form.hidden = false;
     var first = form.querySelector("input, select, textarea");
     if (first) first.focus();
   };
+
+  /* One labelled field of an action form (`field`: name, label, options), appended to `parent`. */
+  function appendField(parent, field, id) {
+    var options = field[2];
+    var label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = field[1];
+    var input;
+    if (options.choices) {
+      input = document.createElement("select");
+      var choices = options.empty ? [["", "— choisir —"]].concat(options.choices) : options.choices;
+      choices.forEach(function (choice) {
+        var option = document.createElement("option");
+        option.value = choice[0];
+        option.textContent = choice[1];
+        input.appendChild(option);
+      });
+    } else if (options.textarea) {
+      input = document.createElement("textarea");
+      input.rows = 3;
+    } else {
+      input = document.createElement("input");
+      input.type = options.type || "text";
+      ["min", "max", "step", "maxlength"].forEach(function (attr) {
+        if (options[attr]) input.setAttribute(attr, options[attr]);
+      });
+      if (options.type === "number") input.inputMode = "decimal";
+    }
+    input.id = id;
+    input.name = id;
+    if (options.value) input.value = options.value;
+    if (options.required) input.required = true;
+    parent.appendChild(label);
+    parent.appendChild(input);
+  }
 
   ActionPanel.prototype.perform = async function (action, record) {
     if (this.busy) return;
@@ -370,11 +446,10 @@
     }
   };
 
+  /* The session has ended: to the login page, which brings the person back here. */
   function expired() {
-    try { window.sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* ignore */ }
-    say("Session expirée : reconnectez-vous.", "error");
-    if (document.body.getAttribute("data-page") === "scan") showLogin();
-    else $("station").hidden = true;
+    say("Session terminée : reconnectez-vous.", "error");
+    window.location.assign("/connexion?fin=1&suivant=" + encodeURIComponent(window.location.pathname));
   }
 
   // --- /scan ---------------------------------------------------------------------------------
@@ -385,21 +460,8 @@
     if (code && !$("station").hidden && $("action-form").hidden) code.focus();
   }
 
-  function showLogin() {
-    $("station").hidden = true;
-    $("logout").hidden = true;
-    $("who").textContent = "";
-    $("login").hidden = false;
-    $("email").focus();
-  }
-
   function showStation() {
-    $("login").hidden = true;
     $("station").hidden = false;
-    $("logout").hidden = false;
-    var email = null;
-    try { email = window.sessionStorage.getItem(EMAIL_KEY); } catch (e) { email = null; }
-    $("who").textContent = email || "";
     focusCode();
   }
 
@@ -447,32 +509,67 @@
     focusCode();
   }
 
-  async function logIn(event) {
-    event.preventDefault();
-    unlockAudio();
-    $("login-error").textContent = "";
-    var email = $("email").value.trim();
-    var answer = await call("POST", "/api/v1/auth/token", { email: email, password: $("password").value });
-    if (!answer.ok) {
-      $("login-error").textContent = answer.data.detail;
-      return;
+  /* Camera scanning inside the page, with the browser's own BarcodeDetector where it exists (Chrome
+   * on Android, Safari 17+): the button stays hidden elsewhere, and a USB scanner or the phone's own
+   * camera app (which opens /d/{tag}) remain the ways in. */
+  function startCamera() {
+    var button = $("camera");
+    var video = $("camera-view");
+    if (!button || !video || !("BarcodeDetector" in window) || !navigator.mediaDevices) return;
+    button.hidden = false;
+    var stream = null;
+    function stop() {
+      if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+      stream = null;
+      video.hidden = true;
     }
-    window.sessionStorage.setItem(TOKEN_KEY, answer.data.access_token);
-    window.sessionStorage.setItem(EMAIL_KEY, email);
-    $("password").value = "";
-    showStation();
+    button.addEventListener("click", async function () {
+      if (stream) { stop(); focusCode(); return; }
+      unlockAudio();
+      try {
+        var detector = new window.BarcodeDetector({ formats: ["qr_code", "code_128", "data_matrix"] });
+        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+        video.srcObject = stream;
+        video.hidden = false;
+        await video.play();
+        var look = async function () {
+          if (!stream) return;
+          try {
+            var codes = await detector.detect(video);
+            if (codes.length) {
+              stop();
+              lookUp(codes[0].rawValue);
+              return;
+            }
+          } catch (e) { /* a frame not ready yet */ }
+          window.requestAnimationFrame(look);
+        };
+        look();
+      } catch (e) {
+        stop();
+        say("Caméra indisponible : autorisez-la, ou scannez avec la douchette.", "error");
+      }
+    });
+  }
+
+  /* The last steps recorded on this station, newest first (ten at most). */
+  function remember(result) {
+    var list = $("recent");
+    if (!list || !result || !result.device) return;
+    var item = document.createElement("li");
+    var when = new Date().toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
+    item.textContent = when + " — " + result.device.asset_tag + " : " + result.device.state_label;
+    list.insertBefore(item, list.firstChild);
+    while (list.children.length > 10) list.removeChild(list.lastChild);
+    $("recent-box").hidden = false;
   }
 
   function startScanPage() {
-    panel = new ActionPanel(function () { resetScan(); }, function () { focusCode(); });
-    $("login").addEventListener("submit", logIn);
-    $("logout").addEventListener("click", function () {
-      window.sessionStorage.removeItem(TOKEN_KEY);
-      window.sessionStorage.removeItem(EMAIL_KEY);
+    if (!$("station")) return;  // not logged in: the page shows the login form
+    panel = new ActionPanel(function (result) {
+      remember(result);
       resetScan();
-      say("", "");
-      showLogin();
-    });
+    }, function () { focusCode(); });
     $("scan-form").addEventListener("submit", function (event) {
       event.preventDefault();
       unlockAudio();
@@ -490,8 +587,8 @@
         focusCode();
       }
     });
-    if (token()) showStation();
-    else showLogin();
+    startCamera();
+    showStation();
   }
 
   // --- /d/{tag}: the same actions for a logged-in workshop ---------------------------------
