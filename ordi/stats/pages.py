@@ -51,6 +51,7 @@ from ordi.i18n import (
 )
 from ordi.stats import charts
 from ordi.stats.bilan_data import GRAINS, STOCK_STATES, BilanData, gather
+from ordi.web.session import SESSION_COOKIE, provide_viewer
 
 __all__ = ["ROUTES", "comite_page"]
 
@@ -97,7 +98,13 @@ def _render(name: str, lang: Lang, status: int = 200, **context: Any) -> Respons
 
 
 async def _caller(request: Request[Any, Any, Any]) -> Actor:
-    """The person reading the page (the API's credentials until the web session replaces them)."""
+    """The person reading the page: the web application's session (`/connexion`), else the API's
+    credentials (a bearer token or an API key, for a script or a kiosk)."""
+    if request.cookies.get(SESSION_COOKIE) and not request.headers.get("authorization"):
+        viewer = await provide_viewer(request)
+        if viewer.person is None:
+            raise Unauthenticated("session_ended")
+        return viewer.person.actor
     return await actor_from_credentials(request.headers.get("authorization"), request.headers.get("x-api-key"))
 
 
