@@ -1272,6 +1272,8 @@ BILAN_WORDS: dict[str, tuple[str, str]] = {
         "operator. Log in to read it.",
     ),
     "comite.login.link": ("Se connecter", "Log in"),
+    "comite.table_scroll": ("Tableau (défilement horizontal)", "Table (scrolls sideways)"),
+    "comite.logout": ("Se déconnecter", "Log out"),
     "comite.not_found.title": ("Page introuvable", "Page not found"),
     "comite.not_found.text": (
         "Cette page n'existe pas ou n'est pas accessible avec ce compte.",

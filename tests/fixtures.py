@@ -72,6 +72,7 @@ async def app_client(schema: None) -> AsyncIterator[AsyncTestClient[Any]]:
 
 @pytest.fixture
 async def client(app_client: AsyncTestClient[Any], db: None) -> AsyncTestClient[Any]:
+    app_client.cookies.clear()  # shared by the suite: each test starts as a stranger (no web session)
     return app_client
 
 

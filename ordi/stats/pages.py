@@ -51,7 +51,7 @@ from ordi.i18n import (
 )
 from ordi.stats import charts
 from ordi.stats.bilan_data import GRAINS, STOCK_STATES, BilanData, gather
-from ordi.web.session import SESSION_COOKIE, provide_viewer
+from ordi.web.session import SESSION_COOKIE, Viewer, provide_viewer
 
 __all__ = ["ROUTES", "comite_page"]
 
@@ -97,15 +97,16 @@ def _render(name: str, lang: Lang, status: int = 200, **context: Any) -> Respons
     return html_response(html, status)
 
 
-async def _caller(request: Request[Any, Any, Any]) -> Actor:
-    """The person reading the page: the web application's session (`/connexion`), else the API's
-    credentials (a bearer token or an API key, for a script or a kiosk)."""
+async def _caller(request: Request[Any, Any, Any]) -> tuple[Actor, Viewer | None]:
+    """The person reading the page: the web application's session (`/connexion`), with its viewer
+    (the account bar and its log-out form), else the API's credentials (a script or a kiosk)."""
     if request.cookies.get(SESSION_COOKIE) and not request.headers.get("authorization"):
         viewer = await provide_viewer(request)
         if viewer.person is None:
             raise Unauthenticated("session_ended")
-        return viewer.person.actor
-    return await actor_from_credentials(request.headers.get("authorization"), request.headers.get("x-api-key"))
+        return viewer.person.actor, viewer
+    credentials = await actor_from_credentials(request.headers.get("authorization"), request.headers.get("x-api-key"))
+    return credentials, None
 
 
 def _day(text: str) -> date | None:
@@ -270,9 +271,10 @@ async def comite_page(
 ) -> Response[str]:
     lang = pick_language(request.headers.get("accept-language"))
     try:
-        actor = await _caller(request)
+        actor, viewer = await _caller(request)
     except Unauthenticated:
         return _render("comite_login.html", lang, 401)
+    session = {"person": viewer.person, "csrf": viewer.csrf} if viewer is not None else {}
     picker = _Picker(start.strip(), end.strip(), grain if grain in GRAINS else "month")
     year = (_day(picker.end) if _safe_day(picker.end) else None) or now().astimezone(PARIS).date()
     context: dict[str, Any] = {
@@ -280,11 +282,12 @@ async def comite_page(
         "grains": GRAINS,
         "links": _links(picker, year.year),
         "year": year.year,
+        "session": session,
     }
     try:
         data = await gather(actor, _day(picker.start), _day(picker.end), grain)
     except (Forbidden, NotFound):
-        return _render("comite_not_found.html", lang, 404)
+        return _render("comite_not_found.html", lang, 404, session=session)
     except DomainError as error:  # a period the figures refuse: the form again, with the reason
         return _render("comite.html", lang, 422, error=message(error.key, lang, **error.params), **context)
     if not picker.start:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
 
 from tests.fixtures import World
 from tests.web.helpers import log_in
+
+
+@pytest.fixture(autouse=True)
+async def forget_the_session(client: AsyncTestClient[Any]) -> AsyncIterator[None]:
+    """The suite's client is shared: the next test starts as a stranger."""
+    yield
+    client.cookies.clear()
 
 
 async def test_the_committee_logged_in_at_connexion_opens_its_dashboard(
