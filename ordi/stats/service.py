@@ -541,12 +541,21 @@ async def _leads(query: StatsQuery, level: str, first: date, last: date, group: 
 
 
 async def _stock(query: StatsQuery, level: str, group: str) -> list[dict[str, Any]]:
+    """The stock per state, age bucket (grouped in the database: one row per bucket, not per day),
+    category, région and group."""
     w = _where(query, level, periodic=None, beneficiary=False, region_join=True)
     group = "''" if query.group_by == "beneficiary_category" else group
+    today = datetime.now(UTC).date()
+    limits = [today - timedelta(days=high) for _, high in AGE_BUCKETS if high is not None]
+    bucket = (
+        "CASE " + " ".join(f"WHEN t.since >= {{}} THEN {i}" for i in range(len(limits))) + f" ELSE {len(limits)} END"
+    )
+    grouped = "1, 2, 3, 4" + (", 5" if group != "''" else "")
     return await fetch_all(
-        f"SELECT t.state AS state, t.since AS since, t.category AS category, "  # noqa: S608
+        f"SELECT t.state AS state, {bucket} AS bucket, t.category AS category, "  # noqa: S608
         f"COALESCE(p.region, '') AS region, {group} AS g, SUM(t.n) AS n FROM stats_stock t {w.sql()} "
-        f"GROUP BY t.state, t.since, t.category, COALESCE(p.region, ''){_also(group)}",
+        f"GROUP BY {grouped}",
+        *limits,
         *w.args,
     )
 
@@ -557,7 +566,6 @@ def _stock_figures(rows: list[dict[str, Any]], lang: Lang) -> tuple[Stock, list[
     by_category: dict[str, int] = {}
     per_group: dict[str, int] = {}
     ages = [{s: 0 for s in IN_STOCK} for _ in AGE_BUCKETS]
-    today = datetime.now(UTC).date()
     for r in rows:
         state, n = r["state"], int(r["n"])
         by_state[state] = by_state.get(state, 0) + n
@@ -566,13 +574,7 @@ def _stock_figures(rows: list[dict[str, Any]], lang: Lang) -> tuple[Stock, list[
         by_region[r["region"]] = by_region.get(r["region"], 0) + n
         by_category[r["category"]] = by_category.get(r["category"], 0) + n
         per_group[str(r["g"])] = per_group.get(str(r["g"]), 0) + n
-        age = (today - _day(r["since"])).days
-        for i, (low, high) in enumerate(AGE_BUCKETS):
-            if age >= low and (high is None or age <= high):
-                ages[i][state] += n
-                break
-        else:
-            ages[0][state] += n  # a step dated after today (clock skew): the youngest bucket
+        ages[int(r["bucket"])][state] += n  # a step dated after today (clock skew): the youngest bucket
     stock = Stock(
         by_state=by_state,
         by_region=[

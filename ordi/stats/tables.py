@@ -9,6 +9,8 @@ before any), `category`, `grade` ('' before refurbishment) and, for hand-overs, 
 beneficiary's category, '' otherwise). The région and département are those of the workshop, or of
 the donor before any workshop, read from `organisation` when the figures are asked.
 
+Each delta is written at four levels (`level`, see `ordi.stats.rollups.levels`): W per workshop, N
+per donor, G per grade, A with none of the three; -1 and '*' stand for "all" in a masked column.
 The counters by period have two grains: `D` rows count one day, `M` rows one calendar month
 (their `day` is the 1st). A period takes its whole months from the `M` rows and its other days
 from the `D` rows, so a year reads twelve rows per key instead of 365. No column is nullable: a
