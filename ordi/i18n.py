@@ -1328,6 +1328,51 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     "nav.committee": ("Comité", "Committee"),
     "nav.login": ("Connexion", "Log in"),
     "nav.logout": ("Se déconnecter", "Log out"),
+    # --- "Mon compte" and the password-reset link (ordi/web/account.py)
+    "nav.account": ("Mon compte", "My account"),
+    "account.title": ("Mon compte", "My account"),
+    "account.password": ("Changer de mot de passe", "Change my password"),
+    "account.current": ("Mot de passe actuel", "Current password"),
+    "account.new": ("Nouveau mot de passe (12 caractères au moins)", "New password (at least 12 characters)"),
+    "account.confirm": ("Le même, encore une fois", "The same, once more"),
+    "account.save": ("Enregistrer le mot de passe", "Save the password"),
+    "account.changed": (
+        "Mot de passe changé : vos autres sessions ont pris fin.",
+        "Password changed: your other sessions have ended.",
+    ),
+    "account.mismatch": ("Les deux mots de passe diffèrent.", "The two passwords differ."),
+    "account.sessions": ("Mes sessions", "My sessions"),
+    "account.sessions_text": (
+        "Un appareil perdu, un poste partagé ? Mettez fin à toutes vos sessions, ici comprise, et à "
+        "tous vos jetons d'accès.",
+        "A lost device, a shared computer? End all your sessions, this one included, and all your "
+        "access tokens.",
+    ),
+    "account.logout_all": ("Me déconnecter partout", "Log out everywhere"),
+    "account.notifications": (
+        "Vos avis par e-mail se choisissent par l'API : GET/PUT /api/v1/notifications/preferences.",
+        "Your e-mail notices are chosen through the API: GET/PUT /api/v1/notifications/preferences.",
+    ),
+    "forgotten.title": ("Mot de passe oublié", "Forgotten password"),
+    "forgotten.link": ("Mot de passe oublié ?", "Forgotten password?"),
+    "forgotten.text": (
+        "Indiquez l'adresse e-mail de votre compte : vous recevrez un lien à usage unique pour choisir "
+        "un nouveau mot de passe.",
+        "Give your account's e-mail address: you will receive a one-time link to choose a new password.",
+    ),
+    "forgotten.submit": ("Recevoir le lien", "Send me the link"),
+    "forgotten.sent": (
+        "Si un compte actif existe à cette adresse, un lien vient de lui être envoyé. Il sert une fois "
+        "et expire bientôt.",
+        "If an active account exists at this address, a link has just been sent to it. It works once "
+        "and expires soon.",
+    ),
+    "reset.title": ("Choisir un nouveau mot de passe", "Choose a new password"),
+    "reset.submit": ("Enregistrer et me connecter", "Save and log in"),
+    "login.reset_done": (
+        "Nouveau mot de passe enregistré : connectez-vous avec lui.",
+        "New password saved: log in with it.",
+    ),
     "kind.donor": ("Donateur", "Donor"),
     "kind.refurbisher": ("Atelier de reconditionnement", "Refurbishing workshop"),
     "kind.association": ("Association", "Association"),

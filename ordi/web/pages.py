@@ -57,7 +57,9 @@ async def home(viewer: Viewer) -> Any:
 
 
 @get("/connexion", include_in_schema=False)
-async def login_page(viewer: Viewer, suivant: str = "/", fin: bool = False, sortie: bool = False) -> Any:
+async def login_page(
+    viewer: Viewer, suivant: str = "/", fin: bool = False, sortie: bool = False, nouveau: bool = False
+) -> Any:
     if viewer.person is not None:
         return redirect(viewer, safe_next(suivant) if suivant != "/" else landing(viewer, viewer.person.kind))
     notice = ""
@@ -65,6 +67,8 @@ async def login_page(viewer: Viewer, suivant: str = "/", fin: bool = False, sort
         notice = web_word("login.ended", viewer.lang)
     elif sortie:
         notice = web_word("login.logged_out", viewer.lang)
+    elif nouveau:
+        notice = web_word("login.reset_done", viewer.lang)
     elif suivant != "/":
         notice = web_word("login.required", viewer.lang)
     return page(viewer, "login.html", next_path=safe_next(suivant), notice=notice, email="", login_error="")

@@ -12,7 +12,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from ordi.web import admin, association, donor, files, pages, workshop
+from ordi.web import account, admin, association, donor, files, pages, workshop
 from ordi.web.rendering import EXCEPTION_HANDLERS
 from ordi.web.session import provide_viewer
 
@@ -23,6 +23,7 @@ SWAGGER_PATH = "/static/swagger-ui"
 
 #: Every page handler of the web application; other packages' pages are added here too.
 PAGE_HANDLERS: list[ControllerRouterHandler] = [
+    *account.ROUTES,
     *pages.ROUTES,
     *files.ROUTES,
     *donor.ROUTES,
