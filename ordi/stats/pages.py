@@ -275,6 +275,8 @@ async def comite_page(
     except Unauthenticated:
         return _render("comite_login.html", lang, 401)
     session = {"person": viewer.person, "csrf": viewer.csrf} if viewer is not None else {}
+    if viewer is not None:
+        lang = viewer.lang  # the web application's choice (French unless switched), not the browser's
     picker = _Picker(start.strip(), end.strip(), grain if grain in GRAINS else "month")
     year = (_day(picker.end) if _safe_day(picker.end) else None) or now().astimezone(PARIS).date()
     context: dict[str, Any] = {
