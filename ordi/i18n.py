@@ -923,6 +923,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "stats.stage.returned": ("Retournés", "Returned"),
     "stats.stage.recycled": ("Recyclés", "Recycled"),
     "stats.stage.lost": ("Perdus", "Lost"),
+    "stats.stage.withdrawn": ("Retirés par le donateur", "Withdrawn by the donor"),
     "stats.lead.declared_collected": ("Déclaration → enlèvement", "Declared → collected"),
     "stats.lead.received_ready": ("Réception → prêt", "Received → ready"),
     "stats.lead.ready_handed_over": ("Prêt → remis", "Ready → handed over"),

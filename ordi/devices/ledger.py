@@ -33,7 +33,7 @@ from piccolo.table import Table
 from ordi.db import bulk_insert, execute_in_transaction, fetch_all, fetch_row, is_postgres
 from ordi.devices.tables import Device, DeviceEvent
 from ordi.domain.lifecycle import Action, Actor, State
-from ordi.stats import rollups
+from ordi.stats import rebuild, rollups
 
 
 def _default(column: Column) -> Any:
@@ -214,11 +214,18 @@ async def record_step(event: Mapping[str, Any], device: Mapping[str, Any], *, be
 
     `device` is the whole row as it is after the step: every column is written back; `before`
     the row as it was (the rollups' delta). On PostgreSQL the rollups' upserts ride in the same
-    statement as the entry and the projection.
+    statement as the entry and the projection. A revising entry (a donor's edit, a correction) may
+    move what the device's earlier entries count under: its rollups are the device's rows as the
+    log counts them after it minus before it (`rollups.revision`), and its stock move.
     """
     event_args = _event_args(event)
     device_args = (*(device[name] for name in _shape.projection), device["id"])
-    deltas = await rollups.step_deltas(event, before, device)
+    revising = event["action"] in rollups.REVISING
+    if revising:
+        logged = await rebuild.device_entries(int(device["id"]))
+        deltas = rollups.stock_move(before, device)
+    else:
+        deltas = await rollups.step_deltas(event, before, device)
     if is_postgres():
         ctes, rollup_args = rollups.postgres_ctes(deltas)
         sql = _shape.step_postgres if not ctes else _shape.step_postgres.replace(") UPDATE", f"), {ctes} UPDATE", 1)
@@ -227,6 +234,8 @@ async def record_step(event: Mapping[str, Any], device: Mapping[str, Any], *, be
         row = await execute_in_transaction(_shape.insert_event + " RETURNING id", *event_args)
         await execute_in_transaction(_shape.update_device, *device_args)
         await rollups.apply(deltas)
+    if revising:
+        await rollups.apply(rollups.revision(logged, await rebuild.device_entries(int(device["id"]))))
     assert row is not None
     return int(row["id"])
 
@@ -252,7 +261,7 @@ async def record_stays(tx: Any, entries: Sequence[Mapping[str, Any]], changes: M
     await _append(tx, entries)
     ids = [e["device"] for e in entries]
     table = _shape.device_table._meta.tablename
-    await rollups.apply(rollups.stays_moves(await _rows_of(ids), changes))
+    await rollups.apply(rollups.stays_moves(await _rows_of(ids), changes, entries))
     assignments = ", ".join(f'"{name}" = {{}}' for name in changes)
     for start in range(0, len(ids), _CHUNK):  # within every engine's limit of bound parameters
         chunk = ids[start : start + _CHUNK]

@@ -6,7 +6,9 @@ CRLF line ends, formulas defused. The event export streams the log in (device, s
 keyset pages and folds each device as it goes (the workshop in charge, the grade, the request a
 delivery served), so a line carries the dimensions of its device after the step without any
 name, serial number, address or donor id: the device is a keyed hash of its tag, the donor a
-keyed hash of its id.
+keyed hash of its id. Corrected values, as the figures use them: a refurbishment's line shows
+its last correction's grade and labour minutes (and the lines after it that grade), every line
+its device's category as it is now; a correcting line names the entry it corrects (`corrects`).
 """
 
 from __future__ import annotations
@@ -229,6 +231,7 @@ EVENT_COLUMNS = (
     "labour_minutes",
     "request",
     "request_approved_at",
+    "corrects",
 )
 
 
@@ -273,7 +276,7 @@ async def _events(since: datetime | None, until: datetime | None) -> AsyncIterat
     while True:
         rows = await fetch_all(
             "SELECT e.id, e.device, e.seq, e.action, e.outcome, e.from_state, e.to_state, e.occurred_at, "
-            "e.actor_organisation, e.payload, d.asset_tag, d.donor, d.category FROM device_event e "
+            "e.actor_organisation, e.payload, e.corrects, d.asset_tag, d.donor, d.category FROM device_event e "
             "JOIN device d ON d.id = e.device WHERE (e.device > {} OR (e.device = {} AND e.seq > {})) "
             "ORDER BY e.device, e.seq LIMIT {}",
             last_device,
@@ -283,15 +286,20 @@ async def _events(since: datetime | None, until: datetime | None) -> AsyncIterat
         )
         if not rows:
             return
+        fixes = await _fixes(int(rows[0]["device"]), int(rows[-1]["device"]))
         out = []
         for r in rows:
             if r["device"] != device:
                 device, workshop, grade, request = r["device"], 0, "", None
             action, payload = r["action"], _payload(r["payload"])
+            if action == "refurbish" and r["id"] in fixes:
+                payload = {**payload, **fixes[r["id"]]}
             if action == "assign":
                 workshop = int(payload.get("workshop_id") or 0)
             elif action in ("collect", "receive"):
                 workshop = int(r["actor_organisation"])
+            elif action == "withdraw":
+                workshop = 0
             elif action == "refurbish":
                 grade = str(payload.get("grade") or "")
             elif action == "reserve":
@@ -328,10 +336,28 @@ async def _events(since: datetime | None, until: datetime | None) -> AsyncIterat
                     int(payload.get("labour_minutes") or 0) if action == "refurbish" else "",
                     pseudonym("request", request, 12) if action == "deliver" and request else "",
                     approved.get(int(request)) if action == "deliver" and request else None,
+                    r["corrects"] or "",
                 )
             )
         last_device, last_seq = int(rows[-1]["device"]), int(rows[-1]["seq"])
         yield "".join(csv_lines(out, bom=False)).encode()
+
+
+async def _fixes(first: int, last: int) -> dict[int, dict[str, Any]]:
+    """A page's refurbishments corrected: entry id -> the values of its last correction (a chain's
+    corrections all name their original entry)."""
+    rows = await fetch_all(
+        "SELECT device, seq, payload FROM device_event WHERE device BETWEEN {} AND {} AND action = 'correct' "
+        "ORDER BY device, seq",
+        first,
+        last,
+    )
+    fixes: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        payload = _payload(r["payload"])
+        if payload.get("corrected_action") == "refurbish":
+            fixes[int(payload["original_event"])] = dict(payload.get("values") or {})
+    return fixes
 
 
 REQUEST_COLUMNS = (

@@ -4,10 +4,12 @@
 The second way to the same rows as `ordi.stats.rollups` (which the ledger keeps step by step):
 the tests compare both. One pass over `device_event` in (device, seq) order gives each entry the
 dimensions of its device after it (the workshop in charge: the last `assign`, `collect` or
-`receive`; the grade: the last `refurbish`) and the times a lead time needs (the last receive,
+`receive`, none after a `withdraw`; the grade: the last `refurbish`, as its last correction says;
+the category: the device's now) and the times a lead time needs (the last receive,
 the last refurbishment, the next return or loss) in a temporary table; each level's day rows are
 grouped from it (A from G's), the month rows from the day rows, the stock from the device
-projection. Readers see the old rows until the transaction commits.
+projection. Readers see the old rows until the transaction commits. The same pass over one device
+(`device_entries`) is what the ledger reads around a revising entry (ordi.stats.rollups).
 """
 
 from __future__ import annotations
@@ -86,28 +88,53 @@ async def rebuild() -> dict[str, int]:
 
 def _entries(sql: _Sql) -> str:
     """Every entry with its device's dimensions after it: a temporary table, read four times."""
-    workshop_set = (
-        f"CASE WHEN e.action = 'assign' THEN COALESCE({sql.integer(sql.text('e.payload', 'workshop_id'))}, 0) "
-        "WHEN e.action IN ('collect', 'receive') THEN e.actor_organisation END"
-    )
-    grade_set = f"CASE WHEN e.action = 'refurbish' THEN COALESCE({sql.text('e.payload', 'grade')}, '') END"
-    minutes = (
-        f"CASE WHEN e.action = 'refurbish' THEN "
-        f"COALESCE({sql.integer(sql.text('e.payload', 'labour_minutes'))}, 0) ELSE 0 END"
-    )
-    beneficiary = (
-        f"CASE WHEN e.action = 'hand_over' THEN COALESCE({sql.text('e.payload', 'beneficiary', 'category')}, '') "
-        "ELSE '' END"
-    )
     temp = (
         "CREATE TEMP TABLE stats_rebuild_entry ON COMMIT DROP AS"
         if sql.postgres
         else ("CREATE TEMP TABLE stats_rebuild_entry AS")
     )
+    return f"{temp}\n{entries_select(sql)}"
+
+
+def entries_select(sql: _Sql, *, one_device: bool = False) -> str:
+    """The entries with their dimensions, of every device (or of the one `{}` names).
+
+    A refurbishment counts with its last correction's grade and labour minutes (`fixes`), and the
+    entries after it until the next refurbishment take that grade; every entry takes the device's
+    category as it is now (a corrected or amended category moves its whole history).
+    """
+    on_device = " AND e.device = {}" if one_device else ""
+    on_fixed = " AND c.device = {}" if one_device else ""
+    root = sql.text("c.payload", "original_event")
+    graded = (
+        f"CASE WHEN f.root IS NULL THEN {sql.text('e.payload', 'grade')} "
+        f"ELSE {sql.text('f.payload', 'values', 'grade')} END"
+    )
+    laboured = (
+        f"CASE WHEN f.root IS NULL THEN {sql.text('e.payload', 'labour_minutes')} "
+        f"ELSE {sql.text('f.payload', 'values', 'labour_minutes')} END"
+    )
+    workshop_set = (
+        f"CASE WHEN e.action = 'assign' THEN COALESCE({sql.integer(sql.text('e.payload', 'workshop_id'))}, 0) "
+        "WHEN e.action IN ('collect', 'receive') THEN e.actor_organisation WHEN e.action = 'withdraw' THEN 0 END"
+    )
+    grade_set = f"CASE WHEN e.action = 'refurbish' THEN COALESCE({graded}, '') END"
+    minutes = f"CASE WHEN e.action = 'refurbish' THEN COALESCE({sql.integer(laboured)}, 0) ELSE 0 END"
+    beneficiary = (
+        f"CASE WHEN e.action = 'hand_over' THEN COALESCE({sql.text('e.payload', 'beneficiary', 'category')}, '') "
+        "ELSE '' END"
+    )
     window = "PARTITION BY e.device ORDER BY e.seq"
     return f"""
-{temp}
-WITH marked AS (
+WITH fixes AS (
+  SELECT root, payload FROM (
+    SELECT {sql.integer(root)} AS root, c.payload,
+           ROW_NUMBER() OVER (PARTITION BY c.device, {root} ORDER BY c.seq DESC) AS rn
+    FROM device_event c
+    WHERE c.action = 'correct' AND {sql.text("c.payload", "corrected_action")} = 'refurbish'{on_fixed}
+  ) last_fix WHERE rn = 1
+),
+marked AS (
   SELECT e.device, e.seq, e.action, e.outcome, e.occurred_at AS at, e.payload,
          d.donor, d.category, d.created_at,
          {workshop_set} AS workshop_set, {grade_set} AS grade_set, {minutes} AS minutes, {beneficiary} AS beneficiary,
@@ -117,7 +144,8 @@ WITH marked AS (
          MAX(CASE WHEN e.action = 'refurbish' THEN e.occurred_at END) OVER w AS refurbished_at,
          MIN(CASE WHEN e.action IN ('return', 'lose') THEN e.occurred_at END)
            OVER (PARTITION BY e.device ORDER BY e.seq ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS ended_at
-  FROM device_event e JOIN device d ON d.id = e.device
+  FROM device_event e JOIN device d ON d.id = e.device LEFT JOIN fixes f ON f.root = e.id
+  WHERE 1 = 1{on_device}
   WINDOW w AS ({window} ROWS UNBOUNDED PRECEDING)
 )
 SELECT device, seq, action, outcome, at, {sql.day("at")} AS day, {sql.month("at")} AS month,
@@ -134,6 +162,18 @@ FROM (
   SELECT m.*, NULL AS prev_reserve FROM marked m WHERE m.action <> 'deliver'
 ) x
 """
+
+
+async def device_entries(device_id: int) -> list[dict[str, Any]]:
+    """One device's entries as the rebuild reads them, with the approval day a delivery's lead
+    starts from: `ordi.stats.rollups.revision` turns them into the rows they count in."""
+    sql = _Sql(is_postgres())
+    return await fetch_all(
+        f"SELECT x.*, q.decided_at FROM ({entries_select(sql, one_device=True)}) x "
+        "LEFT JOIN equipment_request q ON q.id = x.request ORDER BY x.seq",
+        device_id,
+        device_id,
+    )
 
 
 def _masks(level: str, prefix: str = "") -> dict[str, str]:

@@ -2,12 +2,33 @@
 
 A step is a delta from the device's projection before to after: its counts (+1 for the entry),
 its stock move (−1 under the old state and dimensions, +1 under the new), a lead time when it ends
-one, and its fate for the reuse rate. A correcting event is just another delta: the corrected
-entry's deltas with `sign=-1`, the correcting entry's with +1, and the stock move between the two
-projections (`stock_move`). Deltas of one write are summed per key, then sent as one multi-row
-upsert per table (on PostgreSQL inside the step's own statement: no extra round trip).
+one, and its fate for the reuse rate. Deltas of one write are summed per key, then sent as one
+multi-row upsert per table (on PostgreSQL inside the step's own statement: no extra round trip).
 
-`ordi.stats.rebuild` computes the same rows from the log with SQL; the tests compare both.
+Edits and corrections (issue 9 item 6) use corrected values, and these are the dimensions they move:
+
+* every entry counts under its device's category **as it is now**: a donor's `amend` or a
+  `correct` of the declaration that changes the category moves the device's whole history (its
+  counts, lead times and fates) and its stock row to the new category;
+* a refurbishment counts with the grade and labour minutes of its **last correction**, and the
+  entries after it until the next refurbishment (ship, hand-over and its fate, return…) take that
+  grade: later entries do not keep the grade they were written under. A correction of an earlier
+  refurbishment of a device refurbished since moves that span only (the device's grade stays the
+  later one's);
+* the donor, the workshop in charge, the day and the beneficiary of an entry never move (nothing
+  corrects them); the correcting entry itself counts once as `correct`, an edit as `amend` (no
+  stage: a correction is not a second refurbishment), a removal as `withdraw` (the stage
+  `withdrawn`; no workshop in charge after it, so the donor's région), and `withdrawn` is out of
+  the programme (`OUT_OF_PROGRAMME`, and not in the figures' stock list).
+
+A revising entry (`REVISING`: `amend`, `correct`) therefore does not add a step's delta: the
+ledger reads the device's entries as the rebuild reads them from the log (`rebuild.device_entries`)
+before and after writing it, and `revision` takes the first away and adds the second (keys that
+do not change cancel out in `merged`), plus the stock move between the two projections. A
+cancelled donation's withdrawals are written in bulk (`stays_moves`, with their entries).
+
+`ordi.stats.rebuild` computes the same rows from the log with SQL; the tests compare both, over a
+history with edits, removals, a cancelled donation and corrections.
 """
 
 from __future__ import annotations
@@ -21,11 +42,13 @@ from ordi.db import execute_in_transaction, fetch_row
 from ordi.stats.tables import COUNTERS, KEYS
 
 #: States whose devices are no longer the programme's stock: kept under one `since`.
-OUT_OF_PROGRAMME = frozenset({"handed_over", "recycled", "lost"})
+OUT_OF_PROGRAMME = frozenset({"handed_over", "recycled", "lost", "withdrawn"})
 NO_SINCE = date(1970, 1, 1)
 NOT_YET = date(9999, 12, 31)
 #: Entries that are no step of the journey (label printed, workshop put in charge): no count.
 NOT_COUNTED = frozenset({"label_printed", "assign"})
+#: Entries that revise what the device's earlier entries count under (see the module's docstring).
+REVISING = frozenset({"amend", "correct"})
 #: Lead-time metric -> the action that ends it.
 LEAD_ENDS = {
     "collect": "declared_collected",
@@ -240,12 +263,67 @@ def declared(entries: Sequence[Mapping[str, Any]], devices: Sequence[Mapping[str
     return deltas
 
 
-def stays_moves(rows: Sequence[Mapping[str, Any]], changes: Mapping[str, Any]) -> list[Delta]:
-    """Devices that stay in their state while some columns change (a workshop put in charge)."""
+def stays_moves(
+    rows: Sequence[Mapping[str, Any]], changes: Mapping[str, Any], entries: Sequence[Mapping[str, Any]] = ()
+) -> list[Delta]:
+    """Devices that stay in their state while some columns change (a workshop put in charge), or
+    that all take one step (a cancelled donation's devices withdrawn): their entries' counts under
+    the row after, and their stock moves."""
     deltas: list[Delta] = []
+    by_device = {int(e["device"]): e for e in entries}
     for row in rows:
-        deltas.extend(stock_move(row, {**row, **changes}))
+        after = {**row, **changes}
+        if (entry := by_device.get(int(row["id"]))) is not None:
+            deltas.extend(event_deltas(entry, after))
+        deltas.extend(stock_move(row, after))
     return deltas
+
+
+def logged_deltas(entry: Mapping[str, Any], *, sign: int = 1) -> list[Delta]:
+    """The counts, lead time and fate of one entry as `ordi.stats.rebuild` reads it from the log
+    (`rebuild.device_entries`: its dimensions, and the times its lead time and fate need)."""
+    action = str(entry["action"])
+    if action in NOT_COUNTED:
+        return []
+    at = _as_datetime(entry["at"])
+    day = utc_day(at)
+    donor, workshop, category, grade = (
+        int(entry["donor"]),
+        int(entry["workshop"] or 0),
+        str(entry["category"]),
+        str(entry["grade"] or ""),
+    )
+    beneficiary = str(entry["beneficiary"] or "")
+    done = entry["outcome"] == "done"
+    start = {
+        "collect": entry["created_at"],
+        "refurbish": entry["received_at"],
+        "hand_over": entry["refurbished_at"],
+        "deliver": entry["decided_at"],
+    }.get(action)
+    lead = whole_days(_as_datetime(start), at) if done and start is not None else None
+    until = utc_day(_as_datetime(entry["ended_at"])) if action == "hand_over" and entry["ended_at"] else NOT_YET
+    deltas = []
+    for grain, first in _grains(day):
+        key = (grain, first, action, str(entry["outcome"]), donor, workshop, category, grade, beneficiary)
+        deltas.append(Delta("stats_count", key, sign, sign * int(entry["minutes"] or 0)))
+        if lead is not None:
+            metric = LEAD_ENDS[action]
+            deltas.append(
+                Delta("stats_lead", (grain, first, metric, lead, donor, workshop, category, grade, beneficiary), sign)
+            )
+        if action in ("hand_over", "recycle") and done:
+            deltas.append(Delta("stats_fate", (grain, first, action, until, donor, workshop, category, grade), sign))
+    return deltas
+
+
+def revision(before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]) -> list[Delta]:
+    """A revising entry (`REVISING`): the device's rows as the log counted them before it, taken
+    away, and as it counts them after it (with the new entry), added; `merged` drops what is equal."""
+    return [
+        *(d for e in before for d in logged_deltas(e, sign=-1)),
+        *(d for e in after for d in logged_deltas(e)),
+    ]
 
 
 def merged(deltas: Iterable[Delta]) -> dict[str, list[tuple[Any, ...]]]:

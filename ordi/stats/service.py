@@ -65,6 +65,7 @@ STAGES: dict[str, tuple[str, str]] = {
     "returned": ("return", "done"),
     "recycled": ("recycle", "done"),
     "lost": ("lose", "done"),
+    "withdrawn": ("withdraw", "done"),
 }
 _STAGE_OF = {key: name for name, key in STAGES.items()}
 #: The programme's stock: a positive list (an index reads only these states).

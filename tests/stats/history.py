@@ -40,7 +40,13 @@ def install(monkeypatch: pytest.MonkeyPatch) -> Clock:
     from piccolo.columns.defaults.timestamptz import TimestamptzNow
 
     clock = Clock()
-    for module in ("ordi.devices.service", "ordi.donations.service", "ordi.pickups.service", "ordi.requests.service"):
+    for module in (
+        "ordi.devices.service",
+        "ordi.devices.corrections",
+        "ordi.donations.service",
+        "ordi.pickups.service",
+        "ordi.requests.service",
+    ):
         monkeypatch.setattr(f"{module}.now", clock.now)
     monkeypatch.setattr(TimestamptzNow, "python", lambda self: clock.now())
     return clock
@@ -179,9 +185,65 @@ async def build_year(api: Api, world: World, clock: Clock) -> History:
     await h.act(caen, late[0], {"action": "collect"}, days=1)
     await h.act(caen, late[1], {"action": "receive"}, days=1)
     await h.act(caen, late[1], WIPE_FAILED, days=1)
+    await _revisions(h, tags, summer, late, laptop)
     # A pickup asked by the donor, claimed, collected with one device more than declared, received.
     h.tags = {"caen": tags, "lyon": lyon_tags, "summer": summer, "late": late, "pickup": await _pickup(h, laptop)}
     return h
+
+
+async def _history(h: History, member: Member, tag: str) -> list[dict[str, Any]]:
+    response = await h.api.client.get(f"/api/v1/devices/{tag}/events", headers=member.headers)
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+async def _correct(h: History, member: Member, tag: str, corrects: int, changes: dict[str, Any]) -> int:
+    h.clock.advance(days=1)
+    body = {"corrects": corrects, "reason": "Relevé revu", "changes": changes}
+    response = await h.api.client.post(f"/api/v1/devices/{tag}/corrections", json=body, headers=member.headers)
+    assert response.status_code == 201, response.text
+    return int(response.json()["event"]["id"])
+
+
+async def _revisions(h: History, caen: list[str], summer: list[str], late: list[str], item: dict[str, Any]) -> None:
+    """The donor's edits and removals before collection, a cancelled donation, and corrections
+    after it: of a handed-over device's refurbishment (grade, then its minutes by a chained
+    correction), of an earlier refurbishment of a device refurbished twice, and of a category."""
+    client, w = h.api.client, h.world
+    edited = await h.donation(w.donor, w.workshop, [item] * 3)
+    h.clock.advance(days=1)
+    patched = await client.patch(
+        f"/api/v1/devices/{edited[0]}", json={"category": "desktop", "model": "800 G4"}, headers=w.donor.headers
+    )
+    assert patched.status_code == 200, patched.text
+    h.clock.advance(days=1)
+    removed = await client.delete(f"/api/v1/devices/{edited[1]}?reason=Vendu", headers=w.donor.headers)
+    assert removed.status_code == 200, removed.text
+    await h.act(w.workshop, edited[0], {"action": "collect"}, days=2)
+    self_cancelled = await h.api.declare(w.other_donor, [item] * 2, in_charge=w.other_workshop)
+    h.clock.advance(days=1)
+    cancelled = await client.delete(
+        f"/api/v1/donations/{self_cancelled['id']}?reason=Erreur", headers=w.other_donor.headers
+    )
+    assert cancelled.status_code == 200, cancelled.text
+
+    handed = caen[2]
+    refurbish = next(e for e in await _history(h, w.operator, handed) if e["action"] == "refurbish")
+    fixed = await _correct(
+        h, w.operator, handed, refurbish["id"], {"grade": "C" if refurbish["payload"]["grade"] != "C" else "A"}
+    )
+    await _correct(h, w.operator, handed, fixed, {"labour_minutes": 200})
+    twice = [e for e in await _history(h, w.operator, summer[0]) if e["action"] == "refurbish"]
+    assert len(twice) == 2
+    await _correct(
+        h,
+        w.operator,
+        summer[0],
+        twice[0]["id"],
+        {"grade": "B" if twice[0]["payload"]["grade"] != "B" else "A", "labour_minutes": 5},
+    )
+    declare = (await _history(h, w.workshop, late[0]))[0]
+    await _correct(h, w.workshop, late[0], declare["id"], {"category": "desktop"})
 
 
 async def _pickup(h: History, item: dict[str, Any]) -> list[str]:

@@ -29,9 +29,10 @@ STAGES = {
     "returned": ("return", "done"),
     "recycled": ("recycle", "done"),
     "lost": ("lose", "done"),
+    "withdrawn": ("withdraw", "done"),
 }
 LEADS = {"collect": "declared_collected", "refurbish": "received_ready", "hand_over": "ready_handed_over"}
-OUT = {"handed_over", "recycled", "lost"}
+OUT = {"handed_over", "recycled", "lost", "withdrawn"}
 
 
 def parse(text: str) -> list[dict[str, str]]:
@@ -181,6 +182,11 @@ async def test_every_figure_recomputed_from_the_export(client: AsyncTestClient[A
     donor_ids = {str(world.donor.organisation_id), str(world.other_donor.organisation_id)}
     assert not {line["donor"] for line in lines} & donor_ids
     assert {line["region"] for line in lines} >= {"28", "84"}
+    # A correcting line names the entry it corrects; the lines carry the corrected values.
+    corrections = [line for line in lines if line["action"] == "correct"]
+    assert len(corrections) == 4
+    assert {line["corrects"] for line in corrections} <= {line["event_id"] for line in lines}
+    assert {line["action"] for line in lines} >= {"amend", "withdraw"}
 
     from ordi.stats.exports import pseudonym
 

@@ -53,6 +53,43 @@ def test_a_correction_is_the_opposite_delta() -> None:
     assert rollups.merged(forward + backward) == {}
 
 
+LOGGED = {
+    "action": "refurbish",
+    "outcome": "done",
+    "at": datetime(2025, 3, 5, 9, tzinfo=UTC),
+    "donor": 3,
+    "workshop": 5,
+    "category": "laptop",
+    "grade": "A",
+    "beneficiary": "",
+    "minutes": 45,
+    "created_at": datetime(2025, 2, 1, 10, tzinfo=UTC),
+    "received_at": datetime(2025, 3, 1, 9, tzinfo=UTC),
+    "refurbished_at": datetime(2025, 3, 5, 9, tzinfo=UTC),
+    "decided_at": None,
+    "ended_at": None,
+}
+
+
+def test_a_revision_moves_only_what_the_log_counts_differently() -> None:
+    correct = {**LOGGED, "action": "correct", "minutes": 0, "at": datetime(2025, 3, 9, 9, tzinfo=UTC)}
+    fixed = {**LOGGED, "grade": "B", "minutes": 30}
+    rows = rollups.merged(rollups.revision([LOGGED], [fixed, {**correct, "grade": "B"}]))
+    counts = rows["stats_count"]
+    refurbished = {(r[0], r[8]): r[-2:] for r in counts if r[3] == "refurbish" and r[1] == "D"}
+    # Grade A's refurbishment moves to B (G level); the levels without the grade only lose 15 minutes.
+    assert refurbished == {
+        ("G", "A"): (-1, -45),
+        ("G", "B"): (1, 30),
+        ("W", "*"): (0, -15),
+        ("N", "*"): (0, -15),
+        ("A", "*"): (0, -15),
+    }
+    assert {r[3] for r in counts} == {"refurbish", "correct"}  # the correction counts once, as itself
+    assert sorted(r[-1] for r in rows["stats_lead"] if r[0] == "G") == [-1, -1, 1, 1]  # its lead time moves along
+    assert rollups.merged(rollups.revision([LOGGED], [LOGGED])) == {}
+
+
 def test_a_return_closes_the_hand_over() -> None:
     handed = {**AFTER, "state": "handed_over", "state_changed_at": datetime(2025, 4, 1, 12, tzinfo=UTC)}
     back = {"action": "return", "outcome": "done", "occurred_at": datetime(2025, 5, 2, 8, tzinfo=UTC), "payload": {}}
