@@ -1346,8 +1346,7 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     "account.sessions_text": (
         "Un appareil perdu, un poste partagé ? Mettez fin à toutes vos sessions, ici comprise, et à "
         "tous vos jetons d'accès.",
-        "A lost device, a shared computer? End all your sessions, this one included, and all your "
-        "access tokens.",
+        "A lost device, a shared computer? End all your sessions, this one included, and all your access tokens.",
     ),
     "account.logout_all": ("Me déconnecter partout", "Log out everywhere"),
     "account.notifications": (
@@ -1365,8 +1364,7 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     "forgotten.sent": (
         "Si un compte actif existe à cette adresse, un lien vient de lui être envoyé. Il sert une fois "
         "et expire bientôt.",
-        "If an active account exists at this address, a link has just been sent to it. It works once "
-        "and expires soon.",
+        "If an active account exists at this address, a link has just been sent to it. It works once and expires soon.",
     ),
     "reset.title": ("Choisir un nouveau mot de passe", "Choose a new password"),
     "reset.submit": ("Enregistrer et me connecter", "Save and log in"),
