@@ -23,7 +23,7 @@ from ordi.auth.schemas import (
 )
 from ordi.domain.lifecycle import Actor
 from ordi.http.openapi import documented
-from ordi.http.params import Id, page
+from ordi.http.params import Id, client_address, page
 
 _TOKEN_EXAMPLE = Example(
     summary="Un compte de démonstration",
@@ -46,7 +46,7 @@ class AuthController(Controller):
     async def token(
         self, request: Request[Any, Any, Any], data: Annotated[TokenRequest, Body(examples=[_TOKEN_EXAMPLE])]
     ) -> TokenResponse:
-        access_token, ttl = await service.login(data.email, data.password, _address(request))
+        access_token, ttl = await service.login(data.email, data.password, client_address(request))
         return TokenResponse(access_token=access_token, expires_in=ttl)
 
     @post(
@@ -71,7 +71,7 @@ class AuthController(Controller):
         self, request: Request[Any, Any, Any], actor: Actor, data: PasswordChange
     ) -> TokenResponse:
         access_token, ttl = await service.change_password(
-            actor, data.current_password, data.new_password, _address(request)
+            actor, data.current_password, data.new_password, client_address(request)
         )
         return TokenResponse(access_token=access_token, expires_in=ttl)
 
@@ -83,7 +83,7 @@ class AuthController(Controller):
         **documented(429, auth=False),
     )
     async def ask_reset(self, request: Request[Any, Any, Any], data: PasswordResetRequest) -> None:
-        await resets.request_by_email(data.email, _address(request))
+        await resets.request_by_email(data.email, client_address(request))
 
     @post(
         "/password-reset/confirm",
@@ -111,8 +111,3 @@ class AuthController(Controller):
     @delete("/api-keys/{key_id:int}", summary="Révoquer une clé d'API", **documented(403, 404))
     async def revoke_key(self, actor: Actor, key_id: Id) -> None:
         await service.revoke_api_key(actor, key_id)
-
-
-def _address(request: Request[Any, Any, Any]) -> str | None:
-    """The client's address (behind the load balancer, the one uvicorn reads from its proxy headers)."""
-    return request.client.host if request.client else None

@@ -77,3 +77,9 @@ async def provide_paging(
 def page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
     """A short list read whole (at most one page): exact total, no next page."""
     return Page(items, total, False, None, limit, offset).to_dict()
+
+
+def client_address(request: Request[Any, Any, Any]) -> str | None:
+    """The client's address (behind the load balancer, the one uvicorn reads from its proxy headers):
+    what login attempts are counted by, for the API and the pages alike."""
+    return request.client.host if request.client else None

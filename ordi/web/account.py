@@ -13,16 +13,13 @@ from litestar import Request, get, post
 from ordi.auth import resets
 from ordi.auth import service as auth
 from ordi.domain.errors import DomainError
+from ordi.http.params import client_address
 from ordi.i18n import web_word
 from ordi.web.pages import posted, text
 from ordi.web.rendering import page, problem_text, redirect, status_of
 from ordi.web.session import Viewer, ended_session_cookie, session_cookie
 
 PASSWORD_LIMIT = 200
-
-
-def _address(request: Request[Any, Any, Any]) -> str | None:
-    return request.client.host if request.client else None
 
 
 @get("/compte", include_in_schema=False)
@@ -42,7 +39,7 @@ async def change_password(request: Request[Any, Any, Any], viewer: Viewer) -> An
         )
     try:
         _token, _ = await auth.change_password(
-            person.actor, text(form, "current_password", PASSWORD_LIMIT), new, _address(request)
+            person.actor, text(form, "current_password", PASSWORD_LIMIT), new, client_address(request)
         )
     except DomainError as exc:
         return page(
@@ -72,7 +69,7 @@ async def forgotten_page(viewer: Viewer) -> Any:
 async def forgotten(request: Request[Any, Any, Any], viewer: Viewer) -> Any:
     form = await posted(request, viewer)
     # The same answer whether the address has an account or not (nothing to learn from it).
-    await resets.request_by_email(text(form, "email", 254), _address(request))
+    await resets.request_by_email(text(form, "email", 254), client_address(request))
     return page(viewer, "account/forgotten.html", sent=True)
 
 

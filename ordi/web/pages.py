@@ -14,6 +14,7 @@ from litestar.response import Template
 from ordi.auth import service as auth
 from ordi.auth.tokens import read_token_version
 from ordi.domain.errors import Unauthenticated
+from ordi.http.params import client_address
 from ordi.i18n import message, web_word
 from ordi.organisations import service as organisations
 from ordi.paging import PageRequest
@@ -79,8 +80,7 @@ async def log_in(request: Request[Any, Any, Any], viewer: Viewer) -> Any:
     form = await posted(request, viewer)
     email, target = text(form, "email", 254), safe_next(text(form, "suivant", 500))
     try:
-        address = request.client.host if request.client else None
-        token, _ = await auth.login(email, text(form, "password", 1000), address)
+        token, _ = await auth.login(email, text(form, "password", 1000), client_address(request))
     except Unauthenticated as exc:
         error = message(exc.key, viewer.lang)
         return page(viewer, "login.html", 401, next_path=target, notice="", email=email, login_error=error)
