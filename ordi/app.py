@@ -14,6 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components
 
+from ordi.auth import current as current_sessions
 from ordi.auth.controllers import AuthController
 from ordi.auth.dependencies import provide_actor
 from ordi.beneficiaries.controllers import PrivacyController, WarrantyContactController
@@ -67,13 +68,15 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         worker.start()
     # The jobs' outbox and lease sweeper (ordi.jobs.outbox): every API process runs one.
     sweeper = asyncio.create_task(outbox.run_forever(), name="ordi-job-sweeper")
+    # The sessions' changes heard from PostgreSQL, so that a token is checked without a read.
+    listener = asyncio.create_task(current_sessions.listen(), name="ordi-sessions-listener")
     # The embedded worker's periodic tasks (purges, notifications' outbox); worker processes run theirs.
     run_scheduled = worker is not None and settings.schedule_enabled
     scheduled = [asyncio.create_task(periodic.run_forever(), name="ordi-periodic")] if run_scheduled else []
     try:
         yield
     finally:
-        for task in [sweeper, *scheduled]:
+        for task in [sweeper, listener, *scheduled]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

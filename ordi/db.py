@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator, Callable, Generator
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Any
@@ -427,6 +428,46 @@ async def close_pool() -> None:
     db = engine()
     if isinstance(db, LoopPoolEngine):
         await db.close_connection_pool()
+
+
+async def listen_forever(
+    channel: str,
+    on_notify: Callable[[str], None],
+    on_listening: Callable[[bool], None],
+    *,
+    retry_s: float = 1.0,
+    ping_s: float = 15.0,
+) -> None:
+    """Hold one connection of its own LISTENing on `channel` (PostgreSQL; nothing on SQLite).
+
+    `on_listening(True)` once it listens, `on_listening(False)` as soon as it is lost (closed by
+    the server, or silent to the ping every `ping_s`) and on the way out; it reconnects every
+    `retry_s`. Not a pool connection: the pool's connections keep no session state (no LISTEN).
+    """
+    db = engine()
+    if not isinstance(db, PostgresEngine):
+        return
+    while True:
+        connection: asyncpg.Connection | None = None
+        lost = asyncio.Event()
+        try:
+            settings = {**db.config.get("server_settings", {}), "application_name": f"ordi-listen-{channel}"}
+            connection = await asyncpg.connect(**{**db.config, "server_settings": settings}, timeout=5)
+            connection.add_termination_listener(lambda _connection, lost=lost: lost.set())
+            await connection.add_listener(channel, lambda _c, _pid, _channel, payload: on_notify(str(payload)))
+            on_listening(True)
+            while not lost.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(lost.wait(), ping_s)
+                if not lost.is_set():
+                    await connection.fetchval("SELECT 1", timeout=5)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+            logging.getLogger("ordi").warning("écoute %s interrompue : %s", channel, exc)
+        finally:
+            on_listening(False)
+            if connection is not None and not connection.is_closed():
+                connection.terminate()
+        await asyncio.sleep(retry_s)
 
 
 def for_update(query: Any, skip_locked: bool = False) -> Any:

@@ -1,8 +1,9 @@
 """Logging in, API keys, turning credentials into an Actor, and ending sessions.
 
-A token carries the person's token version; every request compares it with the person's row (one
-indexed read, no cache: a cache in one API process would outlive a deactivation made on another).
-Raising the version (deactivation, logout-all, a new password or role) ends every session at once.
+A token carries the person's token version; every request compares it with the person's row, or
+with the version this process knows to be current (`ordi.auth.current`: on PostgreSQL, kept in
+step with every change by a notification). Raising the version (deactivation, logout-all, a new
+password or role) ends every session at once, on every API process.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ordi.auth import throttle
+from ordi.auth.current import KNOWN
 from ordi.auth.passwords import check_password, hash_password_async, verify_password_async
 from ordi.auth.tables import PasswordReset
 from ordi.auth.tokens import API_KEY_PREFIX, hash_api_key, issue_token, new_api_key, read_token_version
@@ -64,9 +66,16 @@ _CURRENT_VERSION = "SELECT token_version, active FROM app_user WHERE id = {}"
 
 
 async def _check_current(user_id: int, version: int) -> None:
+    known = KNOWN.lookup(user_id)
+    if known is not None:
+        if known != version:
+            raise Unauthenticated("session_ended")
+        return
+    generation = KNOWN.generation()
     row = await fetch_row(_CURRENT_VERSION, user_id)
     if row is None or not row["active"] or int(row["token_version"]) != version:
         raise Unauthenticated("session_ended")
+    KNOWN.remember(user_id, version, generation)
 
 
 async def actor_from_credentials(authorization: str | None, api_key: str | None) -> Actor:
@@ -179,7 +188,10 @@ async def end_sessions(user_ids: Any) -> None:
 
     `user_ids`: a condition on `User` (one person, or everyone of an organisation); called inside
     the caller's write transaction, so the change and the end of the sessions commit together.
+    This process forgets what it knew at once; the others (and this one again) when the trigger's
+    notification arrives at commit (`ordi.auth.current`).
     """
+    KNOWN.forget_all()
     await User.update({User.token_version: User.token_version + 1}).where(user_ids)
 
 
