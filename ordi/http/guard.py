@@ -23,8 +23,9 @@ _ESCAPED_NUL = b"\\u0000"
 _CARRY = 64
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Binary bodies hold NUL bytes by nature (a spreadsheet's zip, a multipart upload): on the paths
-#: that take one, the handler refuses a NUL in the text it takes from it (`ordi.donations`).
-_BINARY_PATHS = frozenset({"/api/v1/donations/import"})
+#: that take one, the handler refuses a NUL in the text it takes from it (`ordi.donations`, and
+#: the donor's upload page `ordi.web.donor.import_upload`).
+_BINARY_PATHS = frozenset({"/api/v1/donations/import", "/dons/import"})
 _BINARY_BODIES = (
     b"multipart/form-data",
     b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -61,7 +61,10 @@ def _free_port() -> int:
 def live_server(schema: None) -> Iterator[str]:
     """uvicorn in a subprocess on the test database: data the fixtures commit is what it serves."""
     port = _free_port()
-    env = {**os.environ, "ORDI_EMBEDDED_WORKER": "0"}  # no second consumer of the test broker
+    # On PostgreSQL the test process's worker consumes the server's jobs from Redis (no second
+    # consumer); on SQLite each process has its in-memory broker, so the server runs its own.
+    embedded = "1" if os.environ.get("ORDI_TEST_BACKEND", "sqlite") == "sqlite" else "0"
+    env = {**os.environ, "ORDI_EMBEDDED_WORKER": embedded}
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "uvicorn", "ordi.app:app", "--host", "127.0.0.1", "--port", str(port), *SERVER_FLAGS],
