@@ -299,6 +299,9 @@ async def test_scan_act_and_scan_the_next_one(live_server: str, browser: Any, ap
 
     recent = [li.text for li in browser.find_elements("css selector", "#recent li")]
     assert len(recent) == 5 and f"{second} : perdu" in recent[0] and f"{first} : collecté" in recent[-1]
+    browser.refresh()  # the last scans are this tab's (sessionStorage): a reload keeps them
+    until(browser, lambda d: visible(d, "#recent-box"), "les derniers scans après rechargement")
+    assert [li.text for li in browser.find_elements("css selector", "#recent li")] == recent
 
     console = [entry["message"] for entry in browser.get_log("browser")]
     assert not [m for m in console if "Content Security Policy" in m or "Uncaught" in m], console
