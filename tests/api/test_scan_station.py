@@ -406,7 +406,9 @@ async def test_the_camera_reads_a_label_with_jsqr_where_the_browser_has_no_barco
     show_the_camera(f"HTTPS://ORDI.TEST/D/{tag}", tag)  # the label's QR, as printed
     log_in(browser, live_server, world.workshop.email)
     # Firefox or Safari < 17: no BarcodeDetector, from before the page's own script runs
-    added = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.BarcodeDetector;"})
+    added = browser.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.BarcodeDetector;"}
+    )
     try:
         browser.get(f"{live_server}/scan")
         until(browser, lambda d: visible(d, "#camera"), "le bouton de la caméra")

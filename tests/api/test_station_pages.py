@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from litestar.testing import AsyncTestClient
 
 from ordi.config import QR_DECODER_FILE, QR_DECODER_URL, get_settings
