@@ -464,6 +464,24 @@
     return { file: file, sync: sync };
   }
 
+  /* A refusal also shown next to the form's buttons (the message above may be out of sight on a
+   * phone), and the focus on the field to fix when it is known. Not a live region: #message is. */
+  function formError(text, fieldId) {
+    var form = $("action-form");
+    if (!form || form.hidden) return;
+    var box = $("form-error");
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "form-error";
+      box.className = "error";
+      form.insertBefore(box, form.querySelector(".form-buttons"));
+    }
+    box.textContent = text;
+    var field = fieldId ? $(fieldId) : null;
+    if (field) field.focus();
+    box.scrollIntoView({ block: "nearest" });
+  }
+
   /* After a wipe: its certificate, a link to its PDF (the session opens it); `null` hides it. */
   function showReceipt(number) {
     var box = $("receipt");
@@ -510,6 +528,7 @@
       }
       if (!answer.ok) {
         say("✗ " + label + " — " + tag + " : " + answer.data.detail, "error");
+        formError(answer.data.detail, upload ? "f-report" : null);
         return;
       }
       var device = answer.data.device;
