@@ -385,6 +385,8 @@ async def test_the_wipe_is_recorded_from_the_nwipe_log_and_its_certificate_shown
     finally:
         os.unlink(wrong.name)
     assert "journal nwipe reconnu" in message(browser)[1] and visible(browser, "#f-report")
+    assert "journal nwipe reconnu" in element(browser, "#form-error").text  # beside the buttons too
+    assert browser.switch_to.active_element.get_attribute("id") == "f-report"  # the field to fix
 
     element(browser, "#f-report").send_keys(str(SAMPLES / "nwipe-0.38-dodshort-2drives.log"))
     element(browser, '#action-form button[type="submit"]').click()
