@@ -16,12 +16,14 @@ $(STAMP): pyproject.toml
 
 ## Start the API on http://127.0.0.1:8000 with demo data (SQLite file + in-process worker).
 run: $(STAMP)
+	@sh ordi/station/ensure_decoder.sh
 	$(VENV)/bin/ordi demo
 
 ## Run the whole suite: SQLite, then PostgreSQL + Redis (required when CI=true).
 test: $(STAMP)
 	@sh tests/ensure_browser.sh
 	@sh tests/ensure_axe.sh
+	@sh ordi/station/ensure_decoder.sh
 	$(PY) tests/run_backends.py $(ARGS)
 
 lint: $(STAMP)

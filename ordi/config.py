@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 
 DEFAULT_SECRET = "dev-only-secret-change-me-not-for-production"  # noqa: S105 - refused in production, see `check`
 DEFAULT_DATABASE_URL = "sqlite:///var/ordi.sqlite"
+#: The scanning station's QR decoder (npm package jsqr), inside ORDI_VENDOR_DIR, and where the app serves it.
+QR_DECODER_FILE = "node_modules/jsqr/dist/jsQR.js"
+QR_DECODER_URL = "/static/vendor/jsQR.js"
 
 
 class ConfigError(RuntimeError):
@@ -71,6 +74,8 @@ class Settings:
     login_delay_max_ms: int = 4_000
     password_hash_threads: int = 2  # argon2 computations at once per API process
     password_reset_ttl_minutes: int = 60
+    # npm packages the pages use, installed outside the repository (ordi/station/ensure_decoder.sh).
+    vendor_dir: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -83,6 +88,11 @@ class Settings:
     @property
     def public_host_url(self) -> str:
         return self.public_url.rstrip("/")
+
+    @property
+    def qr_decoder_path(self) -> Path:
+        """The camera's QR decoder for browsers without BarcodeDetector (it may be absent)."""
+        return Path(self.vendor_dir) / QR_DECODER_FILE
 
     def check(self) -> None:
         """Refuse to run production with development defaults."""
@@ -151,8 +161,14 @@ def load() -> Settings:
         privacy_log_retention_days=_positive_days("ORDI_PRIVACY_LOG_RETENTION_DAYS", 365),
         schedule_enabled=_bool(os.environ.get("ORDI_SCHEDULE"), default=True),
         purge_every_seconds=_positive_seconds("ORDI_PURGE_EVERY_SECONDS", 3600.0),
+        vendor_dir=os.environ.get("ORDI_VENDOR_DIR") or str(_cache_dir() / "ordi-vendor"),
         **_account_settings(),
     )
+
+
+def _cache_dir() -> Path:
+    """Where the install scripts put what they fetch (as `${XDG_CACHE_HOME:-$HOME/.cache}`)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
 def _account_settings() -> dict[str, Any]:

@@ -1458,8 +1458,21 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
         "Scan a label or type a code (asset tag or serial number)",
     ),
     "station.search": ("Chercher", "Search"),
-    "station.recent": ("Dernières étapes enregistrées ici", "Last steps recorded here"),
+    "station.recent": ("Derniers scans sur ce poste", "Last scans on this station"),
     "station.camera": ("Scanner avec la caméra", "Scan with the camera"),
+    "station.camera_stop": ("Arrêter la caméra", "Stop the camera"),
+    "station.camera_unavailable": (
+        "Caméra indisponible ici : scannez avec la douchette ou saisissez le code",
+        "Camera unavailable here: use the barcode scanner or type the code",
+    ),
+    "station.nwipe_label": ("Journal nwipe (facultatif)", "nwipe log (optional)"),
+    "station.nwipe_hint": (
+        "Joint, le fichier écrit par nwipe --logfile fait foi : supports, méthode et heures en sont lus, "
+        "les champs ci-dessous deviennent facultatifs (un niveau ou des numéros de série saisis servent à choisir).",
+        "When attached, the file written by nwipe --logfile is the record: media, method and times are read from "
+        "it and the fields below become optional (a level or serial numbers typed in are used to choose).",
+    ),
+    "station.certificate": ("Certificat d'effacement {number} (PDF)", "Wipe certificate {number} (PDF)"),
     "station.login_first": (
         "Connectez-vous avec le compte de votre atelier pour scanner.",
         "Log in with your workshop's account to scan.",

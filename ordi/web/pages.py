@@ -13,6 +13,7 @@ from litestar.response import Template
 
 from ordi.auth import service as auth
 from ordi.auth.tokens import read_token_version
+from ordi.config import QR_DECODER_URL, get_settings
 from ordi.domain.errors import Unauthenticated
 from ordi.http.params import client_address
 from ordi.i18n import message, web_word
@@ -137,7 +138,9 @@ async def person_home(viewer: Viewer) -> Template:
 @get("/scan", include_in_schema=False)
 async def scan_page(viewer: Viewer) -> Template:
     token = station_token(viewer.person) if viewer.person else ""
-    return page(viewer, "scan.html", token=token, next_path="/scan", email="", login_error="")
+    # The camera's decoder where the browser has no BarcodeDetector: only when it is installed.
+    decoder = QR_DECODER_URL if get_settings().qr_decoder_path.is_file() else ""
+    return page(viewer, "scan.html", token=token, decoder=decoder, next_path="/scan", email="", login_error="")
 
 
 @get(["/d/{tag:str}", "/D/{tag:str}"], include_in_schema=False)

@@ -3,11 +3,15 @@
 Chromium and its driver come from Debian (`apt-get install -y chromium chromium-driver`), the
 browser is driven with selenium. Without them the test is skipped locally and FAILS in CI
 (CI=true): the station is part of what must work.
+
+The browser's camera is Chromium's fake device playing a Motion-JPEG file (`FAKE_CAMERA`) that a
+test fills with the frame it wants the camera to see: a real label, drawn by the labels package.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import shutil
 import socket
@@ -22,6 +26,9 @@ from typing import Any
 
 import pytest
 
+from ordi.config import get_settings
+from tests.certificates.conftest import SAMPLES
+from tests.certificates.helpers import at_bench
 from tests.fixtures import PASSWORD, Api, World
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +45,12 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--disable-dev-shm-usage",
     "--window-size=420,900",  # a phone's width
+)
+FAKE_CAMERA = Path(tempfile.gettempdir()) / f"ordi-fake-camera-{os.getpid()}.mjpeg"
+CAMERA_FLAGS = (
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",  # the camera permission is granted without a prompt
+    f"--use-file-for-fake-video-capture={FAKE_CAMERA}",
 )
 SERVER_FLAGS = ("--no-access-log", "--log-level", "warning")
 WAIT = 15.0
@@ -113,7 +126,8 @@ def browser() -> Iterator[Any]:
     profile = tempfile.mkdtemp(prefix="ordi-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
+    show_the_camera(None)
+    for flag in (*CHROMIUM_FLAGS, *CAMERA_FLAGS):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -124,6 +138,28 @@ def browser() -> Iterator[Any]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+        FAKE_CAMERA.unlink(missing_ok=True)
+
+
+def show_the_camera(url: str | None, tag: str = "A") -> None:
+    """What the fake camera films from its next start: a label of `tag` whose QR says `url`, or a
+    blank frame. Chromium's file capture reads a Motion-JPEG file: JPEG frames one after the other."""
+    from PIL import Image
+
+    from labels import LabelContent, get_format, render_png
+
+    frame = Image.new("RGB", (640, 480), "white")
+    if url is not None:
+        png = render_png(
+            LabelContent(url=url, tag=tag, category="Ordinateur portable", model="Dell Latitude 5490"),
+            get_format("brother-62x29"),
+        )
+        label = Image.open(io.BytesIO(png)).convert("RGB")
+        label.thumbnail((600, 440))
+        frame.paste(label, ((640 - label.width) // 2, (480 - label.height) // 2))
+    jpeg = io.BytesIO()
+    frame.save(jpeg, "JPEG", quality=90)
+    FAKE_CAMERA.write_bytes(jpeg.getvalue() * 2)
 
 
 def until(driver: Any, predicate: Callable[[Any], Any], what: str) -> Any:
@@ -266,6 +302,9 @@ async def test_scan_act_and_scan_the_next_one(live_server: str, browser: Any, ap
 
     recent = [li.text for li in browser.find_elements("css selector", "#recent li")]
     assert len(recent) == 5 and f"{second} : perdu" in recent[0] and f"{first} : collecté" in recent[-1]
+    browser.refresh()  # the last scans are this tab's (sessionStorage): a reload keeps them
+    until(browser, lambda d: visible(d, "#recent-box"), "les derniers scans après rechargement")
+    assert [li.text for li in browser.find_elements("css selector", "#recent li")] == recent
 
     console = [entry["message"] for entry in browser.get_log("browser")]
     assert not [m for m in console if "Content Security Policy" in m or "Uncaught" in m], console
@@ -325,3 +364,66 @@ async def test_the_label_page_offers_the_actions_to_a_logged_in_workshop(
     until(browser, lambda d: message(d)[0] == "ok", "le succès")
     until(browser, lambda d: element(d, "#device-state").text == "perdu", "l'état mis à jour")
     assert (await api.device(world.workshop, tag))["state"] == "lost"
+
+
+async def test_the_wipe_is_recorded_from_the_nwipe_log_and_its_certificate_shown(
+    live_server: str, browser: Any, api: Api, world: World
+) -> None:
+    (tag,) = await at_bench(api, world)
+    log_in(browser, live_server, world.workshop.email)
+    scan(browser, tag)
+    shows_device(browser, tag, "wipe")
+    element(browser, '#actions [data-action="wipe"]').click()
+    until(browser, lambda d: visible(d, "#f-report"), "le champ du journal nwipe")
+    assert element(browser, 'label[for="f-report"]').text == "Journal nwipe (facultatif)"
+    assert element(browser, "#f-level").get_attribute("value") == ""  # still nothing pre-selected
+
+    # not an nwipe log: the API's problem, in French, and the form stays open to pick another file
+    with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as wrong:
+        wrong.write("ceci n'est pas un journal\n")
+    try:
+        element(browser, "#f-report").send_keys(wrong.name)
+        element(browser, '#action-form button[type="submit"]').click()  # the typed fields became optional
+        until(browser, lambda d: message(d)[0] == "error", "le refus du journal")
+    finally:
+        os.unlink(wrong.name)
+    assert "journal nwipe reconnu" in message(browser)[1] and visible(browser, "#f-report")
+    assert "journal nwipe reconnu" in element(browser, "#form-error").text  # beside the buttons too
+    assert browser.switch_to.active_element.get_attribute("id") == "f-report"  # the field to fix
+
+    element(browser, "#f-report").send_keys(str(SAMPLES / "nwipe-0.38-dodshort-2drives.log"))
+    element(browser, '#action-form button[type="submit"]').click()
+    succeeded(browser, f"{tag} : effacé")
+    link = element(browser, "#receipt a")
+    number = link.text.split()[2]
+    assert number.startswith("CE-") and link.get_attribute("href").endswith(f"/certificats/{number}")
+    history = (await api.client.get(f"/api/v1/devices/{tag}/events", headers=world.workshop.headers)).json()
+    wipe = history["items"][-1]["payload"]
+    assert wipe["tool"] == "nwipe" and [m["serial"] for m in wipe["media"]] == ["S3Z2NB0K612345A", "WD-WCC6Y7ABCDEF"]
+
+
+async def test_the_camera_reads_a_label_with_jsqr_where_the_browser_has_no_barcode_detector(
+    live_server: str, browser: Any, api: Api, world: World
+) -> None:
+    _require(get_settings().qr_decoder_path.is_file(), "jsQR absent : sh ordi/station/ensure_decoder.sh")
+    donation = await api.declare(world.donor, [{"category": "laptop", "brand": "Dell", "model": "Latitude 5490"}])
+    tag = donation["devices"][0]["asset_tag"]
+    show_the_camera(f"HTTPS://ORDI.TEST/D/{tag}", tag)  # the label's QR, as printed
+    log_in(browser, live_server, world.workshop.email)
+    # Firefox or Safari < 17: no BarcodeDetector, from before the page's own script runs
+    added = browser.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.BarcodeDetector;"}
+    )
+    try:
+        browser.get(f"{live_server}/scan")
+        until(browser, lambda d: visible(d, "#camera"), "le bouton de la caméra")
+        assert browser.execute_script("return 'BarcodeDetector' in window") is False
+        element(browser, "#camera").click()
+        shows_device(browser, tag, "collect")
+        assert browser.execute_script("return typeof window.jsQR") == "function"
+        assert not visible(browser, "#camera-view")  # the camera stops once it has read a code
+        assert element(browser, "#camera").text == "Scanner avec la caméra"
+        assert tag in element(browser, "#recent li").text
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
+        show_the_camera(None)

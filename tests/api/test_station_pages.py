@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
 
+from ordi.config import QR_DECODER_FILE, QR_DECODER_URL, get_settings
 from tests.fixtures import Api, World
 
 
@@ -27,7 +31,9 @@ async def test_scan_page_is_french_and_self_contained(client: AsyncTestClient[An
     script = await client.get("/static/station/station.js")
     assert "javascript" in script.headers["content-type"]
     assert "Idempotency-Key" in script.text and "/session/jeton" in script.text
-    assert "sessionStorage" not in script.text and "localStorage" not in script.text
+    # the token never leaves the page's memory; this tab's storage keeps only the last scans
+    assert re.findall(r"sessionStorage\.setItem\((\w+)", script.text) == ["RECENT_KEY"]
+    assert "localStorage" not in script.text
     assert "http://" not in script.text and "https://" not in script.text
 
 
@@ -54,3 +60,26 @@ async def test_unknown_label_page_is_a_french_404(client: AsyncTestClient[Any]) 
     page = await client.get("/d/<script>")
     assert page.status_code == 404
     assert "Étiquette inconnue" in page.text and "<script>" not in page.text.split("<main")[1]
+
+
+async def test_the_camera_decoder_is_served_from_its_folder_only_when_installed(
+    client: AsyncTestClient[Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from ordi.station import controllers
+    from ordi.web import pages
+
+    settings = replace(get_settings(), vendor_dir=str(tmp_path))
+    monkeypatch.setattr(controllers, "get_settings", lambda: settings)
+    monkeypatch.setattr(pages, "get_settings", lambda: settings)
+    # not installed: the page does not offer it (its script then says the camera is unavailable)
+    assert 'data-decoder=""' in (await client.get("/scan")).text
+    assert (await client.get(QR_DECODER_URL)).status_code == 404
+
+    decoder = tmp_path / QR_DECODER_FILE
+    decoder.parent.mkdir(parents=True)
+    decoder.write_text("window.jsQR = function () { return null; };\n")
+    assert f'data-decoder="{QR_DECODER_URL}"' in (await client.get("/scan")).text
+    served = await client.get(QR_DECODER_URL)
+    assert served.status_code == 200 and served.text == decoder.read_text()
+    assert served.headers["content-type"].startswith("text/javascript")
+    assert (await client.get("/static/vendor/package.json")).status_code == 404  # that one file, nothing else

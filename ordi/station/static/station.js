@@ -1,10 +1,11 @@
 /* Ordi 2.0 — scanning station (/scan) and the actions on the public device page (/d/{tag}).
  *
- * Plain script, no build step, no dependency. The person logs in once, on /connexion: the session
+ * Plain script, no build step. The person logs in once, on /connexion: the session
  * cookie (HttpOnly) opens every tab, a phone camera's too. The page carries a short-lived bearer
  * token for the API (`data-token`); when it expires the script asks the session for a new one
  * (`GET /session/jeton`), and a session that has ended (logged out, deactivated) stops the station.
- * The pages' Content-Security-Policy only runs this file.
+ * The pages' Content-Security-Policy only runs this file, and the camera's QR decoder (jsQR, an npm
+ * package served from /static/vendor) that it loads itself where the browser has no BarcodeDetector.
  * Every text is set with textContent: nothing from the server is parsed as HTML.
  */
 (function () {
@@ -50,6 +51,8 @@
   var FORMS = {
     wipe: {
       title: "Effacement des données",
+      // The nwipe log may be attached instead (POST …/wipe-report): then it is the record.
+      report: true,
       // Nothing pre-selected: the level and each medium's kind and result are chosen, never assumed.
       fields: [
         ["level", "Niveau", { choices: LEVELS, empty: true, required: true }],
@@ -180,7 +183,10 @@
     var init = { method: method, headers: Object.assign(base, headers || {}) };
     var current = token();
     if (current) init.headers.Authorization = "Bearer " + current;
-    if (body !== undefined) {
+    if (body instanceof Blob) {
+      init.headers["Content-Type"] = "text/plain";  // a tool's log, sent as it is
+      init.body = body;
+    } else if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
@@ -263,6 +269,7 @@
     this.labels = result.action_labels || {};
     this.keys = {};  // one Idempotency-Key per action and scan: a double press is recorded once
     this.closeForm();
+    showReceipt(null);
     box.textContent = "";
     if (!result.actions.length) {
       var empty = document.createElement("p");
@@ -317,6 +324,7 @@
       note.textContent = spec.note;
       form.appendChild(note);
     }
+    var report = spec.report ? appendReport(form) : null;
     spec.fields.forEach(function (field) {
       appendField(form, field, "f-" + field[0]);
     });
@@ -334,6 +342,7 @@
         spec.media.forEach(function (field) { appendField(box, field, "f-m-" + field[0] + "-" + mediaCount); });
         list.appendChild(box);
         mediaCount += 1;
+        if (report) report.sync();
         return box;
       };
       addMedium();
@@ -373,6 +382,10 @@
         var medium = {};
         spec.media.forEach(function (field) { medium[field[0]] = $("f-m-" + field[0] + "-" + i).value.trim(); });
         media.push(medium);
+      }
+      if (report && report.file()) {
+        self.perform(action, null, { file: report.file(), level: values.level, media: media });
+        return;
       }
       self.perform(action, spec.build(values, media));
     };
@@ -416,22 +429,106 @@
     parent.appendChild(input);
   }
 
-  ActionPanel.prototype.perform = async function (action, record) {
+  /* The wipe form's optional nwipe log: a labelled file field at the top of the form. Once a file
+   * is chosen the typed fields are no longer required (the log says it all); cleared, they are again. */
+  function appendReport(form) {
+    var box = document.createElement("div");
+    box.className = "report";
+    var label = document.createElement("label");
+    label.htmlFor = "f-report";
+    label.textContent = form.getAttribute("data-nwipe-label") || "Journal nwipe (facultatif)";
+    var input = document.createElement("input");
+    input.type = "file";
+    input.id = "f-report";
+    input.name = "f-report";
+    input.accept = ".log,.txt,text/plain";
+    var hint = document.createElement("p");
+    hint.id = "f-report-hint";
+    hint.className = "hint";
+    hint.textContent = form.getAttribute("data-nwipe-hint") || "";
+    input.setAttribute("aria-describedby", hint.id);
+    box.appendChild(label);
+    box.appendChild(input);
+    box.appendChild(hint);
+    form.appendChild(box);
+    var file = function () { return input.files && input.files.length ? input.files[0] : null; };
+    var sync = function () {
+      var attached = Boolean(file());
+      Array.prototype.forEach.call(form.querySelectorAll("input, select, textarea"), function (field) {
+        if (field === input) return;
+        if (field.required) field.setAttribute("data-required", "1");
+        if (field.hasAttribute("data-required")) field.required = !attached;
+      });
+    };
+    input.addEventListener("change", sync);
+    return { file: file, sync: sync };
+  }
+
+  /* A refusal also shown next to the form's buttons (the message above may be out of sight on a
+   * phone), and the focus on the field to fix when it is known. Not a live region: #message is. */
+  function formError(text, fieldId) {
+    var form = $("action-form");
+    if (!form || form.hidden) return;
+    var box = $("form-error");
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "form-error";
+      box.className = "error";
+      form.insertBefore(box, form.querySelector(".form-buttons"));
+    }
+    box.textContent = text;
+    var field = fieldId ? $(fieldId) : null;
+    if (field) field.focus();
+    box.scrollIntoView({ block: "nearest" });
+  }
+
+  /* After a wipe: its certificate, a link to its PDF (the session opens it); `null` hides it. */
+  function showReceipt(number) {
+    var box = $("receipt");
+    if (!box) return;
+    box.textContent = "";
+    box.hidden = !number;
+    if (!number) return;
+    var link = document.createElement("a");
+    link.href = "/certificats/" + encodeURIComponent(number);
+    link.id = "certificate-link";
+    link.textContent = (box.getAttribute("data-certificate") || "Certificat {number}").replace("{number}", number);
+    box.appendChild(link);
+  }
+
+  /* The wipe recorded from the nwipe log: the level and serials typed in, if any, choose. */
+  function reportRequest(tag, upload) {
+    var query = [];
+    if (upload.level) query.push("level=" + encodeURIComponent(upload.level));
+    upload.media.forEach(function (medium) {
+      if (medium.serial) query.push("serial=" + encodeURIComponent(medium.serial));
+    });
+    return "/api/v1/devices/" + encodeURIComponent(tag) + "/wipe-report" + (query.length ? "?" + query.join("&") : "");
+  }
+
+  ActionPanel.prototype.perform = async function (action, record, upload) {
     if (this.busy) return;
     this.busy = true;
     var tag = this.device.asset_tag;
     var label = capitalise(this.labels[action] || action);
-    this.keys[action] = this.keys[action] || newKey();
+    var key = upload ? action + "-report" : action;
+    this.keys[key] = this.keys[key] || newKey();
     try {
-      var body = Object.assign({ action: action }, record);
-      var answer = await call("POST", "/api/v1/devices/" + encodeURIComponent(tag) + "/events", body,
-        { "Idempotency-Key": this.keys[action] });
+      var answer;
+      if (upload) {
+        label += " (journal nwipe)";
+        answer = await call("POST", reportRequest(tag, upload), upload.file, { "Idempotency-Key": this.keys[key] });
+      } else {
+        answer = await call("POST", "/api/v1/devices/" + encodeURIComponent(tag) + "/events",
+          Object.assign({ action: action }, record), { "Idempotency-Key": this.keys[key] });
+      }
       if (answer.status === 401) {
         expired();
         return;
       }
       if (!answer.ok) {
         say("✗ " + label + " — " + tag + " : " + answer.data.detail, "error");
+        formError(answer.data.detail, upload ? "f-report" : null);
         return;
       }
       var device = answer.data.device;
@@ -441,6 +538,7 @@
         say("✓ " + label + " — " + tag + " : " + device.state_label + ".", "ok");
       }
       this.onDone(answer.data);
+      showReceipt(answer.data.certificate_number || null);
     } finally {
       this.busy = false;
     }
@@ -491,6 +589,7 @@
   async function lookUp(text) {
     var code = codeOf(text);
     if (!code) return;
+    showReceipt(null);
     var answer = await call("GET", "/api/v1/scan/" + encodeURIComponent(code));
     $("code").value = "";
     if (answer.status === 401) {
@@ -506,70 +605,210 @@
     }
     say("", "");
     showDevice(answer.data);
+    remember(answer.data.device, "");
     focusCode();
   }
 
-  /* Camera scanning inside the page, with the browser's own BarcodeDetector where it exists (Chrome
-   * on Android, Safari 17+): the button stays hidden elsewhere, and a USB scanner or the phone's own
-   * camera app (which opens /d/{tag}) remain the ways in. */
+  /* Camera scanning inside the page: the browser's own BarcodeDetector where it exists (Chrome on
+   * Android, Safari 17+), else jsQR (npm package, served from /static/vendor when installed) on a
+   * canvas frame every 150 ms. Neither, or no camera API (a page not served over HTTPS): the button
+   * says the camera is unavailable, and a USB scanner, the typed code or the phone's own camera app
+   * (which opens /d/{tag}) remain the ways in. */
+  var DECODE_EVERY_MS = 150;
+  var FRAME_WIDTH = 640;  // frames are scaled down to this width before decoding: fast enough on a phone
+
+  /* A function that reads a code from a video or canvas, or null when none was seen. */
+  async function nativeDecoder() {
+    var formats = ["qr_code", "code_128", "data_matrix"];
+    try {
+      var supported = await window.BarcodeDetector.getSupportedFormats();
+      formats = formats.filter(function (format) { return supported.indexOf(format) >= 0; });
+    } catch (e) { /* older implementations: ask for all three */ }
+    if (!formats.length) return null;
+    var detector = new window.BarcodeDetector({ formats: formats });
+    return async function (source) {
+      var codes = await detector.detect(source);
+      return codes.length ? codes[0].rawValue : null;
+    };
+  }
+
+  var decoderScript = null;
+
+  function loadDecoderScript(url) {
+    if (window.jsQR) return Promise.resolve(window.jsQR);
+    decoderScript = decoderScript || new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = url;
+      script.onload = function () { window.jsQR ? resolve(window.jsQR) : reject(new Error("jsQR")); };
+      script.onerror = function () { decoderScript = null; reject(new Error("jsQR")); };
+      document.head.appendChild(script);
+    });
+    return decoderScript;
+  }
+
+  /* jsQR on a canvas: draw the frame (scaled down), read its pixels, decode. */
+  function canvasDecoder(jsQR) {
+    var canvas = document.createElement("canvas");
+    var context = canvas.getContext("2d", { willReadFrequently: true });
+    return async function (source) {
+      var width = source.videoWidth || source.width;
+      var height = source.videoHeight || source.height;
+      if (!width || !height) return null;  // no frame yet
+      var scale = Math.min(1, FRAME_WIDTH / width);
+      canvas.width = Math.round(width * scale);
+      canvas.height = Math.round(height * scale);
+      context.drawImage(source, 0, 0, canvas.width, canvas.height);
+      var pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+      var found = jsQR(pixels.data, pixels.width, pixels.height, { inversionAttempts: "dontInvert" });
+      return found && found.data ? found.data : null;
+    };
+  }
+
+  /* The decoder this browser offers: BarcodeDetector, else jsQR; null when neither is there. */
+  async function cameraDecoder() {
+    if ("BarcodeDetector" in window) {
+      try {
+        var native = await nativeDecoder();
+        if (native) return native;
+      } catch (e) { /* not usable here: try jsQR */ }
+    }
+    var url = document.body.getAttribute("data-decoder");
+    if (!url) return null;
+    try {
+      return canvasDecoder(await loadDecoderScript(url));
+    } catch (e) {
+      return null;
+    }
+  }
+
   function startCamera() {
     var button = $("camera");
     var video = $("camera-view");
-    if (!button || !video || !("BarcodeDetector" in window) || !navigator.mediaDevices) return;
+    if (!button || !video) return;
     button.hidden = false;
+    var hasCamera = Boolean(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
+    function unavailable() {
+      button.disabled = true;
+      button.setAttribute("aria-pressed", "false");
+      button.textContent = button.getAttribute("data-unavailable");
+    }
+    if (!hasCamera || !("BarcodeDetector" in window || document.body.getAttribute("data-decoder"))) {
+      unavailable();
+      return;
+    }
     var stream = null;
+    var timer = null;
     function stop() {
+      if (timer) window.clearTimeout(timer);
+      timer = null;
       if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
       stream = null;
+      video.srcObject = null;
       video.hidden = true;
+      if (!button.disabled) {
+        button.textContent = button.getAttribute("data-start");
+        button.setAttribute("aria-pressed", "false");
+      }
     }
     button.addEventListener("click", async function () {
       if (stream) { stop(); focusCode(); return; }
       unlockAudio();
+      var decode = await cameraDecoder();
+      if (!decode) {
+        unavailable();
+        say(button.getAttribute("data-unavailable") + ".", "error");
+        focusCode();
+        return;
+      }
       try {
-        var detector = new window.BarcodeDetector({ formats: ["qr_code", "code_128", "data_matrix"] });
         stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
-        video.srcObject = stream;
-        video.hidden = false;
-        await video.play();
-        var look = async function () {
-          if (!stream) return;
-          try {
-            var codes = await detector.detect(video);
-            if (codes.length) {
-              stop();
-              lookUp(codes[0].rawValue);
-              return;
-            }
-          } catch (e) { /* a frame not ready yet */ }
-          window.requestAnimationFrame(look);
-        };
-        look();
       } catch (e) {
         stop();
         say("Caméra indisponible : autorisez-la, ou scannez avec la douchette.", "error");
+        focusCode();
+        return;
       }
+      video.srcObject = stream;
+      video.hidden = false;
+      button.textContent = button.getAttribute("data-stop");
+      button.setAttribute("aria-pressed", "true");
+      try { await video.play(); } catch (e) { /* muted inline video: plays on most browsers */ }
+      var look = async function () {
+        if (!stream) return;
+        var code = null;
+        try { code = await decode(video); } catch (e) { /* a frame not ready yet */ }
+        if (!stream) return;
+        if (code) {
+          stop();
+          lookUp(code);
+          return;
+        }
+        timer = window.setTimeout(look, DECODE_EVERY_MS);
+      };
+      look();
     });
   }
 
-  /* The last steps recorded on this station, newest first (ten at most). */
-  function remember(result) {
+  /* The last scans on this station (this tab, ten at most, newest first), kept in sessionStorage so
+   * that a reload keeps them; each scan shows the step then recorded, if any. */
+  var RECENT_KEY = "ordi.station.recent";
+  var RECENT_MAX = 10;
+
+  function recentScans() {
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(RECENT_KEY) || "null");
+      // another person logged in on this tab: not theirs to see
+      if (saved && saved.person === document.body.getAttribute("data-person")) return saved.scans || [];
+    } catch (e) { /* storage refused or damaged: start again */ }
+    return [];
+  }
+
+  function saveRecent(scans) {
+    try {
+      window.sessionStorage.setItem(RECENT_KEY, JSON.stringify({
+        person: document.body.getAttribute("data-person"), scans: scans.slice(0, RECENT_MAX)
+      }));
+    } catch (e) { /* private mode: the list lives until the page is left */ }
+  }
+
+  function showRecent(scans) {
     var list = $("recent");
-    if (!list || !result || !result.device) return;
-    var item = document.createElement("li");
-    var when = new Date().toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
-    item.textContent = when + " — " + result.device.asset_tag + " : " + result.device.state_label;
-    list.insertBefore(item, list.firstChild);
-    while (list.children.length > 10) list.removeChild(list.lastChild);
-    $("recent-box").hidden = false;
+    if (!list) return;
+    list.textContent = "";
+    scans.forEach(function (scan) {
+      var item = document.createElement("li");
+      var when = new Date(scan.at);
+      var time = isNaN(when.getTime()) ? "" : when.toLocaleTimeString("fr-FR",
+        { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
+      item.appendChild(document.createTextNode(time + " — "));
+      var link = document.createElement("a");
+      link.href = "/d/" + encodeURIComponent(scan.tag);
+      link.textContent = scan.tag;
+      item.appendChild(link);
+      item.appendChild(document.createTextNode(" : " + scan.state + (scan.step ? " (" + scan.step + ")" : "")));
+      list.appendChild(item);
+    });
+    $("recent-box").hidden = !scans.length;
+  }
+
+  /* A device scanned (`step` empty) or a step recorded on the device just scanned. */
+  function remember(device, step) {
+    if (!device) return;
+    var scans = recentScans();
+    var entry = { tag: device.asset_tag, state: device.state_label, step: step || "", at: new Date().toISOString() };
+    if (step && scans.length && scans[0].tag === entry.tag && !scans[0].step) scans[0] = entry;
+    else scans.unshift(entry);
+    saveRecent(scans);
+    showRecent(scans.slice(0, RECENT_MAX));
   }
 
   function startScanPage() {
     if (!$("station")) return;  // not logged in: the page shows the login form
     panel = new ActionPanel(function (result) {
-      remember(result);
+      remember(result.device, capitalise(panel.labels[result.event.action] || result.event.action));
       resetScan();
     }, function () { focusCode(); });
+    showRecent(recentScans());
     $("scan-form").addEventListener("submit", function (event) {
       event.preventDefault();
       unlockAudio();
