@@ -1485,6 +1485,22 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     # shared by the forms and lists
     "form.choose": ("— choisir —", "— choose —"),
     "form.optional": ("(facultatif)", "(optional)"),
+    "form.save": ("Enregistrer", "Save"),
+    "form.back": ("Retour", "Back"),
+    "form.keep": ("Ne rien changer", "Change nothing"),
+    "form.reason": ("Motif", "Reason"),
+    "form.confirm_needed": (
+        "Cochez la case de confirmation : rien n'a été changé.",
+        "Tick the confirmation box: nothing was changed.",
+    ),
+    "spec.cpu": ("Processeur", "CPU"),
+    "spec.ram_gb": ("Mémoire vive (Go)", "RAM (GB)"),
+    "spec.storage_gb": ("Stockage (Go)", "Storage (GB)"),
+    "spec.storage_kind": ("Type de stockage", "Storage kind"),
+    "spec.screen_inches": ("Écran (pouces)", "Screen (inches)"),
+    "spec.year": ("Année", "Year"),
+    "spec.os_licence": ("Système, licence", "System, licence"),
+    "spec.unknown": ("— je ne sais pas —", "— I don't know —"),
     "pager.label": ("Pages de la liste", "List pages"),
     "table.region": ("Tableau (défile horizontalement)", "Table (scrolls sideways)"),
     "pager.first": ("← Début de la liste", "← Start of the list"),
@@ -1519,6 +1535,48 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     "donor.postcode": ("Code postal", "Postcode"),
     "donor.notes": ("Remarques", "Notes"),
     "donor.declare": ("Déclarer le don", "Declare the donation"),
+    "donor.specs": ("Caractéristiques", "Specs"),
+    "donor.actions": ("Actions", "Actions"),
+    "donor.edit": ("Modifier le don", "Edit the donation"),
+    "donor.edit_title": ("Modifier le don {reference}", "Edit donation {reference}"),
+    "donor.edit_lead": (
+        "Avant la collecte, le lieu d'enlèvement et les remarques se corrigent ici ; chaque appareil "
+        "se modifie depuis la liste du don.",
+        "Before collection, the pickup place and the notes are corrected here; each device is edited "
+        "from the donation's list.",
+    ),
+    "donor.edited": ("Don modifié.", "Donation edited."),
+    "donor.cancel": ("Annuler le don", "Cancel the donation"),
+    "donor.cancel_title": ("Annuler le don {reference}", "Cancel donation {reference}"),
+    "donor.cancel_text": (
+        "Les {count} appareil(s) encore déclaré(s) seront retirés et ne seront pas collectés. Un enlèvement "
+        "demandé pour ce seul don sera annulé. Le don reste dans votre historique.",
+        "The {count} device(s) still declared will be withdrawn and not collected. A pickup asked for this "
+        "donation alone will be cancelled. The donation stays in your history.",
+    ),
+    "donor.cancel_confirm": ("Oui, j'annule ce don", "Yes, I cancel this donation"),
+    "donor.cancelled": (
+        "Don annulé : ses appareils ne seront pas collectés.",
+        "Donation cancelled: its devices will not be collected.",
+    ),
+    "donor.cancelled_on": ("Don annulé le {date}.", "Donation cancelled on {date}."),
+    "donor.device_title": ("Appareil {tag}", "Device {tag}"),
+    "donor.device_edit": ("Corriger la déclaration", "Correct the declaration"),
+    "donor.device_change": ("Modifier", "Edit"),
+    "donor.device_edit_label": ("Modifier ou retirer l'appareil {tag}", "Edit or remove device {tag}"),
+    "donor.device_edited": ("Appareil {tag} modifié.", "Device {tag} edited."),
+    "donor.device_removed": ("Appareil {tag} retiré du don.", "Device {tag} removed from the donation."),
+    "donor.device_locked": (
+        "Cet appareil n'est plus seulement déclaré : il ne se modifie plus ici.",
+        "This device is no longer just declared: it cannot be edited here any more.",
+    ),
+    "donor.remove_title": ("Retirer cet appareil du don", "Remove this device from the donation"),
+    "donor.remove_text": (
+        "L'appareil ne sera pas collecté ; il reste visible dans l'historique du don.",
+        "The device will not be collected; it stays visible in the donation's history.",
+    ),
+    "donor.remove_confirm": ("Oui, je retire cet appareil", "Yes, I remove this device"),
+    "donor.remove": ("Retirer l'appareil", "Remove the device"),
     "donor.row_error": ("Appareil {row}, champ « {field} » : {message}", "Device {row}, field “{field}”: {message}"),
     "donor.donation": ("Don {reference}", "Donation {reference}"),
     "donor.created": (
