@@ -526,6 +526,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "La base de données est momentanément injoignable : réessayez dans {seconds} secondes.",
         "The database cannot be reached right now: try again in {seconds} seconds.",
     ),
+    "job_status_unknown": (
+        "État de tâche inconnu : « {value} » (queued, running, succeeded ou failed).",
+        "Unknown job state: '{value}' (queued, running, succeeded or failed).",
+    ),
     # lists and their pages
     "cursor_invalid": (
         "Curseur de page invalide : reprenez la liste depuis le début ou utilisez la valeur « next » reçue.",
@@ -1794,6 +1798,57 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     "admin.inactive": ("désactivée", "deactivated"),
     "admin.add_person": ("Ajouter une personne", "Add a person"),
     "admin.first_password": ("Mot de passe initial", "First password"),
+    "admin.manage_person": ("Gérer {name}", "Manage {name}"),
+    "admin.person_myself": (
+        "C'est votre propre compte : votre rôle et votre accès ne se changent pas ici (Mon compte).",
+        "This is your own account: your role and access are not changed here (My account).",
+    ),
+    "admin.change_role": ("Changer de rôle", "Change the role"),
+    "admin.role_hint": (
+        "Un responsable gère les personnes de son organisation. Changer le rôle met fin aux sessions de la personne.",
+        "A manager manages the people of their organisation. Changing the role ends the person's sessions.",
+    ),
+    "admin.save_role": ("Enregistrer le rôle", "Save the role"),
+    "admin.reset_title": ("Lien de nouveau mot de passe", "New password link"),
+    "admin.reset_text": (
+        "Un lien à usage unique, à transmettre à la personne, pour choisir un nouveau mot de passe. Il "
+        "n'est montré qu'une fois.",
+        "A one-time link to give to the person, to choose a new password. It is shown only once.",
+    ),
+    "admin.reset_make": ("Créer un lien", "Make a link"),
+    "admin.reset_new": (
+        "Créer un autre lien (le précédent ne marchera plus)",
+        "Make another link (the last one stops working)",
+    ),
+    "admin.reset_made": (
+        "Lien créé, valable jusqu'au {date} : copiez-le maintenant, il ne sera plus montré.",
+        "Link made, valid until {date}: copy it now, it will not be shown again.",
+    ),
+    "admin.reset_link": ("Lien à transmettre", "Link to give"),
+    "admin.deactivate_title": ("Désactiver cette personne", "Deactivate this person"),
+    "admin.deactivate_text": (
+        "Ses sessions et ses jetons prennent fin aussitôt ; elle ne peut plus se connecter. Son historique reste.",
+        "Their sessions and tokens end at once; they can no longer log in. Their history stays.",
+    ),
+    "admin.deactivate_confirm": ("Oui, je désactive cette personne", "Yes, I deactivate this person"),
+    "admin.deactivate": ("Désactiver", "Deactivate"),
+    "admin.reactivate_title": ("Cette personne est désactivée", "This person is deactivated"),
+    "admin.reactivate": ("Réactiver", "Reactivate"),
+    "admin.person_done.role": ("Rôle changé : ses sessions ont pris fin.", "Role changed: their sessions ended."),
+    "admin.person_done.desactiver": ("Personne désactivée.", "Person deactivated."),
+    "admin.person_done.reactiver": ("Personne réactivée.", "Person reactivated."),
+    "admin.jobs": ("Tâches de fond", "Background jobs"),
+    "admin.jobs_lead": (
+        "Imports de tableurs, rapports et planches d'étiquettes de toutes les organisations, les plus récents d'abord.",
+        "Spreadsheet imports, reports and label sheets of every organisation, newest first.",
+    ),
+    "admin.all_states": ("Tous les états", "Every state"),
+    "admin.jobs_total": ("{count} tâche(s)", "{count} job(s)"),
+    "admin.job_kind": ("Tâche", "Job"),
+    "admin.job_created": ("Créée le", "Created"),
+    "admin.job_organisation": ("Organisation", "Organisation"),
+    "admin.job_error": ("Erreur", "Error"),
+    "admin.no_jobs": ("Aucune tâche.", "No job."),
     "role.member": ("membre", "member"),
     "role.manager": ("responsable", "manager"),
 }

@@ -39,7 +39,11 @@ NAVIGATION: dict[OrgKind, tuple[NavItem, ...]] = {
         NavItem("/atelier/etiquettes", "workshop.print"),
     ),
     OrgKind.ASSOCIATION: (NavItem("/demandes", "nav.requests"), NavItem("/demandes/nouvelle", "assoc.new")),
-    OrgKind.OPERATOR: (NavItem("/admin", "nav.admin"), NavItem("/admin/organisations", "admin.organisations")),
+    OrgKind.OPERATOR: (
+        NavItem("/admin", "nav.admin"),
+        NavItem("/admin/organisations", "admin.organisations"),
+        NavItem("/admin/taches", "admin.jobs"),
+    ),
     OrgKind.COMMITTEE: (NavItem("/comite", "nav.committee"),),
 }
 
