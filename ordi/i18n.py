@@ -1354,9 +1354,17 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     ),
     "account.logout_all": ("Me déconnecter partout", "Log out everywhere"),
     "account.notifications": (
-        "Vos avis par e-mail se choisissent par l'API : GET/PUT /api/v1/notifications/preferences.",
-        "Your e-mail notices are chosen through the API: GET/PUT /api/v1/notifications/preferences.",
+        "Les avis ci-dessous vous arrivent par e-mail et dans la liste de vos notifications ; décochez ceux "
+        "dont vous ne voulez pas. Les liens de mot de passe vous sont toujours envoyés.",
+        "The notices below reach you by e-mail and in your notifications list; untick those you do not want. "
+        "Password links are always sent.",
     ),
+    "account.notices": ("Mes avis par e-mail", "My e-mail notices"),
+    "account.notices_legend": ("Me prévenir quand…", "Tell me when…"),
+    "account.notices_save": ("Enregistrer mes avis", "Save my notices"),
+    "account.notices_saved": ("Vos choix d'avis sont enregistrés.", "Your notice choices are saved."),
+    "account.last_notifications": ("Mes dernières notifications", "My last notifications"),
+    "account.no_notifications": ("Aucune notification pour l'instant.", "No notification yet."),
     "forgotten.title": ("Mot de passe oublié", "Forgotten password"),
     "forgotten.link": ("Mot de passe oublié ?", "Forgotten password?"),
     "forgotten.text": (
