@@ -43,6 +43,7 @@ NAVIGATION: dict[OrgKind, tuple[NavItem, ...]] = {
         NavItem("/admin", "nav.admin"),
         NavItem("/admin/organisations", "admin.organisations"),
         NavItem("/admin/taches", "admin.jobs"),
+        NavItem("/comite", "nav.committee"),
     ),
     OrgKind.COMMITTEE: (NavItem("/comite", "nav.committee"),),
 }
