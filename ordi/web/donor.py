@@ -565,6 +565,7 @@ async def remove_device(
     reason = text(form, "reason", 500)
     donation, device = await _device_of(viewer, donation_id, tag)
     errors: list[str] = []
+    status = 422
     if not _confirmed(form):
         errors = [web_word("form.confirm_needed", viewer.lang)]
     else:
@@ -573,11 +574,11 @@ async def remove_device(
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 raise
-            errors = [problem_text(exc, viewer.lang)]
+            errors, status = [problem_text(exc, viewer.lang)], status_of(exc)
     if errors:
         fields = {k: getattr(device, k) for k in ("category", "brand", "model", "serial_number")}
         return page(
-            viewer, "donor/device.html", 422 if not _confirmed(form) else 409, donation=donation, device=device,
+            viewer, "donor/device.html", status, donation=donation, device=device,
             fields=fields, errors=[], reason=reason, remove_errors=errors,
         )  # fmt: skip
     return redirect(viewer, f"/dons/{donation_id}?retire={device.asset_tag}")
