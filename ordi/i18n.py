@@ -526,6 +526,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "La base de données est momentanément injoignable : réessayez dans {seconds} secondes.",
         "The database cannot be reached right now: try again in {seconds} seconds.",
     ),
+    "job_status_unknown": (
+        "État de tâche inconnu : « {value} » (queued, running, succeeded ou failed).",
+        "Unknown job state: '{value}' (queued, running, succeeded or failed).",
+    ),
     # lists and their pages
     "cursor_invalid": (
         "Curseur de page invalide : reprenez la liste depuis le début ou utilisez la valeur « next » reçue.",
@@ -1350,9 +1354,17 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     ),
     "account.logout_all": ("Me déconnecter partout", "Log out everywhere"),
     "account.notifications": (
-        "Vos avis par e-mail se choisissent par l'API : GET/PUT /api/v1/notifications/preferences.",
-        "Your e-mail notices are chosen through the API: GET/PUT /api/v1/notifications/preferences.",
+        "Les avis ci-dessous vous arrivent par e-mail et dans la liste de vos notifications ; décochez ceux "
+        "dont vous ne voulez pas. Les liens de mot de passe vous sont toujours envoyés.",
+        "The notices below reach you by e-mail and in your notifications list; untick those you do not want. "
+        "Password links are always sent.",
     ),
+    "account.notices": ("Mes avis par e-mail", "My e-mail notices"),
+    "account.notices_legend": ("Me prévenir quand…", "Tell me when…"),
+    "account.notices_save": ("Enregistrer mes avis", "Save my notices"),
+    "account.notices_saved": ("Vos choix d'avis sont enregistrés.", "Your notice choices are saved."),
+    "account.last_notifications": ("Mes dernières notifications", "My last notifications"),
+    "account.no_notifications": ("Aucune notification pour l'instant.", "No notification yet."),
     "forgotten.title": ("Mot de passe oublié", "Forgotten password"),
     "forgotten.link": ("Mot de passe oublié ?", "Forgotten password?"),
     "forgotten.text": (
@@ -1498,6 +1510,22 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     # shared by the forms and lists
     "form.choose": ("— choisir —", "— choose —"),
     "form.optional": ("(facultatif)", "(optional)"),
+    "form.save": ("Enregistrer", "Save"),
+    "form.back": ("Retour", "Back"),
+    "form.keep": ("Ne rien changer", "Change nothing"),
+    "form.reason": ("Motif", "Reason"),
+    "form.confirm_needed": (
+        "Cochez la case de confirmation : rien n'a été changé.",
+        "Tick the confirmation box: nothing was changed.",
+    ),
+    "spec.cpu": ("Processeur", "CPU"),
+    "spec.ram_gb": ("Mémoire vive (Go)", "RAM (GB)"),
+    "spec.storage_gb": ("Stockage (Go)", "Storage (GB)"),
+    "spec.storage_kind": ("Type de stockage", "Storage kind"),
+    "spec.screen_inches": ("Écran (pouces)", "Screen (inches)"),
+    "spec.year": ("Année", "Year"),
+    "spec.os_licence": ("Système, licence", "System, licence"),
+    "spec.unknown": ("— je ne sais pas —", "— I don't know —"),
     "pager.label": ("Pages de la liste", "List pages"),
     "table.region": ("Tableau (défile horizontalement)", "Table (scrolls sideways)"),
     "pager.first": ("← Début de la liste", "← Start of the list"),
@@ -1532,6 +1560,48 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     "donor.postcode": ("Code postal", "Postcode"),
     "donor.notes": ("Remarques", "Notes"),
     "donor.declare": ("Déclarer le don", "Declare the donation"),
+    "donor.specs": ("Caractéristiques", "Specs"),
+    "donor.actions": ("Actions", "Actions"),
+    "donor.edit": ("Modifier le don", "Edit the donation"),
+    "donor.edit_title": ("Modifier le don {reference}", "Edit donation {reference}"),
+    "donor.edit_lead": (
+        "Avant la collecte, le lieu d'enlèvement et les remarques se corrigent ici ; chaque appareil "
+        "se modifie depuis la liste du don.",
+        "Before collection, the pickup place and the notes are corrected here; each device is edited "
+        "from the donation's list.",
+    ),
+    "donor.edited": ("Don modifié.", "Donation edited."),
+    "donor.cancel": ("Annuler le don", "Cancel the donation"),
+    "donor.cancel_title": ("Annuler le don {reference}", "Cancel donation {reference}"),
+    "donor.cancel_text": (
+        "Les {count} appareil(s) encore déclaré(s) seront retirés et ne seront pas collectés. Un enlèvement "
+        "demandé pour ce seul don sera annulé. Le don reste dans votre historique.",
+        "The {count} device(s) still declared will be withdrawn and not collected. A pickup asked for this "
+        "donation alone will be cancelled. The donation stays in your history.",
+    ),
+    "donor.cancel_confirm": ("Oui, j'annule ce don", "Yes, I cancel this donation"),
+    "donor.cancelled": (
+        "Don annulé : ses appareils ne seront pas collectés.",
+        "Donation cancelled: its devices will not be collected.",
+    ),
+    "donor.cancelled_on": ("Don annulé le {date}.", "Donation cancelled on {date}."),
+    "donor.device_title": ("Appareil {tag}", "Device {tag}"),
+    "donor.device_edit": ("Corriger la déclaration", "Correct the declaration"),
+    "donor.device_change": ("Modifier", "Edit"),
+    "donor.device_edit_label": ("Modifier ou retirer l'appareil {tag}", "Edit or remove device {tag}"),
+    "donor.device_edited": ("Appareil {tag} modifié.", "Device {tag} edited."),
+    "donor.device_removed": ("Appareil {tag} retiré du don.", "Device {tag} removed from the donation."),
+    "donor.device_locked": (
+        "Cet appareil n'est plus seulement déclaré : il ne se modifie plus ici.",
+        "This device is no longer just declared: it cannot be edited here any more.",
+    ),
+    "donor.remove_title": ("Retirer cet appareil du don", "Remove this device from the donation"),
+    "donor.remove_text": (
+        "L'appareil ne sera pas collecté ; il reste visible dans l'historique du don.",
+        "The device will not be collected; it stays visible in the donation's history.",
+    ),
+    "donor.remove_confirm": ("Oui, je retire cet appareil", "Yes, I remove this device"),
+    "donor.remove": ("Retirer l'appareil", "Remove the device"),
     "donor.row_error": ("Appareil {row}, champ « {field} » : {message}", "Device {row}, field “{field}”: {message}"),
     "donor.donation": ("Don {reference}", "Donation {reference}"),
     "donor.created": (
@@ -1749,6 +1819,57 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     "admin.inactive": ("désactivée", "deactivated"),
     "admin.add_person": ("Ajouter une personne", "Add a person"),
     "admin.first_password": ("Mot de passe initial", "First password"),
+    "admin.manage_person": ("Gérer {name}", "Manage {name}"),
+    "admin.person_myself": (
+        "C'est votre propre compte : votre rôle et votre accès ne se changent pas ici (Mon compte).",
+        "This is your own account: your role and access are not changed here (My account).",
+    ),
+    "admin.change_role": ("Changer de rôle", "Change the role"),
+    "admin.role_hint": (
+        "Un responsable gère les personnes de son organisation. Changer le rôle met fin aux sessions de la personne.",
+        "A manager manages the people of their organisation. Changing the role ends the person's sessions.",
+    ),
+    "admin.save_role": ("Enregistrer le rôle", "Save the role"),
+    "admin.reset_title": ("Lien de nouveau mot de passe", "New password link"),
+    "admin.reset_text": (
+        "Un lien à usage unique, à transmettre à la personne, pour choisir un nouveau mot de passe. Il "
+        "n'est montré qu'une fois.",
+        "A one-time link to give to the person, to choose a new password. It is shown only once.",
+    ),
+    "admin.reset_make": ("Créer un lien", "Make a link"),
+    "admin.reset_new": (
+        "Créer un autre lien (le précédent ne marchera plus)",
+        "Make another link (the last one stops working)",
+    ),
+    "admin.reset_made": (
+        "Lien créé, valable jusqu'au {date} : copiez-le maintenant, il ne sera plus montré.",
+        "Link made, valid until {date}: copy it now, it will not be shown again.",
+    ),
+    "admin.reset_link": ("Lien à transmettre", "Link to give"),
+    "admin.deactivate_title": ("Désactiver cette personne", "Deactivate this person"),
+    "admin.deactivate_text": (
+        "Ses sessions et ses jetons prennent fin aussitôt ; elle ne peut plus se connecter. Son historique reste.",
+        "Their sessions and tokens end at once; they can no longer log in. Their history stays.",
+    ),
+    "admin.deactivate_confirm": ("Oui, je désactive cette personne", "Yes, I deactivate this person"),
+    "admin.deactivate": ("Désactiver", "Deactivate"),
+    "admin.reactivate_title": ("Cette personne est désactivée", "This person is deactivated"),
+    "admin.reactivate": ("Réactiver", "Reactivate"),
+    "admin.person_done.role": ("Rôle changé : ses sessions ont pris fin.", "Role changed: their sessions ended."),
+    "admin.person_done.desactiver": ("Personne désactivée.", "Person deactivated."),
+    "admin.person_done.reactiver": ("Personne réactivée.", "Person reactivated."),
+    "admin.jobs": ("Tâches de fond", "Background jobs"),
+    "admin.jobs_lead": (
+        "Imports de tableurs, rapports et planches d'étiquettes de toutes les organisations, les plus récents d'abord.",
+        "Spreadsheet imports, reports and label sheets of every organisation, newest first.",
+    ),
+    "admin.all_states": ("Tous les états", "Every state"),
+    "admin.jobs_total": ("{count} tâche(s)", "{count} job(s)"),
+    "admin.job_kind": ("Tâche", "Job"),
+    "admin.job_created": ("Créée le", "Created"),
+    "admin.job_organisation": ("Organisation", "Organisation"),
+    "admin.job_error": ("Erreur", "Error"),
+    "admin.no_jobs": ("Aucune tâche.", "No job."),
     "role.member": ("membre", "member"),
     "role.manager": ("responsable", "manager"),
 }

@@ -107,8 +107,11 @@ def requests(actor: Actor) -> Any | None:
     raise _no_access(actor)
 
 
-def jobs(actor: Actor) -> Any:
-    """A job's progress and file belong to the organisation that started it."""
+def jobs(actor: Actor) -> Any | None:
+    """Filter on `Job` (None: everything). A job's progress and file belong to the organisation
+    that started it; the operator, who runs the programme, follows every job (`/admin/taches`)."""
+    if actor.kind is OrgKind.OPERATOR:
+        return None
     return Job.organisation == actor.organisation_id
 
 

@@ -14,6 +14,8 @@ says the file expired instead of "not found".
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timedelta
@@ -21,14 +23,15 @@ from typing import Any
 
 import msgspec
 
-from ordi import scoping
+from ordi import paging, scoping
 from ordi.clock import now
 from ordi.config import get_settings
 from ordi.db import for_update, write_transaction
-from ordi.domain.errors import Conflict, DomainError, NotFound
-from ordi.domain.lifecycle import Actor
+from ordi.domain.errors import Conflict, DomainError, InvalidRecord, NotFound
+from ordi.domain.lifecycle import Actor, OrgKind
 from ordi.i18n import message, translated_errors
 from ordi.jobs.tables import Job, JobFileChunk
+from ordi.paging import Page, PageRequest
 
 CHUNK_SIZE = 1024 * 1024
 
@@ -73,6 +76,71 @@ class JobOut(msgspec.Struct):
     started_at: Any
     finished_at: Any
     expires_at: Any  # when the file and the input are (or were) deleted; null until the job ends
+
+
+class ListedJob(msgspec.Struct):
+    """A job in the operator's list, with the organisation that started it."""
+
+    job: JobOut
+    organisation_id: int
+    organisation_name: str
+
+
+#: The states a job goes through (`Job.status`), in that order.
+STATUSES = ("queued", "running", "succeeded", "failed")
+_LIST_NAME = "jobs"
+
+
+def _list_cursor(row: dict[str, Any]) -> str:
+    raw = msgspec.json.encode([_LIST_NAME, row["created_at"].isoformat(), str(row["id"])])
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _after(cursor: str) -> Any:
+    """The rows after the cursor's in the list's order (newest first, then by id)."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        name, at_text, id_text = msgspec.json.decode(raw, type=tuple[str, str, str])
+        at, key = datetime.fromisoformat(at_text), uuid.UUID(id_text)
+    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError):
+        raise InvalidRecord("cursor_invalid") from None
+    if name != _LIST_NAME or at.tzinfo is None:
+        raise InvalidRecord("cursor_invalid")
+    return (Job.created_at < at) | ((Job.created_at == at) & (Job.id < key))
+
+
+async def list_jobs(actor: Actor, status: str | None, request: PageRequest) -> Page:
+    """The operator's list of background jobs, newest first, of one status or all; keyset pages
+    on (created_at, id), so the thousandth page reads as few rows as the first."""
+    scoping.require_kind(actor, OrgKind.OPERATOR)
+    paging.check(request)
+    if status is not None and status not in STATUSES:
+        raise InvalidRecord("job_status_unknown", value=status)
+    condition = scoping.jobs(actor)
+    if status is not None:
+        condition = scoping.combine(condition, Job.status == status)
+    page_condition = condition
+    if request.cursor is not None:
+        page_condition = scoping.combine(condition, _after(request.cursor))
+    query = (
+        Job.select(*JOB_COLUMNS, Job.organisation.as_alias("organisation_id"), Job.organisation.name)
+        .order_by(Job.created_at, Job.id, ascending=False)
+        .limit(request.limit + 1)
+    )
+    if request.offset:
+        query = query.offset(request.offset)
+    if page_condition is not None:
+        query = query.where(page_condition)
+    rows = await query.output(load_json=True)
+    more = len(rows) > request.limit
+    rows = rows[: request.limit]
+    total, estimated = await paging.count(Job, condition, exact=request.exact_total)
+    items = [
+        ListedJob(job=_out(r), organisation_id=r["organisation_id"], organisation_name=r["organisation.name"] or "")
+        for r in rows
+    ]
+    next_cursor = _list_cursor(rows[-1]) if more and rows else None
+    return Page(items, total, estimated, next_cursor, request.limit, request.offset)
 
 
 def _retention() -> timedelta:
@@ -138,7 +206,8 @@ async def _row(actor: Actor, job_id: str) -> dict[str, Any]:
         key = uuid.UUID(job_id)
     except ValueError as exc:
         raise NotFound("job_not_found") from exc
-    row = await Job.select(*JOB_COLUMNS).where((Job.id == key) & scoping.jobs(actor)).output(load_json=True).first()
+    condition = scoping.combine(scoping.jobs(actor), Job.id == key)
+    row = await Job.select(*JOB_COLUMNS).where(condition).output(load_json=True).first()
     if row is None:
         raise NotFound("job_not_found")
     return row

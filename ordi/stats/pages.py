@@ -5,11 +5,12 @@ by the template, no HTML is built in Python). The period and grain picker is a p
 the page works without JavaScript; the charts are the bilan's own drawings (`ordi.stats.charts`)
 as SVG images in ``data:`` URIs, which the pages' security policy allows (no inline style, no script).
 
-Who may read it: the committee and the operator. For now the caller is found from the API's
-credentials (`Authorization: Bearer …` or `X-API-Key`); the web application's cookie session will
-replace that (the coordinator swaps `_caller` for the session's person, and `_base.html` for the
-web layout). A stranger gets the "login required" page (401), any other role the "not found" page
-(404): the committee's page does not exist for them.
+The page is one of the web application's (`ordi.web`): its templates extend the shared
+`layout.html` (one header, one navigation, one stylesheet) and are rendered by `ordi.web.rendering.page`.
+Who may read it: the committee and the operator, by the web application's session (`/connexion`) or
+by the API's credentials (`Authorization: Bearer …` or `X-API-Key`, a kiosk). A stranger gets the
+"login required" page (401), any other role the "not found" page (404): the committee's page does
+not exist for them.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from litestar import Request, Response, get
+from litestar import Request, get
 from litestar.datastructures import CacheControlHeader
 from litestar.params import Parameter
-from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
@@ -35,7 +36,6 @@ from ordi.auth.service import actor_from_credentials
 from ordi.clock import PARIS, now
 from ordi.domain.errors import DomainError, Forbidden, InvalidRecord, NotFound, Unauthenticated
 from ordi.domain.lifecycle import Actor
-from ordi.http.html import html_response
 from ordi.i18n import (
     BENEFICIARY_NAMES,
     Lang,
@@ -51,14 +51,13 @@ from ordi.i18n import (
 )
 from ordi.stats import charts
 from ordi.stats.bilan_data import GRAINS, STOCK_STATES, BilanData, gather
-from ordi.web.session import SESSION_COOKIE, Viewer, provide_viewer
+from ordi.web.rendering import page
+from ordi.web.session import LANG_COOKIE, SESSION_COOKIE, Viewer, provide_viewer
 
 __all__ = ["ROUTES", "comite_page"]
 
-TEMPLATES = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_PATH = "/static/comite"
-_ENGINE = JinjaTemplateEngine(directory=TEMPLATES)
 
 #: The charts of the page, in its order: the word of its title, and its width in points on a laptop
 #: (a half column, the whole width, the map's column). Each is drawn twice, words enlarged: for a
@@ -85,28 +84,32 @@ class _Picker:
     grain: str
 
 
-def _render(name: str, lang: Lang, status: int = 200, **context: Any) -> Response[str]:
-    def t(key: str, **params: Any) -> str:
+def _render(viewer: Viewer, name: str, lang: Lang, status: int = 200, **context: Any) -> Template:
+    """The page in the web application's layout (its header, navigation and account bar): the
+    committee's words are the documents' (`w`), the layout's the web's (`t`)."""
+
+    def w(key: str, **params: Any) -> str:
         return word(key, lang, **params)
 
     def heading(key: str) -> str:
         """A section's title without the bilan's number."""
         return re.sub(r"^\d+\.\s*", "", word(key, lang))
 
-    html = _ENGINE.get_template(name).render(lang=lang, t=t, heading=heading, static=STATIC_PATH, **context)
-    return html_response(html, status)
+    viewer.lang = lang
+    return page(viewer, name, status, w=w, heading=heading, **context)
 
 
-async def _caller(request: Request[Any, Any, Any]) -> tuple[Actor, Viewer | None]:
-    """The person reading the page: the web application's session (`/connexion`), with its viewer
-    (the account bar and its log-out form), else the API's credentials (a script or a kiosk)."""
+async def _caller(request: Request[Any, Any, Any]) -> tuple[Actor, Viewer]:
+    """The person reading the page: the web application's session (`/connexion`), else the API's
+    credentials (a script or a kiosk: the layout then shows no account). The viewer is the page's
+    either way (its language, its navigation)."""
+    viewer = await provide_viewer(request)
     if request.cookies.get(SESSION_COOKIE) and not request.headers.get("authorization"):
-        viewer = await provide_viewer(request)
         if viewer.person is None:
             raise Unauthenticated("session_ended")
         return viewer.person.actor, viewer
     credentials = await actor_from_credentials(request.headers.get("authorization"), request.headers.get("x-api-key"))
-    return credentials, None
+    return credentials, viewer
 
 
 def _day(text: str) -> date | None:
@@ -268,15 +271,21 @@ async def comite_page(
     start: Annotated[str, Parameter(query="from", max_length=10)] = "",
     end: Annotated[str, Parameter(query="to", max_length=10)] = "",
     grain: Annotated[str, Parameter(max_length=10)] = "month",
-) -> Response[str]:
-    lang = pick_language(request.headers.get("accept-language"))
+) -> Template:
+    # The web application's choice (French unless switched); a browser that never chose: its own.
+    lang: Lang = pick_language(request.headers.get("accept-language"))
+    if request.cookies.get(LANG_COOKIE) in ("fr", "en"):
+        lang = "en" if request.cookies.get(LANG_COOKIE) == "en" else "fr"
     try:
         actor, viewer = await _caller(request)
     except Unauthenticated:
-        return _render("comite_login.html", lang, 401)
-    session = {"person": viewer.person, "csrf": viewer.csrf} if viewer is not None else {}
-    if viewer is not None:
-        lang = viewer.lang  # the web application's choice (French unless switched), not the browser's
+        stranger = getattr(request.state, "viewer", None)
+        if not isinstance(stranger, Viewer):
+            stranger = await provide_viewer(request)
+        stranger.person = None
+        return _render(stranger, "comite_login.html", lang, 401)
+    if viewer.person is not None:
+        lang = viewer.lang
     picker = _Picker(start.strip(), end.strip(), grain if grain in GRAINS else "month")
     year = (_day(picker.end) if _safe_day(picker.end) else None) or now().astimezone(PARIS).date()
     context: dict[str, Any] = {
@@ -284,19 +293,21 @@ async def comite_page(
         "grains": GRAINS,
         "links": _links(picker, year.year),
         "year": year.year,
-        "session": session,
+        "data": None,
+        "error": "",
     }
     try:
         data = await gather(actor, _day(picker.start), _day(picker.end), grain)
     except (Forbidden, NotFound):
-        return _render("comite_not_found.html", lang, 404, session=session)
+        return _render(viewer, "comite_not_found.html", lang, 404)
     except DomainError as error:  # a period the figures refuse: the form again, with the reason
-        return _render("comite.html", lang, 422, error=message(error.key, lang, **error.params), **context)
+        context["error"] = message(error.key, lang, **error.params)
+        return _render(viewer, "comite.html", lang, 422, **context)
     if not picker.start:
         context["picker"] = _Picker(data.start.isoformat(), data.end.isoformat(), picker.grain)
         context["links"] = _links(context["picker"], data.end.year)
-    view = await asyncio.to_thread(_view, data, lang)  # the drawing is CPU: not on the event loop
-    return _render("comite.html", lang, data=view, **context)
+    context["data"] = await asyncio.to_thread(_view, data, lang)  # the drawing is CPU: not on the event loop
+    return _render(viewer, "comite.html", lang, **context)
 
 
 def _safe_day(text: str) -> bool:

@@ -2,8 +2,9 @@
 allocate, with the proposed devices shown before confirming), the pickups to dispatch to a
 workshop, and the organisations (create, label and its validity, their people).
 
-Deactivating and editing people, password resets and sessions come with the `accounts` work
-(issue 11): these pages call its services once they exist.
+People: each one's page changes their role, deactivates or reactivates them and hands over a
+password-reset link (`organisations.service`, the calls of `PATCH /api/v1/users/{id}` and of its
+reset link). Background jobs: every organisation's, newest first (`jobs.service.list_jobs`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from litestar.response import Redirect, Template
 from ordi.domain.errors import DomainError, NotFound
 from ordi.domain.lifecycle import OrgKind
 from ordi.http.problems import validation_text
+from ordi.i18n import web_word, web_word_or
+from ordi.jobs import service as jobs
 from ordi.organisations import service as organisations
-from ordi.organisations.schemas import LabelIn, OrganisationIn, UserIn
+from ordi.organisations.schemas import LabelIn, OrganisationIn, UserIn, UserPatch
 from ordi.paging import PageRequest
 from ordi.pickups import service as pickups
 from ordi.requests import service as requests
@@ -192,6 +195,18 @@ async def organisation_change(
     request: Request[Any, Any, Any], viewer: Viewer, organisation_id: int, what: str
 ) -> Template | Redirect:
     """`label`: the label and its validity; `personnes`: a new person of the organisation."""
+    return await _organisation_change(request, viewer, organisation_id, what)
+
+
+@post("/admin/organisations/{organisation_id:int}/personnes", include_in_schema=False, status_code=200)
+async def add_person(request: Request[Any, Any, Any], viewer: Viewer, organisation_id: int) -> Template | Redirect:
+    """Its own route: `…/personnes/{user_id}` makes `personnes` a path of its own for the router."""
+    return await _organisation_change(request, viewer, organisation_id, "personnes")
+
+
+async def _organisation_change(
+    request: Request[Any, Any, Any], viewer: Viewer, organisation_id: int, what: str
+) -> Template | Redirect:
     person = viewer.require(OPERATOR)
     form = await posted(request, viewer)
     try:
@@ -214,7 +229,92 @@ async def organisation_change(
     return redirect(viewer, f"/admin/organisations/{organisation_id}")
 
 
+# --------------------------------------------------------------------------- people
+
+
+async def _person_of(viewer: Viewer, organisation_id: int, user_id: int) -> tuple[Any, Any]:
+    """The organisation and one of its people (someone of another organisation: 404)."""
+    person = viewer.require(OPERATOR)
+    organisation = await organisations.get_organisation(person.actor, organisation_id)
+    someone = await organisations.get_user(person.actor, user_id)
+    if someone.organisation_id != organisation.id:
+        raise NotFound("user_not_found")
+    return organisation, someone
+
+
+async def _person_view(
+    viewer: Viewer, organisation_id: int, user_id: int, errors: list[str] | None = None, status: int = 200,
+    link: Any = None, said: str = "",
+) -> Template:  # fmt: skip
+    organisation, someone = await _person_of(viewer, organisation_id, user_id)
+    assert viewer.person is not None
+    return page(
+        viewer, "admin/person.html", status, organisation=organisation, someone=someone, errors=errors or [],
+        link=link, said=said, myself=someone.id == viewer.person.user_id,
+    )  # fmt: skip
+
+
+@get("/admin/organisations/{organisation_id:int}/personnes/{user_id:int}", include_in_schema=False)
+async def person_page(viewer: Viewer, organisation_id: int, user_id: int, fait: str = "") -> Template:
+    said = web_word_or(f"admin.person_done.{fait}", "", viewer.lang) if fait else ""
+    return await _person_view(viewer, organisation_id, user_id, said=said)
+
+
+@post("/admin/organisations/{organisation_id:int}/personnes/{user_id:int}/{what:str}", include_in_schema=False,
+      status_code=200)  # fmt: skip
+async def person_change(
+    request: Request[Any, Any, Any], viewer: Viewer, organisation_id: int, user_id: int, what: str
+) -> Template | Redirect:
+    """`role`: a new role; `desactiver` (confirmed by its box) and `reactiver`; `lien`: a one-time
+    password-reset link, shown once on the answer (nothing keeps it)."""
+    person = viewer.require(OPERATOR)
+    form = await posted(request, viewer)
+    await _person_of(viewer, organisation_id, user_id)
+    here = f"/admin/organisations/{organisation_id}/personnes/{user_id}"
+    try:
+        if what == "role":
+            await organisations.update_user(
+                person.actor, user_id, msgspec.convert({"role": text(form, "role", 20)}, UserPatch)
+            )
+        elif what == "desactiver":
+            if form.get("confirm") != "1":
+                errors = [web_word("form.confirm_needed", viewer.lang)]
+                return await _person_view(viewer, organisation_id, user_id, errors, 422)
+            await organisations.update_user(person.actor, user_id, UserPatch(active=False))
+        elif what == "reactiver":
+            await organisations.update_user(person.actor, user_id, UserPatch(active=True))
+        elif what == "lien":
+            link = await organisations.hand_over_reset_link(person.actor, user_id)
+            return await _person_view(viewer, organisation_id, user_id, link=link)
+        else:
+            raise NotFound("not_found")
+    except msgspec.ValidationError as exc:
+        return await _person_view(viewer, organisation_id, user_id, [validation_text(str(exc), viewer.lang)], 422)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        errors = [problem_text(exc, viewer.lang)]
+        return await _person_view(viewer, organisation_id, user_id, errors, status_of(exc))
+    return redirect(viewer, f"{here}?fait={what}")
+
+
+# --------------------------------------------------------------------------- background jobs
+
+
+@get("/admin/taches", include_in_schema=False)
+async def job_list(viewer: Viewer, etat: str = "", apres: str | None = None) -> Template:
+    person = viewer.require(OPERATOR)
+    status = etat if etat in jobs.STATUSES else None
+    listed = await jobs.list_jobs(person.actor, status, PageRequest(limit=LIST_SIZE, cursor=apres))
+    return page(
+        viewer, "admin/jobs.html", listed=listed, statuses=jobs.STATUSES, chosen=status or "", first=apres is None
+    )
+
+
 ROUTES = [
+    person_page,
+    person_change,
+    job_list,
     dashboard,
     decide,
     allocation_preview,
@@ -224,4 +324,5 @@ ROUTES = [
     create_organisation,
     organisation_page,
     organisation_change,
+    add_person,
 ]

@@ -20,21 +20,24 @@ from litestar.response import Redirect, Response, Template
 
 from ordi.certificates import service as certificates
 from ordi.clock import PARIS
+from ordi.devices import corrections
 from ordi.devices import service as devices
+from ordi.devices.schemas import DeviceEditIn
+from ordi.domain import specs
 from ordi.domain.errors import DomainError, InvalidImport, NotFound
 from ordi.domain.lifecycle import OrgKind
 from ordi.donations import report
 from ordi.donations import service as donations
 from ordi.donations.controllers import _EXTENSIONS as EXTENSIONS
-from ordi.donations.schemas import DonationIn, ImportCheckOut
+from ordi.donations.schemas import DonationEditIn, DonationIn, ImportCheckOut
 from ordi.donations.spreadsheet import WORKBOOK_TYPES, is_workbook
 from ordi.http.problems import validation_text
-from ordi.i18n import message, web_word
+from ordi.i18n import message, web_word, web_word_or
 from ordi.paging import PageRequest
 from ordi.pickups import service as pickups
 from ordi.pickups.schemas import PickupIn
 from ordi.web.pages import posted, text
-from ordi.web.rendering import line_errors, page, problem_text, redirect
+from ordi.web.rendering import line_errors, page, problem_text, redirect, status_of
 from ordi.web.session import Viewer
 
 DONOR = OrgKind.DONOR
@@ -48,7 +51,7 @@ BACKGROUND_ROWS = 1_000
 #: The order the pages list states in: the journey's.
 STATE_ORDER = (
     "declared", "collected", "received", "wiped", "ready", "reserved", "shipped", "delivered", "handed_over",
-    "returned", "recycled", "lost",
+    "returned", "recycled", "lost", "withdrawn",
 )  # fmt: skip
 
 
@@ -72,8 +75,33 @@ async def donation_list(viewer: Viewer, apres: str | None = None) -> Template:
 # --------------------------------------------------------------------------- new donation
 
 
+#: The specs a donor may state per device (`ordi.domain.specs`, the API's `SpecsIn`): each optional.
+SPEC_FIELDS = specs.SPEC_FIELDS
+#: How a spec typed in the form becomes the schema's value: numbers read the French way (`8,5`).
+_SPEC_NUMBERS = {"ram_gb": float, "screen_inches": float, "storage_gb": int, "year": int}
+
+
 def _blank_row() -> dict[str, Any]:
-    return {"category": "", "brand": "", "model": "", "serial_number": "", "has_storage": True, "weight_kg": ""}
+    row = {"category": "", "brand": "", "model": "", "serial_number": "", "has_storage": True, "weight_kg": ""}
+    return row | dict.fromkeys(SPEC_FIELDS, "")
+
+
+def _spec_values(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The specs typed in a row, as the schema reads them; what is no number is passed on as typed,
+    for the schema to say what is wrong with it. None when none is typed."""
+    given: dict[str, Any] = {}
+    for name in SPEC_FIELDS:
+        value = row[name]
+        if not value:
+            continue
+        number = _SPEC_NUMBERS.get(name)
+        if number is not None:
+            try:
+                value = number(value.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+            except ValueError:
+                pass
+        given[name] = value
+    return given or None
 
 
 def _rows_from(form: FormMultiDict) -> list[dict[str, Any]]:
@@ -89,13 +117,14 @@ def _rows_from(form: FormMultiDict) -> list[dict[str, Any]]:
             "serial_number": text(form, f"serial-{i}", 100),
             "has_storage": form.get(f"storage-{i}") == "1",
             "weight_kg": text(form, f"weight-{i}", 10),
+            **{name: text(form, f"{name}-{i}", 200) for name in SPEC_FIELDS},
         }
         for i in range(count)
     ]
 
 
 def _filled(row: dict[str, Any]) -> bool:
-    return any(row[k] for k in ("category", "brand", "model", "serial_number", "weight_kg"))
+    return any(row[k] for k in ("category", "brand", "model", "serial_number", "weight_kg", *SPEC_FIELDS))
 
 
 def _item(row: dict[str, Any]) -> dict[str, Any]:
@@ -105,13 +134,19 @@ def _item(row: dict[str, Any]) -> dict[str, Any]:
             item["weight_kg"] = float(row["weight_kg"].replace(",", "."))
         except ValueError:
             item["weight_kg"] = row["weight_kg"]  # the schema says what is wrong with it
+    given = _spec_values(row)
+    if given:
+        item["specs"] = given
     return item
 
 
 def _form_page(
     viewer: Viewer, rows: list[dict[str, Any]], fields: dict[str, str], errors: list[str], status: int = 200
 ) -> Template:
-    return page(viewer, "donor/new.html", status, rows=rows, fields=fields, errors=errors, max_rows=MAX_FORM_ROWS)
+    return page(
+        viewer, "donor/new.html", status, rows=rows, fields=fields, errors=errors, max_rows=MAX_FORM_ROWS,
+        storage_kinds=specs.STORAGE_KINDS, os_licences=specs.OS_LICENCES,
+    )  # fmt: skip
 
 
 @get("/dons/nouveau", include_in_schema=False)
@@ -149,9 +184,17 @@ async def declare_donation(request: Request[Any, Any, Any], viewer: Viewer) -> T
         error = message("validation_failed", viewer.lang, message=validation_text(str(exc), viewer.lang))
         return _form_page(viewer, rows, fields, [_row_hint(str(exc), viewer.lang) or error], 422)
     except DomainError as exc:
-        errors = [_line_text(e, viewer.lang) for e in line_errors(exc, viewer.lang)] or [problem_text(exc, viewer.lang)]
+        lines = line_errors(exc, viewer.lang)
+        errors = [_row_text(e, viewer.lang) for e in lines] or [problem_text(exc, viewer.lang)]
         return _form_page(viewer, rows, fields, errors, 422)
     return redirect(viewer, f"/dons/{declared.id}?nouveau=1")
+
+
+def _row_text(error: dict[str, Any], lang: str) -> str:
+    """A declaration's line error said as the form's device and field (`specs.ram_gb`: "RAM")."""
+    column = str(error["column"])
+    field = web_word_or(f"spec.{column.removeprefix('specs.')}", column, lang)
+    return web_word("donor.row_error", lang, row=error["line"], field=field, message=error["message"])
 
 
 def _row_hint(error: str, lang: str) -> str:
@@ -245,6 +288,7 @@ async def _donation_view(
     donation_id: int,
     apres: str | None = None,
     created: bool = False,
+    said: str = "",
     pickup_fields: dict[str, str] | None = None,
     pickup_errors: list[str] | None = None,
     status: int = 200,
@@ -272,6 +316,8 @@ async def _donation_view(
         pickups=its_pickups,
         first=apres is None,
         created=created,
+        said=said,
+        editable=editable(donation),
         pickup_fields=pickup_fields or {"postcode": donation.pickup_postcode, "address": donation.pickup_address},
         pickup_errors=pickup_errors or [],
         inline_max=report.INLINE_MAX_DEVICES,
@@ -279,8 +325,27 @@ async def _donation_view(
 
 
 @get("/dons/{donation_id:int}", include_in_schema=False)
-async def donation_page(viewer: Viewer, donation_id: int, apres: str | None = None, nouveau: bool = False) -> Template:
-    return await _donation_view(viewer, donation_id, apres, created=nouveau)
+async def donation_page(
+    viewer: Viewer,
+    donation_id: int,
+    apres: str | None = None,
+    nouveau: bool = False,
+    modifie: bool = False,
+    annule: bool = False,
+    appareil: str = "",
+    retire: str = "",
+) -> Template:
+    """`?modifie`, `?annule`, `?appareil=TAG`, `?retire=TAG`: what the last form did, said once."""
+    said = ""
+    if modifie:
+        said = web_word("donor.edited", viewer.lang)
+    elif annule:
+        said = web_word("donor.cancelled", viewer.lang)
+    elif appareil:
+        said = web_word("donor.device_edited", viewer.lang, tag=appareil[:20])
+    elif retire:
+        said = web_word("donor.device_removed", viewer.lang, tag=retire[:20])
+    return await _donation_view(viewer, donation_id, apres, created=nouveau, said=said)
 
 
 @post("/dons/{donation_id:int}/enlevement", include_in_schema=False, status_code=200)
@@ -355,7 +420,178 @@ async def donation_report(viewer: Viewer, donation_id: int, fmt: str) -> Respons
     )
 
 
+# --------------------------------------------------------------------------- edit, cancel, a device
+
+#: The states a donation's devices may be in while its donor may still change it (the service says
+#: the last word: 409 once a device was collected); the page offers the actions only then.
+_EDITABLE_STATES = frozenset({"declared", "withdrawn"})
+
+
+def editable(donation: Any) -> bool:
+    return donation.cancelled_at is None and set(donation.state_counts or {}) <= _EDITABLE_STATES
+
+
+def _confirmed(form: FormMultiDict) -> bool:
+    return form.get("confirm") == "1"
+
+
+async def _edit_view(viewer: Viewer, donation_id: int, fields: dict[str, str] | None = None,
+                     errors: list[str] | None = None, status: int = 200) -> Template:  # fmt: skip
+    person = viewer.require(DONOR)
+    donation = await donations.get_donation(person.actor, donation_id, viewer.lang)
+    fields = fields or {
+        "pickup_address": donation.pickup_address,
+        "pickup_postcode": donation.pickup_postcode,
+        "notes": donation.notes,
+    }
+    return page(viewer, "donor/edit.html", status, donation=donation, fields=fields, errors=errors or [])
+
+
+@get("/dons/{donation_id:int}/modifier", include_in_schema=False)
+async def edit_donation_form(viewer: Viewer, donation_id: int) -> Template:
+    return await _edit_view(viewer, donation_id)
+
+
+@post("/dons/{donation_id:int}/modifier", include_in_schema=False, status_code=200)
+async def edit_donation(request: Request[Any, Any, Any], viewer: Viewer, donation_id: int) -> Template | Redirect:
+    person = viewer.require(DONOR)
+    form = await posted(request, viewer)
+    fields = {
+        "pickup_address": text(form, "pickup_address", 300),
+        "pickup_postcode": text(form, "pickup_postcode", 5),
+        "notes": text(form, "notes", 2000),
+    }
+    try:
+        await donations.update_donation(person.actor, donation_id, msgspec.convert(fields, DonationEditIn), viewer.lang)
+    except msgspec.ValidationError as exc:
+        return await _edit_view(viewer, donation_id, fields, [validation_text(str(exc), viewer.lang)], 422)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return await _edit_view(viewer, donation_id, fields, [problem_text(exc, viewer.lang)], status_of(exc))
+    return redirect(viewer, f"/dons/{donation_id}?modifie=1")
+
+
+async def _cancel_view(viewer: Viewer, donation_id: int, reason: str = "", errors: list[str] | None = None,
+                       status: int = 200) -> Template:  # fmt: skip
+    person = viewer.require(DONOR)
+    donation = await donations.get_donation(person.actor, donation_id, viewer.lang)
+    return page(viewer, "donor/cancel.html", status, donation=donation, reason=reason, errors=errors or [])
+
+
+@get("/dons/{donation_id:int}/annuler", include_in_schema=False)
+async def cancel_donation_form(viewer: Viewer, donation_id: int) -> Template:
+    return await _cancel_view(viewer, donation_id)
+
+
+@post("/dons/{donation_id:int}/annuler", include_in_schema=False, status_code=200)
+async def cancel_donation(request: Request[Any, Any, Any], viewer: Viewer, donation_id: int) -> Template | Redirect:
+    """Destructive: done only with the confirmation box ticked (no JavaScript needed)."""
+    person = viewer.require(DONOR)
+    form = await posted(request, viewer)
+    reason = text(form, "reason", 500)
+    if not _confirmed(form):
+        return await _cancel_view(viewer, donation_id, reason, [web_word("form.confirm_needed", viewer.lang)], 422)
+    try:
+        await donations.cancel_donation(person.actor, donation_id, reason, viewer.lang)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return await _cancel_view(viewer, donation_id, reason, [problem_text(exc, viewer.lang)], status_of(exc))
+    return redirect(viewer, f"/dons/{donation_id}?annule=1")
+
+
+async def _device_of(viewer: Viewer, donation_id: int, tag: str) -> tuple[Any, Any]:
+    """The donation and one of its devices (another donation's device, or another donor's: 404)."""
+    person = viewer.require(DONOR)
+    donation = await donations.get_donation(person.actor, donation_id, viewer.lang)
+    device = await devices.get_device(person.actor, tag, viewer.lang)
+    if device.donation_id != donation.id:
+        raise NotFound("device_not_found")
+    return donation, device
+
+
+async def _device_view(viewer: Viewer, donation_id: int, tag: str, fields: dict[str, str] | None = None,
+                       errors: list[str] | None = None, status: int = 200) -> Template:  # fmt: skip
+    donation, device = await _device_of(viewer, donation_id, tag)
+    fields = fields or {
+        "category": device.category,
+        "brand": device.brand,
+        "model": device.model,
+        "serial_number": device.serial_number,
+    }
+    return page(
+        viewer, "donor/device.html", status, donation=donation, device=device, fields=fields,
+        errors=errors or [], reason="", remove_errors=[],
+    )  # fmt: skip
+
+
+@get("/dons/{donation_id:int}/appareils/{tag:str}", include_in_schema=False)
+async def device_form(viewer: Viewer, donation_id: int, tag: str) -> Template:
+    return await _device_view(viewer, donation_id, tag)
+
+
+@post("/dons/{donation_id:int}/appareils/{tag:str}", include_in_schema=False, status_code=200)
+async def edit_device(
+    request: Request[Any, Any, Any], viewer: Viewer, donation_id: int, tag: str
+) -> Template | Redirect:
+    person = viewer.require(DONOR)
+    form = await posted(request, viewer)
+    fields = {
+        "category": text(form, "category", 30),
+        "brand": text(form, "brand", 100),
+        "model": text(form, "model", 150),
+        "serial_number": text(form, "serial_number", 100),
+    }
+    _donation, device = await _device_of(viewer, donation_id, tag)
+    try:
+        await corrections.amend(person.actor, device.asset_tag, msgspec.convert(fields, DeviceEditIn), viewer.lang)
+    except msgspec.ValidationError as exc:
+        return await _device_view(viewer, donation_id, tag, fields, [validation_text(str(exc), viewer.lang)], 422)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return await _device_view(viewer, donation_id, tag, fields, [problem_text(exc, viewer.lang)], status_of(exc))
+    return redirect(viewer, f"/dons/{donation_id}?appareil={device.asset_tag}")
+
+
+@post("/dons/{donation_id:int}/appareils/{tag:str}/retirer", include_in_schema=False, status_code=200)
+async def remove_device(
+    request: Request[Any, Any, Any], viewer: Viewer, donation_id: int, tag: str
+) -> Template | Redirect:
+    """Destructive: the device leaves the donation (withdrawn) only with the box ticked."""
+    person = viewer.require(DONOR)
+    form = await posted(request, viewer)
+    reason = text(form, "reason", 500)
+    donation, device = await _device_of(viewer, donation_id, tag)
+    errors: list[str] = []
+    status = 422
+    if not _confirmed(form):
+        errors = [web_word("form.confirm_needed", viewer.lang)]
+    else:
+        try:
+            await corrections.withdraw(person.actor, device.asset_tag, reason, viewer.lang)
+        except DomainError as exc:
+            if isinstance(exc, NotFound):
+                raise
+            errors, status = [problem_text(exc, viewer.lang)], status_of(exc)
+    if errors:
+        fields = {k: getattr(device, k) for k in ("category", "brand", "model", "serial_number")}
+        return page(
+            viewer, "donor/device.html", status, donation=donation, device=device,
+            fields=fields, errors=[], reason=reason, remove_errors=errors,
+        )  # fmt: skip
+    return redirect(viewer, f"/dons/{donation_id}?retire={device.asset_tag}")
+
+
 ROUTES = [
+    edit_donation_form,
+    edit_donation,
+    cancel_donation_form,
+    cancel_donation,
+    device_form,
+    edit_device,
+    remove_device,
     donation_list,
     new_donation,
     declare_donation,

@@ -39,7 +39,12 @@ NAVIGATION: dict[OrgKind, tuple[NavItem, ...]] = {
         NavItem("/atelier/etiquettes", "workshop.print"),
     ),
     OrgKind.ASSOCIATION: (NavItem("/demandes", "nav.requests"), NavItem("/demandes/nouvelle", "assoc.new")),
-    OrgKind.OPERATOR: (NavItem("/admin", "nav.admin"), NavItem("/admin/organisations", "admin.organisations")),
+    OrgKind.OPERATOR: (
+        NavItem("/admin", "nav.admin"),
+        NavItem("/admin/organisations", "admin.organisations"),
+        NavItem("/admin/taches", "admin.jobs"),
+        NavItem("/comite", "nav.committee"),
+    ),
     OrgKind.COMMITTEE: (NavItem("/comite", "nav.committee"),),
 }
 

@@ -72,6 +72,16 @@ def _action(context: Context, code: str) -> str:
 
 
 @pass_context
+def _storage_kind(context: Context, code: str) -> str:
+    return i18n.storage_kind_name(code, _lang(context))
+
+
+@pass_context
+def _os_licence(context: Context, code: str) -> str:
+    return i18n.os_licence_name(code, _lang(context))
+
+
+@pass_context
 def _date(context: Context, value: date | datetime | None) -> str:
     return i18n.date_text(value, PARIS, lang=_lang(context))
 
@@ -110,6 +120,8 @@ def _register(engine: JinjaTemplateEngine) -> None:
         category_name=_category,
         action_name=_action,
         beneficiary_name=_beneficiary,
+        storage_kind_name=_storage_kind,
+        os_licence_name=_os_licence,
         date_text=_date,
         datetime_text=_datetime,
         number_text=_number,
