@@ -22,14 +22,11 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Request, get
-from litestar.datastructures import CacheControlHeader
 from litestar.params import Parameter
 from litestar.response import Template
-from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from ordi.auth.service import actor_from_credentials
@@ -56,8 +53,6 @@ from ordi.web.session import LANG_COOKIE, SESSION_COOKIE, Viewer, provide_viewer
 
 __all__ = ["ROUTES", "comite_page"]
 
-STATIC_DIR = Path(__file__).parent / "static"
-STATIC_PATH = "/static/comite"
 
 #: The charts of the page, in its order: the word of its title, and its width in points on a laptop
 #: (a half column, the whole width, the map's column). Each is drawn twice, words enlarged: for a
@@ -317,12 +312,4 @@ def _safe_day(text: str) -> bool:
         return False
 
 
-static_files = create_static_files_router(
-    path=STATIC_PATH,
-    directories=[STATIC_DIR],
-    name="comite-static",
-    cache_control=CacheControlHeader(max_age=300),
-    include_in_schema=False,
-)
-
-ROUTES: list[ControllerRouterHandler] = [comite_page, static_files]
+ROUTES: list[ControllerRouterHandler] = [comite_page]
