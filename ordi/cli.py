@@ -29,7 +29,9 @@ def _migrate() -> None:
 
 def _seed() -> bool:
     from ordi.demo import seed
+    from ordi.wiring import wire
 
+    wire()  # the steps' hooks: a wipe's certificate, the notifications
     return asyncio.run(seed())
 
 
