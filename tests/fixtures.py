@@ -45,6 +45,12 @@ async def schema() -> None:
 @pytest.fixture
 async def db(schema: None) -> AsyncIterator[None]:
     """Every database test starts from empty tables."""
+    await empty_tables()
+    yield
+
+
+async def empty_tables() -> None:
+    """Every table emptied (a module-scoped fixture's clean slate, see tests/services/test_demo.py)."""
     from ordi.db import engine, is_postgres, write_transaction
     from ordi.organisations.tables import Organisation
 
@@ -59,7 +65,6 @@ async def db(schema: None) -> AsyncIterator[None]:
     from ordi.auth import throttle
 
     await throttle.clear()  # and no failed login counted by an earlier test
-    yield
 
 
 @pytest.fixture(scope="session")
