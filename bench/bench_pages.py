@@ -6,7 +6,8 @@ national donor), in a database of its own, `ordi_bench_pages`, kept between runs
 build it again; its comment says what it holds):
 
 * the workshop queue `/atelier` (the pickups to claim and scheduled, the devices in custody per
-  state) of the workshop in charge of that donation, next to its API calls:
+  state) of the workshop in charge of that donation (30 pickups asked in its région and 15 it
+  scheduled are added, the builder draws none), next to its API calls:
   `GET /api/v1/pickups?state=requested&limit=20`, `…?state=scheduled&limit=20` and the first page of
   its device list `GET /api/v1/devices?limit=50`;
 * the donor's page of that donation `/dons/{id}` (its counts per state, the first page of its paged
@@ -53,7 +54,8 @@ DEVICES = 100_000
 BIG_DONATION = 10_000
 HOST = "127.0.0.1"
 GOAL = 1.5
-MARKER = f"ordi bench-pages: devices={DEVICES} donation={BIG_DONATION} seed={scale.SEED} complete"
+PICKUPS = (30, 15)  # requested in the workshop's région, scheduled for it: its queue's two lists
+MARKER = f"ordi bench-pages: devices={DEVICES} donation={BIG_DONATION} pickups={PICKUPS} seed={scale.SEED} complete"
 
 
 def say(message: str) -> None:
@@ -73,6 +75,7 @@ def build(rebuild: bool) -> None:
     scale.SCALE_DB = DATABASE  # scale.load and its helpers work on SCALE_DB
     with contextlib.redirect_stdout(sys.stderr):  # its progress lines: the table alone on stdout
         built = asyncio.run(scale.load(DEVICES, big_donation=BIG_DONATION))
+    asyncio.run(_pickups())
     asyncio.run(_comment(MARKER))
     say(f"built in {time.perf_counter() - started:.0f} s: {built['counts']}")
 
@@ -87,6 +90,54 @@ async def _comment(text: str) -> None:
         await conn.close()
 
 
+async def _pickups() -> None:
+    """Pickups for the queue of the 10,000-device donation's workshop (the builder draws none):
+    some asked in its région by the donors there, some it scheduled."""
+    import asyncpg
+
+    conn = await asyncpg.connect(scale.dsn(DATABASE))
+    try:
+        workshop = await _workshop(conn)
+        region = await conn.fetchval("SELECT region FROM organisation WHERE id = $1", workshop)
+        donations = await conn.fetch(
+            "SELECT d.id, d.donor, d.declared_by, o.postcode, o.departement FROM donation d "
+            "JOIN organisation o ON o.id = d.donor WHERE o.region = $1 ORDER BY d.id DESC LIMIT $2",
+            region,
+            sum(PICKUPS),
+        )
+        contact = json.dumps({"name": "Accueil", "role": "Secrétariat", "phone": "", "email": ""})
+        for n, d in enumerate(donations):
+            scheduled = n >= PICKUPS[0]
+            pickup = await conn.fetchval(
+                "INSERT INTO pickup (donor, requested_by, mode, state, postcode, departement, region, contact, "
+                "estimated_devices, workshop, scheduled_for, created_at, updated_at) VALUES ($1, $2, 'pickup', $3, "
+                "$4, $5, $6, $7::jsonb, 20, $8, CASE WHEN $9 THEN current_date + 7 END, now(), now()) RETURNING id",
+                d["donor"],
+                d["declared_by"],
+                "scheduled" if scheduled else "requested",
+                d["postcode"],
+                d["departement"],
+                region,
+                contact,
+                workshop if scheduled else None,
+                scheduled,
+            )
+            await conn.execute("INSERT INTO pickup_donation (pickup, donation) VALUES ($1, $2)", pickup, d["id"])
+    finally:
+        await conn.close()
+
+
+async def _workshop(conn: Any) -> int:
+    """The workshop in charge of most of the 10,000-device donation."""
+    return int(
+        await conn.fetchval(
+            "SELECT refurbisher FROM device WHERE donation = (SELECT id FROM donation WHERE device_count = $1 "
+            "ORDER BY id LIMIT 1) AND refurbisher IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+            BIG_DONATION,
+        )
+    )
+
+
 async def _who() -> dict[str, Any]:
     """The 10,000-device donation, its donor's first person, the workshop in charge and its first person."""
     import asyncpg
@@ -96,11 +147,7 @@ async def _who() -> dict[str, Any]:
         donation = await conn.fetchrow(
             "SELECT id, donor FROM donation WHERE device_count = $1 ORDER BY id LIMIT 1", BIG_DONATION
         )
-        workshop = await conn.fetchval(
-            "SELECT refurbisher FROM device WHERE donation = $1 AND refurbisher IS NOT NULL "
-            "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
-            donation["id"],
-        )
+        workshop = await _workshop(conn)
         first = "SELECT email FROM app_user WHERE organisation = $1 ORDER BY id LIMIT 1"
         custody = await conn.fetchval(
             "SELECT count(*) FROM device WHERE custodian = $1 AND state NOT IN ('recycled', 'lost', 'withdrawn')",
