@@ -2,7 +2,7 @@
 
 Against PostgreSQL, in a database of its own that it drops at the end:
 
-1. creates `ordi_bench_<pid>`, migrates it, seeds the demo accounts (`ordi seed-demo`);
+1. creates `ordi_bench_<pid>`, migrates it, seeds the demo (`ordi seed-demo`: its accounts and a year of data);
 2. serves `ordi.app:app` and `bench/bare_app.py:app` the same way (uvicorn, same flags, loopback),
    through `python -m ordi.serving` as `ordi serve` does: with several workers, one SO_REUSEPORT
    socket each, so that the load generator's connections spread over them (the table says how
@@ -15,7 +15,9 @@ Against PostgreSQL, in a database of its own that it drops at the end:
    the Python fallback `bench/loadgen.py`;
 5. runs `bench/bench_labels.py` (and the other side benches, `bench_logins.py` among them: a read
    during 20 parallel wrong logins) and includes what they print;
-6. prints a markdown table and writes `bench/results/latest.json`.
+6. runs `bench/bench_pages.py` (issue 12: the workshop queue and a 10,000-device donation page at
+   100,000 devices, next to their API calls; `--only pages` runs it alone);
+7. prints a markdown table and writes `bench/results/latest.json`.
 
 Every event request is a real state change: `collect` on a device that was never collected. Non-2xx
 counts are reported for every run; a run with errors is flagged invalid.

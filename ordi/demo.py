@@ -21,6 +21,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -162,8 +163,14 @@ OTHER_ACCOUNTS = [
 
 #: Who gives to whom: each donor's pickups go to the workshop of its région; IBM France (Île-de-France,
 #: no workshop there) drops off at Caen or has the operator assign its pickups.
-_DONORS = {"canope": "atelier", "cpam": "atelier", "ibm": "atelier", "canope69": "lyon", "lille": "roubaix"}
-_DONORS["banque"] = "roubaix"
+_DONORS = {
+    "canope": "atelier",
+    "cpam": "atelier",
+    "ibm": "atelier",
+    "canope69": "lyon",
+    "lille": "roubaix",
+    "banque": "roubaix",
+}
 _DONOR_WEIGHTS = {"canope": 5, "ibm": 4, "cpam": 2, "canope69": 3, "lille": 3, "banque": 2}
 _ASSOCIATIONS = {"epn": "76", "caen_asso": "14", "villeurbanne": "69", "stetienne": "42", "roubaix_asso": "59"}
 
@@ -195,8 +202,13 @@ _CATALOGUE: list[tuple[str, int, tuple[str, int] | None, float, list[tuple[str, 
 ]
 _REQUESTS = [("laptop", (4, 14)), ("desktop", (2, 8)), ("monitor", (2, 6)), ("tablet", (1, 4)), ("smartphone", (1, 4))]
 #: Days between two requests of each association: about what its région's workshop refurbishes.
-_REQUEST_EVERY = {"epn": (10, 28), "caen_asso": (10, 28), "villeurbanne": (35, 70), "stetienne": (35, 70)}
-_REQUEST_EVERY["roubaix_asso"] = (15, 35)
+_REQUEST_EVERY = {
+    "epn": (10, 28),
+    "caen_asso": (10, 28),
+    "villeurbanne": (35, 70),
+    "stetienne": (35, 70),
+    "roubaix_asso": (15, 35),
+}
 _REASONS = [
     "Ateliers d'accompagnement à la recherche d'emploi",
     "Prêt d'ordinateurs aux lycéens du quartier",
@@ -207,7 +219,6 @@ _BENEFICIARIES = ["job_seeker"] * 5 + ["student"] * 3 + ["senior"] * 2 + ["low_i
 _AGES = ["18_25", "26_45", "26_45", "46_64", "65_plus"]
 _NEAREST = {"atelier": "epn", "lyon": "villeurbanne", "roubaix": "roubaix_asso"}  # an association of its région
 _TECHNICIANS = {"atelier": "Lucas Lefèvre", "lyon": "Amina Benali", "roubaix": "Julien Caron"}
-DAY = timedelta(days=1)
 
 
 def _label_dates(today: date) -> tuple[date, date]:
@@ -227,6 +238,9 @@ class _Year:
     storage_of: dict[str, tuple[str, int] | None] = field(default_factory=dict)
     weight_of: dict[str, float] = field(default_factory=dict)
     serials: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
+    ids: dict[str, int] = field(default_factory=dict)  # organisation key -> id
+    postcodes: dict[str, str] = field(default_factory=dict)
+    cities: dict[str, str] = field(default_factory=dict)
     done: int = 0  # steps taken
     refused: int = 0  # steps the rules refused (none, when the year is consistent)
 
@@ -330,7 +344,7 @@ class _Year:
         )
         received = clock.now() + self.days(2, 8)
         for tag in tags:
-            self.at(received + self.days(0, 0.2), lambda tag=tag: self.receive(workshop, tag))
+            self.at(received + self.days(0, 0.2), partial(self.receive, workshop, tag))
 
     async def pickup(self, donor: str, donation_id: int, workshop: str, tags: list[str]) -> None:
         asked = await pickups.create(
@@ -463,13 +477,10 @@ class _Year:
         self.at(clock.now() + self.days(1, 8), lambda: self.allocate(association, request_id))
 
     async def allocate(self, association: str, request_id: int) -> None:
-        try:
-            allocated = await requests.allocate(self.actors["operateur"], request_id)
-        except DomainError:  # nothing ready in its région
-            return
+        allocated = await requests.allocate(self.actors["operateur"], request_id)  # what is ready, maybe less
         shipped = clock.now() + self.days(1, 6)
         for tag in allocated.reserved:
-            self.at(shipped + self.days(0, 0.1), lambda tag=tag: self.ship(association, tag))
+            self.at(shipped + self.days(0, 0.1), partial(self.ship, association, tag))
 
     async def ship(self, association: str, tag: str) -> None:
         body = {"action": "ship", "carrier": "Colissimo", "tracking_number": f"6A{self.rng.randint(10**9, 10**10)}"}
@@ -499,11 +510,6 @@ class _Year:
     async def back_at_workshop(self, workshop: str, tag: str, reason: str) -> None:
         await self.act(workshop, tag, {"action": "receive", "note": f"Retour : {reason}"})
         self.at(clock.now() + self.days(2, 15), lambda: self.recycle(workshop, tag, reason))
-
-    # filled by `seed`
-    ids: dict[str, int] = field(default_factory=dict)
-    postcodes: dict[str, str] = field(default_factory=dict)
-    cities: dict[str, str] = field(default_factory=dict)
 
 
 async def seed(*, devices_target: int = 500) -> bool:
@@ -580,9 +586,9 @@ def _plan(year: _Year, start: datetime, devices_target: int) -> None:
     for count, day in zip(sizes, days, strict=True):
         when = start + timedelta(days=day, hours=rng.uniform(8, 17))
         donor = rng.choices(donors, weights=weights)[0]
-        year.at(when, lambda donor=donor, count=count: year.donation(donor, count))
+        year.at(when, partial(year.donation, donor, count))
     for association in _ASSOCIATIONS:
-        year.at(start + timedelta(days=rng.uniform(40, 90)), lambda a=association: year.request(a))
+        year.at(start + timedelta(days=rng.uniform(40, 90)), partial(year.request, association))
 
 
 #: What the workshops and associations do this morning when the year left no device in a state:
@@ -626,7 +632,7 @@ async def _this_morning(year: _Year) -> None:
 async def _morning_step(
     year: _Year, by_id: dict[int, str], wanted: str, source: str, who: str, body: dict[str, Any]
 ) -> None:
-    where = Device.state == source
+    where: Any = Device.state == source
     if source == "received":
         where &= Device.has_storage == True  # noqa: E712 - Piccolo's column comparison
     row = (

@@ -116,3 +116,13 @@ async def test_the_accounts_log_in_and_the_seed_runs_once(seeded: float, app_cli
 
 async def test_the_seed_is_fast(seeded: float) -> None:
     assert seeded < 60, f"la démo a mis {seeded:.0f} s à se créer"
+
+
+def test_the_clock_is_frozen_for_the_block_only() -> None:
+    from ordi import clock
+
+    at = datetime.fromisoformat("2025-03-30T23:30:00+00:00")  # already the 31st in Paris
+    with clock.frozen_at(at):
+        assert clock.now() == at
+        assert str(clock.today()) == "2025-03-31"
+    assert clock.now() - at > timedelta(days=300)
