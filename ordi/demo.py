@@ -45,6 +45,7 @@ from ordi.pickups.schemas import CollectIn, Contact, Person, PickupIn, Reception
 from ordi.pickups.tables import Pickup, PickupDonation
 from ordi.requests import service as requests
 from ordi.requests.schemas import DecisionIn, RequestIn
+from ordi.requests.tables import EquipmentRequest
 
 DEMO_PASSWORD = "ordi-demo-2026"  # noqa: S105 - documented demo password, demo mode only
 SEED = 2026
@@ -606,8 +607,8 @@ _MORNING: list[tuple[str, str, str, dict[str, Any]]] = [
 
 async def _this_morning(year: _Year) -> None:
     """The last hour: a step for each state the year happened to leave empty (one after the other,
-    each on a device found at its moment), and the lot of a scheduled pickup collected when no
-    device waits between pickup and reception."""
+    each on a device found at its moment); a pickup collected when no device waits between pickup
+    and reception, one scheduled when none is; a request of each status that has none."""
     by_id = {v: k for k, v in year.ids.items()}
     async with write_transaction():
         # Downstream first (a device shipped from the only reserved one, then another reserved),
@@ -617,16 +618,62 @@ async def _this_morning(year: _Year) -> None:
                 if not await _in_state(wanted):
                     await _morning_step(year, by_id, wanted, source, who, body)
         with clock.frozen_at(year.end - timedelta(minutes=30)):
-            if await _in_state("collected"):
-                return
-            scheduled = await Pickup.select(Pickup.id, Pickup.workshop).where(Pickup.state == "scheduled").first()
-            if scheduled is None:
-                return
-            lot = PickupDonation.select(PickupDonation.donation).where(PickupDonation.pickup == scheduled["id"])
-            rows = await Device.select(Device.asset_tag).where(
-                Device.donation.is_in(lot) & (Device.state == "declared")
-            )
-            await year.collect_only(scheduled["id"], by_id[scheduled["workshop"]], [r["asset_tag"] for r in rows])
+            if not await _in_state("collected"):
+                pickup = await _scheduled() or await _claim_one(year, by_id)
+                lot = PickupDonation.select(PickupDonation.donation).where(PickupDonation.pickup == pickup["id"])
+                rows = await Device.select(Device.asset_tag).where(
+                    Device.donation.is_in(lot) & (Device.state == "declared")
+                )
+                await year.collect_only(pickup["id"], by_id[pickup["workshop"]], [r["asset_tag"] for r in rows])
+        with clock.frozen_at(year.end - timedelta(minutes=25)):
+            if await _scheduled() is None:
+                await _claim_one(year, by_id)
+        with clock.frozen_at(year.end - timedelta(minutes=20)):
+            await _requests_of_the_morning(year)
+
+
+async def _scheduled() -> dict[str, Any] | None:
+    return await Pickup.select(Pickup.id, Pickup.workshop).where(Pickup.state == "scheduled").first()
+
+
+async def _claim_one(year: _Year, by_id: dict[int, str]) -> dict[str, Any]:
+    """A pickup asked in a workshop's région, claimed and scheduled by it (asked first if none is)."""
+    regions = {await _region(year.ids[w]): w for w in _TECHNICIANS}
+    asked = await (
+        Pickup.select(Pickup.id, Pickup.region)
+        .where((Pickup.state == "requested") & Pickup.workshop.is_null() & Pickup.region.is_in(list(regions)))
+        .first()
+    )
+    if asked is None:
+        donation = await donations.declare(year.actors["lille"], year.items(5, big_firm=False), pickup_postcode="59000")
+        contact = Contact(name="Accueil", role="Secrétariat")
+        made = await pickups.create(
+            year.actors["lille"], PickupIn(donation_ids=[donation.id], postcode="59000", city="Lille", contact=contact)
+        )
+        asked = {"id": made.id, "region": await _region(year.ids["lille"])}
+    workshop = regions[asked["region"]]
+    await pickups.claim(year.actors[workshop], asked["id"])
+    await pickups.schedule(year.actors[workshop], asked["id"], clock.today() + timedelta(days=3))
+    return {"id": asked["id"], "workshop": year.ids[workshop]}
+
+
+async def _region(organisation_id: int) -> str:
+    row = await Organisation.select(Organisation.region).where(Organisation.id == organisation_id).first()
+    return str(row["region"]) if row else ""
+
+
+async def _requests_of_the_morning(year: _Year) -> None:
+    """A request of each status the year left without one: approved, rejected, still pending."""
+    statuses = {r["status"] for r in await EquipmentRequest.select(EquipmentRequest.status)}
+    operator = year.actors["operateur"]
+    for status, association in (("approved", "caen_asso"), ("rejected", "stetienne"), ("pending", "epn")):
+        if status in statuses:
+            continue
+        body = {"items": [{"category": "laptop", "quantity": 4}], "reason": _REASONS[0]}
+        asked = await requests.create(year.actors[association], msgspec.convert(body, RequestIn))
+        if status != "pending":
+            reason = "" if status == "approved" else "Demande déjà couverte par un autre programme"
+            await requests.decide(operator, asked.id, status == "approved", DecisionIn(reason=reason))
 
 
 async def _morning_step(
