@@ -333,7 +333,7 @@ class _Year:
         await corrections.withdraw(self.actors[donor], tag, "Poste conservé par le service")
 
     async def drop_off(self, donor: str, donation_id: int, workshop: str, tags: list[str]) -> None:
-        await pickups.create(
+        announced = await pickups.create(
             self.actors[donor],
             PickupIn(
                 donation_ids=[donation_id],
@@ -343,9 +343,8 @@ class _Year:
                 workshop_id=self.ids[workshop],
             ),
         )
-        received = clock.now() + self.days(2, 8)
-        for tag in tags:
-            self.at(received + self.days(0, 0.2), partial(self.receive, workshop, tag))
+        # Brought to the workshop's counter a few days later: handed over (the receipt), then received.
+        self.at(clock.now() + self.days(2, 8), partial(self.collect, announced.id, workshop, tags, at_counter=True))
 
     async def pickup(self, donor: str, donation_id: int, workshop: str, tags: list[str]) -> None:
         asked = await pickups.create(
@@ -372,14 +371,15 @@ class _Year:
         collected = datetime.combine(day, time(9, 30), clock.PARIS) + self.days(0, 0.25)
         self.at(collected, lambda: self.collect(pickup_id, workshop, tags))
 
-    async def collect(self, pickup_id: int, workshop: str, tags: list[str]) -> None:
-        taken = tags if len(tags) < 4 or self.rng.random() > 0.1 else tags[:-1]  # now and then one is not found
+    async def collect(self, pickup_id: int, workshop: str, tags: list[str], *, at_counter: bool = False) -> None:
+        taken = tags if at_counter or len(tags) < 4 or self.rng.random() > 0.1 else tags[:-1]  # one not found
         await pickups.collect(
             self.actors[workshop],
             pickup_id,
             CollectIn(handed_over_by=Person(name="Accueil", role="Secrétariat"), tags=taken),
         )
-        self.at(clock.now() + self.days(1, 10), lambda: self.reception(pickup_id, workshop, taken))
+        later = self.days(0.02, 0.2) if at_counter else self.days(1, 10)
+        self.at(clock.now() + later, lambda: self.reception(pickup_id, workshop, taken))
 
     async def collect_only(self, pickup_id: int, workshop: str, tags: list[str]) -> None:
         """A lot collected this morning, on its way to the workshop."""
@@ -390,10 +390,6 @@ class _Year:
         await pickups.reception(self.actors[workshop], pickup_id, ReceptionIn(tags=tags))
         for tag in tags:
             self.next_on_bench(workshop, tag, clock.now())
-
-    async def receive(self, workshop: str, tag: str) -> None:
-        await self.act(workshop, tag, {"action": "receive"})
-        self.next_on_bench(workshop, tag, clock.now())
 
     def next_on_bench(self, workshop: str, tag: str, since: datetime) -> None:
         """A received device waits its turn on the bench: lost now and then, wiped, refurbished."""
