@@ -505,8 +505,15 @@ class _Year:
         self.at(clock.now() + self.days(7, 45), lambda: self.back_at_workshop(workshop, tag, reason))
 
     async def back_at_workshop(self, workshop: str, tag: str, reason: str) -> None:
+        """Back from a beneficiary, so with its data again: wiped for a second life, or its medium
+        destroyed and the device recycled (the rule asks for one or the other first)."""
         await self.act(workshop, tag, {"action": "receive", "note": f"Retour : {reason}"})
-        self.at(clock.now() + self.days(2, 15), lambda: self.recycle(workshop, tag, reason))
+        if self.storage_of[tag] is None:
+            self.at(clock.now() + self.days(2, 15), lambda: self.recycle(workshop, tag, reason))
+        elif self.rng.random() < 0.5:
+            self.at(clock.now() + self.days(2, 15), lambda: self.wipe(workshop, tag, first=False))
+        else:
+            self.at(clock.now() + self.days(2, 15), lambda: self.destroy(workshop, tag))
 
 
 async def seed(*, devices_target: int = 500) -> bool:

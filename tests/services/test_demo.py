@@ -4,8 +4,10 @@ rebuild from the log, the accounts able to log in. One seed for the module (it t
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -30,14 +32,29 @@ STATES = [
 
 
 @pytest.fixture(scope="module")
-async def seeded(schema: None) -> float:
-    """The demo seeded once on empty tables; the seconds it took."""
-    from ordi.demo import seed
+async def seeded(schema: None) -> Seeded:
+    """The demo seeded once on empty tables: the seconds it took, the steps the rules refused."""
+    from ordi import demo
 
     await empty_tables()
+    years: list[Any] = []
+    run = demo._Year.run
+
+    async def watched(year: Any) -> None:
+        years.append(year)
+        await run(year)
+
     started = time.perf_counter()
-    assert await seed()
-    return time.perf_counter() - started
+    with mock.patch.object(demo._Year, "run", watched):
+        assert await demo.seed()
+    return Seeded(time.perf_counter() - started, sum(y.refused for y in years), sum(y.done for y in years))
+
+
+@dataclass
+class Seeded:
+    seconds: float
+    refused: int
+    steps: int
 
 
 async def _counts(sql: str) -> dict[str, int]:
@@ -46,7 +63,7 @@ async def _counts(sql: str) -> dict[str, int]:
     return {str(r["k"]): int(r["n"]) for r in await fetch_all(sql)}
 
 
-async def test_every_state_of_the_journey_is_seeded(seeded: float) -> None:
+async def test_every_state_of_the_journey_is_seeded(seeded: Seeded) -> None:
     states = await _counts("SELECT state AS k, count(*) AS n FROM device GROUP BY state")
     assert [s for s in STATES if not states.get(s)] == []
     assert 400 <= sum(states.values()) <= 800
@@ -58,7 +75,7 @@ async def test_every_state_of_the_journey_is_seeded(seeded: float) -> None:
     assert failed["failed"] >= 1
 
 
-async def test_pickups_requests_and_certificates_are_seeded(seeded: float) -> None:
+async def test_pickups_requests_and_certificates_are_seeded(seeded: Seeded) -> None:
     pickups = await _counts("SELECT state AS k, count(*) AS n FROM pickup GROUP BY state")
     assert {"requested", "scheduled", "collected"} <= set(pickups)
     statuses = await _counts("SELECT status AS k, count(*) AS n FROM equipment_request GROUP BY status")
@@ -67,7 +84,7 @@ async def test_pickups_requests_and_certificates_are_seeded(seeded: float) -> No
     assert certificates["all"] > 100
 
 
-async def test_the_year_is_spread_over_the_last_twelve_months(seeded: float) -> None:
+async def test_the_year_is_spread_over_the_last_twelve_months(seeded: Seeded) -> None:
     from ordi import clock
     from ordi.db import fetch_all
 
@@ -79,7 +96,7 @@ async def test_the_year_is_spread_over_the_last_twelve_months(seeded: float) -> 
     assert len({(t.year, t.month) for t in times}) >= 12
 
 
-async def test_the_rollups_equal_their_rebuild_from_the_log(seeded: float) -> None:
+async def test_the_rollups_equal_their_rebuild_from_the_log(seeded: Seeded) -> None:
     from ordi.db import fetch_all
     from ordi.stats.rebuild import rebuild
     from ordi.stats.tables import COUNTERS, KEYS
@@ -105,7 +122,7 @@ async def test_the_rollups_equal_their_rebuild_from_the_log(seeded: float) -> No
         assert live[table] == rebuilt[table], table
 
 
-async def test_the_accounts_log_in_and_the_seed_runs_once(seeded: float, app_client: AsyncTestClient[Any]) -> None:
+async def test_the_accounts_log_in_and_the_seed_runs_once(seeded: Seeded, app_client: AsyncTestClient[Any]) -> None:
     from ordi.demo import ACCOUNTS, DEMO_PASSWORD, OTHER_ACCOUNTS, seed
 
     for email, _, _ in (ACCOUNTS[0], OTHER_ACCOUNTS[-1]):  # one password hash for all: argon2 is slow on purpose
@@ -114,8 +131,10 @@ async def test_the_accounts_log_in_and_the_seed_runs_once(seeded: float, app_cli
     assert await seed() is False
 
 
-async def test_the_seed_is_fast(seeded: float) -> None:
-    assert seeded < 60, f"la démo a mis {seeded:.0f} s à se créer"
+async def test_the_seed_is_fast_and_every_step_is_taken(seeded: Seeded) -> None:
+    assert seeded.seconds < 60, f"la démo a mis {seeded.seconds:.0f} s à se créer"
+    assert seeded.steps > 1000
+    assert seeded.refused == 0  # a step the rules refuse is a mistake of the simulation
 
 
 def test_the_clock_is_frozen_for_the_block_only() -> None:
