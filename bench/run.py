@@ -2,7 +2,7 @@
 
 Against PostgreSQL, in a database of its own that it drops at the end:
 
-1. creates `ordi_bench_<pid>`, migrates it, seeds the demo accounts (`ordi seed-demo`);
+1. creates `ordi_bench_<pid>`, migrates it, seeds the demo (`ordi seed-demo`: its accounts and a year of data);
 2. serves `ordi.app:app` and `bench/bare_app.py:app` the same way (uvicorn, same flags, loopback),
    through `python -m ordi.serving` as `ordi serve` does: with several workers, one SO_REUSEPORT
    socket each, so that the load generator's connections spread over them (the table says how
@@ -15,7 +15,9 @@ Against PostgreSQL, in a database of its own that it drops at the end:
    the Python fallback `bench/loadgen.py`;
 5. runs `bench/bench_labels.py` (and the other side benches, `bench_logins.py` among them: a read
    during 20 parallel wrong logins) and includes what they print;
-6. prints a markdown table and writes `bench/results/latest.json`.
+6. runs `bench/bench_pages.py` (issue 12: the workshop queue and a 10,000-device donation page at
+   100,000 devices, next to their API calls; `--only pages` runs it alone);
+7. prints a markdown table and writes `bench/results/latest.json`.
 
 Every event request is a real state change: `collect` on a device that was never collected. Non-2xx
 counts are reported for every run; a run with errors is flagged invalid.
@@ -762,6 +764,30 @@ def run_labels(env: dict[str, str], name: str = "bench_labels.py") -> dict[str, 
     return out
 
 
+def run_pages() -> dict[str, Any]:
+    """bench/bench_pages.py (issue 12): the workshop queue and a 10,000-device donation page at
+    100,000 devices, next to their API calls. Its own database (built once with COPY, then kept)."""
+    log("running bench/bench_pages.py")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORDI_")}
+    done = subprocess.run(
+        [PY, str(BENCH / "bench_pages.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        check=False,
+    )
+    out: dict[str, Any] = {"returncode": done.returncode, "stdout": done.stdout.rsplit("\n{", 1)[0][-6000:]}
+    lines = done.stdout.strip().splitlines()
+    with contextlib.suppress(ValueError, IndexError):
+        out["results"] = json.loads(lines[-1])
+    if done.returncode != 0:
+        out["stderr"] = done.stderr[-4000:]
+        out["stdout"] += f"\n(exit status {done.returncode}) {done.stderr[-1500:]}"
+    return out
+
+
 def _per_worker(r: dict[str, Any]) -> str:
     detail = r.get("workers") or {}
     conns = "/".join(str(n) for n in detail.get("connections", [])) or "?"
@@ -830,6 +856,8 @@ def report(results: dict[str, Any]) -> str:
     lines.append("")
     for note in results.get("notes", []):
         lines.append(f"- {note}")
+    if results.get("pages"):
+        lines += ["", "### bench/bench_pages.py", "", results["pages"]["stdout"].rstrip()]
     for name, labels in (results.get("side_benches") or {}).items():
         if labels is None:
             continue
@@ -854,7 +882,7 @@ def main() -> None:
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--import-runs", type=int, default=3)
-    parser.add_argument("--only", default="", help="comma list among scan,event,import (default: all)")
+    parser.add_argument("--only", default="", help="comma list among scan,event,import,pages (default: all)")
     parser.add_argument("--profile", action="store_true", help="py-spy record the ordi server (raw stacks)")
     parser.add_argument(
         "--no-labels", action="store_true", help="skip the label and report benches (" + ", ".join(SIDE_BENCHES) + ")"
@@ -874,7 +902,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.serve == "uvicorn":
         SERVE[:] = SERVE_UVICORN
-    only = set(filter(None, args.only.split(","))) or {"scan", "event", "import"}
+    only = set(filter(None, args.only.split(","))) or {"scan", "event", "import", "pages"}
+    pages = "pages" in only
+    only.discard("pages")
+    if pages and not only:  # `--only pages`: the pages next to their API calls, nothing else
+        print(run_pages()["stdout"])
+        return
     global WAIT_IDLE_S
     WAIT_IDLE_S = args.wait_idle
     worker_counts = [int(w) for w in args.workers.split(",") if w.strip()]
@@ -1091,6 +1124,8 @@ def main() -> None:
                 client.delete(*keys)
             client.close()
 
+    if pages:
+        results["pages"] = run_pages()
     results["elapsed_s"] = round(time.monotonic() - started, 1)
     results["notes"] += NOTES
     for runs_w in results["http"].values():

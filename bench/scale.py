@@ -373,7 +373,7 @@ class Progress:
             )
 
 
-async def load(devices: int) -> dict[str, Any]:
+async def load(devices: int, big_donation: int = 0) -> dict[str, Any]:
     import asyncpg
     import scale_data
 
@@ -381,7 +381,7 @@ async def load(devices: int) -> dict[str, Any]:
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    world = scale_data.plan_world(devices, hash_password(PASSWORD), seed=SEED)
+    world = scale_data.plan_world(devices, hash_password(PASSWORD), seed=SEED, big_donation=big_donation)
     conn = await asyncpg.connect(dsn(SCALE_DB))
     try:
         await _tune(conn)

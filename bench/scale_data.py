@@ -254,7 +254,9 @@ def _departements() -> list[tuple[str, str]]:
     return result
 
 
-def plan_world(devices: int, password_hash: str, seed: int = 2026) -> World:
+def plan_world(devices: int, password_hash: str, seed: int = 2026, big_donation: int = 0) -> World:
+    """`big_donation`: one donation of the national donor has that many devices (bench_pages.py's
+    10,000-device donation page); 0, the usual long tail only."""
     rng = random.Random(seed)
     now = datetime.now(UTC).replace(microsecond=0)
     start = now - timedelta(days=365 * PROGRAMME_YEARS)
@@ -332,7 +334,12 @@ def plan_world(devices: int, password_hash: str, seed: int = 2026) -> World:
     count = max(1, round(devices / DEVICES_PER_DONATION))
     big_devices = round(devices * BIG_DONOR_SHARE)
     big_count = max(1, round(count * BIG_DONOR_SHARE / 2))  # its donations are twice the usual size
-    sizes_big = _split(rng, big_devices, big_count)
+    if big_donation:
+        big_count = max(big_count, 2)
+        big_devices = max(big_devices, big_donation + 2 * (big_count - 1))
+        sizes_big = [big_donation, *_split(rng, big_devices - big_donation, big_count - 1)]
+    else:
+        sizes_big = _split(rng, big_devices, big_count)
     sizes_other = _split(rng, devices - big_devices, max(1, count - big_count))
     # Long-tailed, yet the national donor stays the largest (the next one has ~2 % of the devices).
     weights = [1.0 / (i + 1) ** 0.5 for i in range(len(donors) - 1)]

@@ -8,6 +8,7 @@ import contextlib
 import io
 import os
 import sys
+import time
 
 
 def _migrate() -> None:
@@ -29,7 +30,9 @@ def _migrate() -> None:
 
 def _seed() -> bool:
     from ordi.demo import seed
+    from ordi.wiring import wire
 
+    wire()  # the steps' hooks: a wipe's certificate, the notifications
     return asyncio.run(seed())
 
 
@@ -119,17 +122,26 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "seed-demo":
         print("Données de démo créées." if _seed() else "Données de démo déjà présentes.")
     elif args.command == "serve":
+        os.environ.setdefault("ORDI_PORT", str(args.port))  # ORDI_PUBLIC_URL follows it (ordi.config)
         _serve(args.host, args.port, args.workers)
     elif args.command == "demo":
+        # The labels' links follow the port the demo listens on (ordi.config), when not told otherwise.
+        os.environ.setdefault("ORDI_PORT", str(args.port))
         _migrate()
-        _seed()
-        from ordi.demo import ACCOUNTS, DEMO_PASSWORD
+        started = time.perf_counter()
+        if _seed():
+            print(f"Données de démo créées en {time.perf_counter() - started:.1f} s (une année du programme).")
+        from ordi.demo import ACCOUNTS, DEMO_PASSWORD, OTHER_ACCOUNTS
 
-        print(f"\nOrdi 2.0 — démonstration : ouvrez http://{args.host}:{args.port}/ (accueil et connexion)")
+        shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104 - only the address shown
+        print(f"\nOrdi 2.0 — démonstration : ouvrez http://{shown}:{args.port}/ (accueil et connexion)")
         print("  API : /api/v1   documentation : /schema   santé : /health")
         print(f"  Comptes de démonstration (mot de passe « {DEMO_PASSWORD} ») :")
         for email, _, role in ACCOUNTS:
-            print(f"    {email:<28} {role}")
+            print(f"    {email:<30} {role}")
+        print("  Autres comptes (même mot de passe) :")
+        for email, _, role in OTHER_ACCOUNTS:
+            print(f"    {email:<30} {role}")
         print(flush=True)
         _serve(args.host, args.port, args.workers)
     elif args.command == "purge":

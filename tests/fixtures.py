@@ -45,6 +45,12 @@ async def schema() -> None:
 @pytest.fixture
 async def db(schema: None) -> AsyncIterator[None]:
     """Every database test starts from empty tables."""
+    await empty_tables()
+    yield
+
+
+async def empty_tables() -> None:
+    """Every table emptied (a module-scoped fixture's clean slate, see tests/services/test_demo.py)."""
     from ordi.db import engine, is_postgres, write_transaction
     from ordi.organisations.tables import Organisation
 
@@ -61,7 +67,6 @@ async def db(schema: None) -> AsyncIterator[None]:
 
     KNOWN.forget_all()  # ids start again at 1: nobody's version is known (the trigger says so too, later)
     await throttle.clear()  # and no failed login counted by an earlier test
-    yield
 
 
 @pytest.fixture(scope="session")

@@ -91,7 +91,12 @@ async def create(actor: Actor, data: RequestIn) -> RequestOut:
     minimums = [_minimum(i.min_specs) for i in data.items]
     async with write_transaction():
         inserted = await EquipmentRequest.insert(
-            EquipmentRequest(association=actor.organisation_id, requested_by=actor.user_id, reason=data.reason.strip())
+            EquipmentRequest(
+                association=actor.organisation_id,
+                requested_by=actor.user_id,
+                reason=data.reason.strip(),
+                created_at=now(),
+            )
         ).returning(EquipmentRequest.id)
         request_id = inserted[0]["id"]
         await RequestItem.insert(
