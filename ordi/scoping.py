@@ -108,10 +108,17 @@ def requests(actor: Actor) -> Any | None:
 
 
 def jobs(actor: Actor) -> Any | None:
-    """Filter on `Job` (None: everything). A job's progress and file belong to the organisation
-    that started it; the operator, who runs the programme, follows every job (`/admin/taches`)."""
+    """Filter on `Job` (None: everything): whose progress the caller follows. A job belongs to the
+    organisation that started it; the operator, who runs the programme, follows every job
+    (`/admin/taches`), but its file stays its organisation's (`job_files`)."""
     if actor.kind is OrgKind.OPERATOR:
         return None
+    return job_files(actor)
+
+
+def job_files(actor: Actor) -> Any:
+    """Filter on `Job`: whose file the caller may download (a report, a bilan, a label sheet, a
+    pickup receipt with its contact): only the organisation that started it, the operator too."""
     return Job.organisation == actor.organisation_id
 
 

@@ -61,6 +61,7 @@ JOB_COLUMNS = (
     Job.finished_at,
     Job.attempts,
     Job.purged_at,
+    Job.organisation,
 )
 
 
@@ -139,6 +140,9 @@ async def list_jobs(actor: Actor, status: str | None, request: PageRequest) -> P
         ListedJob(job=_out(r), organisation_id=r["organisation_id"], organisation_name=r["organisation.name"] or "")
         for r in rows
     ]
+    for item in items:
+        if item.organisation_id != actor.organisation_id:  # followed, but the file is not the operator's
+            item.job.download_url = None
     next_cursor = _list_cursor(rows[-1]) if more and rows else None
     return Page(items, total, estimated, next_cursor, request.limit, request.offset)
 
@@ -197,16 +201,19 @@ async def create(actor: Actor, kind: str, params: dict[str, Any], total: int = 0
 
 
 async def get(actor: Actor, job_id: str) -> JobOut:
-    row = await _row(actor, job_id)
-    return _out(row)
+    row = await _row(actor, job_id, scoping.jobs(actor))
+    out = _out(row)
+    if row["organisation"] != actor.organisation_id:  # the operator follows it; its file is not theirs
+        out.download_url = None
+    return out
 
 
-async def _row(actor: Actor, job_id: str) -> dict[str, Any]:
+async def _row(actor: Actor, job_id: str, scope: Any) -> dict[str, Any]:
     try:
         key = uuid.UUID(job_id)
     except ValueError as exc:
         raise NotFound("job_not_found") from exc
-    condition = scoping.combine(scoping.jobs(actor), Job.id == key)
+    condition = scoping.combine(scope, Job.id == key)
     row = await Job.select(*JOB_COLUMNS).where(condition).output(load_json=True).first()
     if row is None:
         raise NotFound("job_not_found")
@@ -366,7 +373,7 @@ def read_chunks(path: str) -> Iterable[bytes]:
 
 
 async def result_file(actor: Actor, job_id: str) -> tuple[dict[str, Any], AsyncIterator[bytes]]:
-    row = await _row(actor, job_id)
+    row = await _row(actor, job_id, scoping.job_files(actor))
     if row["purged_at"] is not None:
         # 404 (the file is no more) with its own code and words, not the "unknown job" ones.
         raise NotFound("job_expired", days=get_settings().job_retention_days)

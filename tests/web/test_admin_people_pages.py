@@ -108,3 +108,21 @@ async def test_the_jobs_page_lists_every_organisations_jobs_paged(client: AsyncT
     assert opened.status_code == 200
     failed = await client.get("/admin/taches", params={"etat": "failed"})
     assert "Aucune tâche" in failed.text
+
+
+async def test_the_operator_follows_another_organisations_job_but_not_its_file(
+    client: AsyncTestClient[Any], world: World
+) -> None:
+    job_id = await jobs.create(world.donor.actor, "donation_report", {})
+    await jobs.store_file(job_id, [b"%PDF-1.7 rapport"], "application/pdf", "rapport.pdf")
+    await jobs.succeed(job_id, {})
+    followed = await jobs.get(world.operator.actor, job_id)
+    assert followed.status == "succeeded" and followed.download_url is None
+    assert (await jobs.get(world.donor.actor, job_id)).download_url is not None
+    api_file = await client.get(f"/api/v1/jobs/{job_id}/result", headers=world.operator.headers)
+    assert api_file.status_code == 404
+    own = await client.get(f"/api/v1/jobs/{job_id}/result", headers=world.donor.headers)
+    assert own.status_code == 200 and own.content.startswith(b"%PDF")
+    await log_in(client, world.operator)
+    assert (await client.get(f"/taches/{job_id}/fichier")).status_code == 404
+    client.cookies.clear()
