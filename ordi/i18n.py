@@ -2265,7 +2265,8 @@ def station_words(lang: Lang = "fr") -> dict[str, Any]:
 
     `text`: its messages (`{blanks}` filled by the script); `labels`: the forms' fields by name;
     `choices`: `[code, name]` pairs of the fields with choices; `methods`: the wipe method each
-    level suggests; `notes`: a line under a form's title."""
+    level suggests; `notes`: a line under a form's title; `states` and `actions`: the names of the
+    codes the list of last scans keeps."""
 
     def w(key: str) -> str:
         return web_word(key, lang)
@@ -2331,4 +2332,7 @@ def station_words(lang: Lang = "fr") -> dict[str, Any]:
             "age_band": [[code, w(f"age.{code}")] for code in _AGE_BANDS],
         },
         "methods": {code: w(f"station.method.{code}") for code in _STATION_LEVELS},
+        # the last scans, kept as codes, said again in the page's language
+        "states": {code: state_name(code, lang) for code in STATE_NAMES},
+        "actions": {code: action_name(code, lang) for code in ACTION_NAMES},
     }

@@ -337,8 +337,12 @@ async def test_the_station_speaks_english_and_the_method_follows_the_level(
 ) -> None:
     (tag,) = await at_bench(api, world)
     log_in(browser, live_server, world.workshop.email)
+    scan(browser, tag)  # in French first: the last scans keep its codes
+    shows_device(browser, tag, "wipe")
+    assert f"{tag} : réceptionné" in element(browser, "#recent li").text
     browser.get(f"{live_server}/langue/en?retour=/scan")  # the language switch: the station in English
     until(browser, lambda d: d.switch_to.active_element.get_attribute("id") == "code", "le poste en anglais")
+    assert f"{tag}: received" in element(browser, "#recent li").text  # said again in English
     scan(browser, tag)
     shows_device(browser, tag, "wipe")
     assert element(browser, '#actions [data-action="wipe"]').text == "Wipe…"

@@ -21,7 +21,7 @@
     var block = document.getElementById("station-words");
     var words = {};
     try { words = block ? JSON.parse(block.textContent) : {}; } catch (e) { words = {}; }
-    ["text", "labels", "choices", "methods", "notes"].forEach(function (part) { words[part] = words[part] || {}; });
+    ["text", "labels", "choices", "methods", "notes", "states", "actions"].forEach(function (part) { words[part] = words[part] || {}; });
     return words;
   }
 
@@ -833,24 +833,29 @@
       var time = isNaN(when.getTime()) ? "" : when.toLocaleTimeString(WORDS.locale || "fr-FR",
         { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
       // "{time} — {tag} : {state}": the tag is a link to its page, the rest plain text
-      var parts = phrase("recent_entry", { time: time, state: scan.state }).split("{tag}");
+      var state = WORDS.states[scan.stateCode] || scan.state;
+      var step = scan.action && WORDS.actions[scan.action] ? capitalise(WORDS.actions[scan.action]) : scan.step;
+      var parts = phrase("recent_entry", { time: time, state: state }).split("{tag}");
       item.appendChild(document.createTextNode(parts[0]));
       var link = document.createElement("a");
       link.href = "/d/" + encodeURIComponent(scan.tag);
       link.textContent = scan.tag;
       item.appendChild(link);
-      item.appendChild(document.createTextNode((parts[1] || "") + (scan.step ? " (" + scan.step + ")" : "")));
+      item.appendChild(document.createTextNode((parts[1] || "") + (step ? " (" + step + ")" : "")));
       list.appendChild(item);
     });
     $("recent-box").hidden = !scans.length;
   }
 
-  /* A device scanned (`step` empty) or a step recorded on the device just scanned. */
-  function remember(device, step) {
+  /* A device scanned (`action` empty) or a step recorded on the device just scanned. The codes are
+   * kept beside the words: after the language switch the list says them in the page's language. */
+  function remember(device, action) {
     if (!device) return;
     var scans = recentScans();
-    var entry = { tag: device.asset_tag, state: device.state_label, step: step || "", at: new Date().toISOString() };
-    if (step && scans.length && scans[0].tag === entry.tag && !scans[0].step) scans[0] = entry;
+    var step = action ? capitalise((panel && panel.labels[action]) || action) : "";
+    var entry = { tag: device.asset_tag, state: device.state_label, stateCode: device.state, step: step,
+      action: action || "", at: new Date().toISOString() };
+    if (action && scans.length && scans[0].tag === entry.tag && !scans[0].step) scans[0] = entry;
     else scans.unshift(entry);
     saveRecent(scans);
     showRecent(scans.slice(0, RECENT_MAX));
@@ -859,7 +864,7 @@
   function startScanPage() {
     if (!$("station")) return;  // not logged in: the page shows the login form
     panel = new ActionPanel(function (result) {
-      remember(result.device, capitalise(panel.labels[result.event.action] || result.event.action));
+      remember(result.device, result.event.action);
       resetScan();
     }, function () { focusCode(); });
     showRecent(recentScans());
