@@ -56,6 +56,7 @@ async def test_public_page_in_any_case_without_personal_data(
         assert "Canope" not in text and "SECRET42" not in text and "@" not in text
         # a stranger runs no script; a logged-in person's page loads the station's (tests/web)
         assert f'data-tag="{tag}"' in text and "/static/station/station.js" not in text
+        assert 'id="station-words"' not in text
         assert "default-src 'none'" in page.headers["content-security-policy"]
 
 

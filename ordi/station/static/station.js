@@ -21,7 +21,9 @@
     var block = document.getElementById("station-words");
     var words = {};
     try { words = block ? JSON.parse(block.textContent) : {}; } catch (e) { words = {}; }
-    ["text", "labels", "choices", "methods", "notes", "states", "actions"].forEach(function (part) { words[part] = words[part] || {}; });
+    ["text", "labels", "choices", "methods", "notes", "states", "actions"].forEach(function (part) {
+      words[part] = words[part] || {};
+    });
     return words;
   }
 
