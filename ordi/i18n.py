@@ -1490,6 +1490,49 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
         "Log in with your workshop's account to scan.",
     ),
     "station.noscript": ("Le poste de scan a besoin de JavaScript.", "The scanning station needs JavaScript."),
+    # the station's script (ordi/station/static/station.js), given to it by `station_words`
+    "station.no_action": (
+        "Aucune action possible maintenant pour votre organisation.",
+        "No action is possible now for your organisation.",
+    ),
+    "station.network": (
+        "Réseau indisponible : vérifiez la connexion puis réessayez.",
+        "Network unavailable: check the connection and try again.",
+    ),
+    "station.done": ("{action} — {tag} : {state}.", "{action} — {tag}: {state}."),
+    "station.refused": ("{action} — {tag} : {detail}", "{action} — {tag}: {detail}"),
+    "station.failed": (
+        "{action} enregistré en échec — {tag} reste « {state} ».",
+        "{action} recorded as failed — {tag} stays “{state}”.",
+    ),
+    "station.from_log": ("{action} (journal nwipe)", "{action} (nwipe log)"),
+    "station.camera_denied": (
+        "Caméra indisponible : autorisez-la, ou scannez avec la douchette.",
+        "Camera unavailable: allow it, or use the barcode scanner.",
+    ),
+    "station.recent_entry": ("{time} — {tag} : {state}", "{time} — {tag}: {state}"),
+    "station.medium": ("Support {n}", "Medium {n}"),
+    "station.add_medium": ("Ajouter un support", "Add a medium"),
+    "station.medium_kind": ("Type de support", "Medium kind"),
+    "station.medium_serial": ("N° de série du support", "Medium serial number"),
+    "station.capacity_gb": ("Capacité (Go)", "Capacity (GB)"),
+    "station.tool_version": ("Version de l'outil", "Tool version"),
+    "station.tool_hint": ("nwipe, Blancco, hdparm…", "nwipe, Blancco, hdparm…"),
+    # the method a wipe level suggests (the person may change it)
+    "station.method.purge": ("NIST 800-88 Purge", "NIST 800-88 Purge"),
+    "station.method.clear": ("NIST 800-88 Clear", "NIST 800-88 Clear"),
+    "station.method.destroy": ("Destruction physique du support", "Physical destruction of the medium"),
+    "station.os": ("Système installé", "Installed system"),
+    "station.labour_minutes": ("Temps de travail (minutes)", "Labour time (minutes)"),
+    "station.checks": (
+        "Vérifications faites (séparées par des virgules)",
+        "Checks done (separated by commas)",
+    ),
+    "station.circumstances": ("Circonstances", "Circumstances"),
+    "station.association_id": ("Numéro de l'association", "Association number"),
+    "grade.A": ("A — comme neuf", "A — as new"),
+    "grade.B": ("B — bon état", "B — good condition"),
+    "grade.C": ("C — usure visible", "C — visible wear"),
     "device.unknown_title": ("Étiquette inconnue", "Unknown label"),
     "device.unknown": (
         "Aucun appareil ne porte le numéro « {tag} ». Vérifiez l'étiquette.",
@@ -1511,6 +1554,7 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     "form.choose": ("— choisir —", "— choose —"),
     "form.optional": ("(facultatif)", "(optional)"),
     "form.save": ("Enregistrer", "Save"),
+    "form.cancel": ("Annuler", "Cancel"),
     "form.back": ("Retour", "Back"),
     "form.keep": ("Ne rien changer", "Change nothing"),
     "form.reason": ("Motif", "Reason"),
@@ -2202,3 +2246,93 @@ def web_word(key: str, lang: Lang = "fr", **params: Any) -> str:
     """A word of the web application (`WEB_WORDS`); an unknown key is a bug: KeyError."""
     text = _pick(WEB_WORDS[key], lang)
     return text.format(**params) if params else text
+
+
+def _first_upper(text: str) -> str:
+    """`collecteur DEEE` as `Collecteur DEEE` (`str.capitalize` would lower the rest)."""
+    return text[:1].upper() + text[1:]
+
+
+#: The wipe levels, media kinds and age bands in the order the station offers them.
+_STATION_LEVELS = ("purge", "clear", "destroy")
+_STATION_KINDS = ("ssd", "hdd", "nvme", "emmc", "usb", "other")
+_AGE_BANDS = ("under_18", "18_25", "26_45", "46_64", "65_plus", "unknown")
+
+
+def station_words(lang: Lang = "fr") -> dict[str, Any]:
+    """Every word the station's script shows, in one language: the pages that run it give it as a
+    JSON data block (`<script type="application/json" id="station-words">`), never as code.
+
+    `text`: its messages (`{blanks}` filled by the script); `labels`: the forms' fields by name;
+    `choices`: `[code, name]` pairs of the fields with choices; `methods`: the wipe method each
+    level suggests; `notes`: a line under a form's title; `states` and `actions`: the names of the
+    codes the list of last scans keeps."""
+
+    def w(key: str) -> str:
+        return web_word(key, lang)
+
+    def doc(key: str) -> str:
+        return word(key, lang)
+
+    return {
+        "locale": "en-GB" if lang == "en" else "fr-FR",
+        "text": {
+            "choose": w("form.choose"),
+            "save": w("form.save"),
+            "cancel": w("form.cancel"),
+            "no_action": w("station.no_action"),
+            "network": w("station.network"),
+            "error": w("error.title"),
+            "done": w("station.done"),
+            "refused": w("station.refused"),
+            "failed": w("station.failed"),
+            "from_log": w("station.from_log"),
+            "session_ended": w("login.ended"),
+            "camera_denied": w("station.camera_denied"),
+            "recent_entry": w("station.recent_entry"),
+            "medium": w("station.medium"),
+            "add_medium": w("station.add_medium"),
+            "nwipe_label": w("station.nwipe_label"),
+            "nwipe_hint": w("station.nwipe_hint"),
+            "certificate": w("station.certificate"),
+            "tool_hint": w("station.tool_hint"),
+        },
+        "labels": {
+            "level": doc("field.level"),
+            "method": doc("field.method"),
+            "tool": doc("field.tool"),
+            "tool_version": w("station.tool_version"),
+            "started_at": doc("field.start"),
+            "ended_at": doc("field.end"),
+            "kind": w("station.medium_kind"),
+            "serial": w("station.medium_serial"),
+            "capacity_gb": w("station.capacity_gb"),
+            "result": doc("field.result"),
+            "grade": w("workshop.grade"),
+            "os": w("station.os"),
+            "labour_minutes": w("station.labour_minutes"),
+            "checks": w("station.checks"),
+            "reason": w("form.reason"),
+            "weight_kg": w("donor.weight"),
+            "channel": doc("report.column.recycle_channel"),
+            "category": w("assoc.beneficiary"),
+            "age_band": w("assoc.age_band"),
+            "departement": w("assoc.departement"),
+            "note": w("station.circumstances"),
+            "association_id": w("station.association_id"),
+        },
+        "notes": {"hand_over": w("assoc.hand_over_help")},
+        "choices": {
+            "level": [[code, level_name(code, lang)] for code in _STATION_LEVELS],
+            "kind": [[code, medium_kind_name(code, lang)] for code in _STATION_KINDS],
+            "result": [[code, medium_result_name(code, lang)] for code in MEDIUM_RESULT_NAMES],
+            "grade": [[code, w(f"grade.{code}")] for code in ("A", "B", "C")],
+            "channel": [[code, _first_upper(recycle_channel_name(code, lang))] for code in RECYCLE_CHANNEL_NAMES],
+            "category": [[code, _first_upper(beneficiary_name(code, lang))] for code in BENEFICIARY_NAMES],
+            "age_band": [[code, w(f"age.{code}")] for code in _AGE_BANDS],
+        },
+        "methods": {code: w(f"station.method.{code}") for code in _STATION_LEVELS},
+        # the last scans, kept as codes, said again in the page's language
+        "states": {code: state_name(code, lang) for code in STATE_NAMES},
+        "actions": {code: action_name(code, lang) for code in ACTION_NAMES},
+    }

@@ -112,3 +112,30 @@ async def test_the_api_the_certificate_and_the_report_say_the_same_word_for_a_st
     pdf = await client.get(f"/api/v1/certificates/{certificate['number']}.pdf", headers=world.donor.headers)
     assert pdf.status_code == 200, pdf.text
     assert _row_says(pdf.content, i18n.medium_kind_name(WIPE_OK["media"][0]["kind"]), labels[wiped].capitalize())
+
+
+def test_the_station_has_every_word_in_both_languages_with_the_same_blanks() -> None:
+    french, english = i18n.station_words("fr"), i18n.station_words("en")
+
+    def leaves(words: Any, path: str = "") -> dict[str, Any]:
+        if isinstance(words, dict):
+            return {k: v for key, value in words.items() for k, v in leaves(value, f"{path}.{key}").items()}
+        if isinstance(words, list):
+            return {k: v for i, value in enumerate(words) for k, v in leaves(value, f"{path}.{i}").items()}
+        return {path: words}
+
+    fr, en = leaves(french), leaves(english)
+    assert fr.keys() == en.keys()
+    for key in fr:
+        assert str(fr[key]).strip() and str(en[key]).strip(), key
+        assert _blanks(fr[key]) == _blanks(en[key]), key
+    # the choices are the codes' own names: one word for one thing
+    assert french["choices"]["level"] == [[code, i18n.level_name(code)] for code in ("purge", "clear", "destroy")]
+    assert dict(french["choices"]["result"]) == {
+        code: i18n.medium_result_name(code) for code in i18n.MEDIUM_RESULT_NAMES
+    }
+    assert [code for code, _ in french["choices"]["category"]] == list(get_args(BeneficiaryCategory))
+    assert [code for code, _ in french["choices"]["channel"]] == list(get_args(RecycleChannel))
+    assert set(french["methods"]) == set(get_args(Level))
+    for key, (fr_web, en_web) in i18n.WEB_WORDS.items():
+        assert fr_web.strip() and en_web.strip() and _blanks(fr_web) == _blanks(en_web), key

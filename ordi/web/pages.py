@@ -16,7 +16,7 @@ from ordi.auth.tokens import read_token_version
 from ordi.config import QR_DECODER_URL, get_settings
 from ordi.domain.errors import Unauthenticated
 from ordi.http.params import client_address
-from ordi.i18n import message, web_word
+from ordi.i18n import message, station_words, web_word
 from ordi.organisations import service as organisations
 from ordi.paging import PageRequest
 from ordi.public.controllers import public_row
@@ -140,7 +140,16 @@ async def scan_page(viewer: Viewer) -> Template:
     token = station_token(viewer.person) if viewer.person else ""
     # The camera's decoder where the browser has no BarcodeDetector: only when it is installed.
     decoder = QR_DECODER_URL if get_settings().qr_decoder_path.is_file() else ""
-    return page(viewer, "scan.html", token=token, decoder=decoder, next_path="/scan", email="", login_error="")
+    return page(
+        viewer,
+        "scan.html",
+        token=token,
+        decoder=decoder,
+        station_words=station_words(viewer.lang),
+        next_path="/scan",
+        email="",
+        login_error="",
+    )
 
 
 @get(["/d/{tag:str}", "/D/{tag:str}"], include_in_schema=False)
@@ -149,7 +158,7 @@ async def public_device(viewer: Viewer, tag: str) -> Template:
     if row is None:
         return page(viewer, "device_unknown.html", 404, tag=tag[:40])
     token = station_token(viewer.person) if viewer.person else ""
-    return page(viewer, "device_public.html", device=row, token=token)
+    return page(viewer, "device_public.html", device=row, token=token, station_words=station_words(viewer.lang))
 
 
 ROUTES = [

@@ -20,6 +20,7 @@ from ordi.devices import service as devices
 from ordi.domain.errors import DomainError
 from ordi.domain.lifecycle import OrgKind
 from ordi.http.problems import validation_text
+from ordi.i18n import station_words
 from ordi.paging import PageRequest
 from ordi.pickups import service as pickups
 from ordi.pickups.schemas import CollectIn
@@ -177,6 +178,7 @@ async def device_page(viewer: Viewer, tag: str) -> Template:
         events=events.items,
         certificates=issued.items,
         token=station_token(person),
+        station_words=station_words(viewer.lang),
     )
 
 

@@ -267,13 +267,19 @@ async def test_scan_act_and_scan_the_next_one(live_server: str, browser: Any, ap
     shows_device(browser, first, "wipe")
     element(browser, '#actions [data-action="wipe"]').click()
     until(browser, lambda d: visible(d, "#action-form #f-m-serial-0"), "le formulaire d'effacement")
-    # nothing is pre-selected: without a level, a kind and a result the form does not leave
+    # nothing is pre-selected: without a level, a tool, a kind and a result the form does not leave
     assert element(browser, "#f-level").get_attribute("value") == ""
+    assert element(browser, "#f-method").get_attribute("value") == ""
+    assert element(browser, "#f-tool").get_attribute("value") == ""
     assert element(browser, "#f-m-result-0").get_attribute("value") == ""
+    assert element(browser, 'label[for="f-tool"]').text == "Outil"
+    assert element(browser, "#action-form h2").text == f"Effacer les données — {first}"
     element(browser, "#f-m-serial-0").send_keys("SSD-4242")
     element(browser, '#action-form button[type="submit"]').click()
     assert visible(browser, "#f-level") and message(browser)[0] != "ok"
     choose(browser, "#f-level", "purge")
+    assert element(browser, "#f-method").get_attribute("value") == "NIST 800-88 Purge"  # the level's method
+    element(browser, "#f-tool").send_keys("nwipe")
     choose(browser, "#f-m-kind-0", "ssd")
     element(browser, "#f-m-capacity_gb-0").send_keys("256")
     choose(browser, "#f-m-result-0", "erased")
@@ -283,8 +289,15 @@ async def test_scan_act_and_scan_the_next_one(live_server: str, browser: Any, ap
     choose(browser, "#f-m-result-1", "erased")
     element(browser, '#action-form button[type="submit"]').click()
     succeeded(browser, f"{first} : effacé")
+    # the wipe typed in issued its certificate: its link, as after an nwipe log
+    until(browser, lambda d: visible(d, "#receipt a"), "le lien du certificat")
+    link = element(browser, "#receipt a")
+    number = link.text.split()[2]
+    assert link.text == f"Certificat d'effacement {number} (PDF)" and number.startswith("CE-")
+    assert link.get_attribute("href").endswith(f"/certificats/{number}")
 
     scan(browser, "ZZZZZZZZZZ")
+    until(browser, lambda d: not visible(d, "#receipt"), "le certificat caché au scan suivant")
     until(browser, lambda d: message(d)[0] == "error", "un message d'erreur")
     assert element(browser, "body").get_attribute("data-last-sound") == "error"
     assert "ZZZZZZZZZZ" in message(browser)[1]
@@ -316,7 +329,53 @@ async def test_scan_act_and_scan_the_next_one(live_server: str, browser: Any, ap
     assert (medium["kind"], medium["serial"], medium["result"]) == ("ssd", "SSD-4242", "erased")
     assert medium["capacity_gb"] == 256
     assert (second_medium["kind"], second_medium["serial"]) == ("hdd", "HDD-77")
-    assert wipe["level"] == "purge" and wipe["tool"] == "nwipe"
+    assert wipe["level"] == "purge" and wipe["method"] == "NIST 800-88 Purge" and wipe["tool"] == "nwipe"
+
+
+async def test_the_station_speaks_english_and_the_method_follows_the_level(
+    live_server: str, browser: Any, api: Api, world: World
+) -> None:
+    (tag,) = await at_bench(api, world)
+    log_in(browser, live_server, world.workshop.email)
+    scan(browser, tag)  # in French first: the last scans keep its codes
+    shows_device(browser, tag, "wipe")
+    assert f"{tag} : réceptionné" in element(browser, "#recent li").text
+    browser.get(f"{live_server}/langue/en?retour=/scan")  # the language switch: the station in English
+    until(browser, lambda d: d.switch_to.active_element.get_attribute("id") == "code", "le poste en anglais")
+    assert f"{tag}: received" in element(browser, "#recent li").text  # said again in English
+    scan(browser, tag)
+    shows_device(browser, tag, "wipe")
+    assert element(browser, '#actions [data-action="wipe"]').text == "Wipe…"
+    element(browser, '#actions [data-action="wipe"]').click()
+    until(browser, lambda d: visible(d, "#f-level"), "le formulaire d'effacement")
+    assert element(browser, "#action-form h2").text == f"Wipe — {tag}"
+    labels = {
+        label.get_attribute("for"): label.text for label in browser.find_elements("css selector", "#action-form label")
+    }
+    assert labels["f-report"] == "nwipe log (optional)"
+    assert (labels["f-level"], labels["f-method"], labels["f-tool"]) == ("Level (NIST SP 800-88)", "Method", "Tool")
+    assert (labels["f-m-kind-0"], labels["f-m-result-0"]) == ("Medium kind", "Result")
+    assert element(browser, "#action-form legend").text == "Medium 1"
+    assert element(browser, "#f-level option").text == "— choose —"
+    assert element(browser, '#f-m-kind-0 option[value="hdd"]').text == "Hard disk (HDD)"
+    assert element(browser, "#f-tool").get_attribute("placeholder") == "nwipe, Blancco, hdparm…"
+    assert element(browser, '#action-form button[type="submit"]').text == "Save"
+    assert element(browser, "#add-medium").text == "Add a medium"
+
+    method = element(browser, "#f-method")
+    choose(browser, "#f-level", "clear")
+    assert method.get_attribute("value") == "NIST 800-88 Clear"
+    choose(browser, "#f-level", "destroy")  # still the previous level's method: it follows
+    assert method.get_attribute("value") == "Physical destruction of the medium"
+    method.clear()
+    method.send_keys("ATA Secure Erase")  # typed by the person: never overwritten
+    choose(browser, "#f-level", "purge")
+    assert method.get_attribute("value") == "ATA Secure Erase"
+
+    element(browser, "#action-form .form-buttons button[type='button']").click()  # Cancel
+    assert not visible(browser, "#action-form")
+    console = [entry["message"] for entry in browser.get_log("browser")]
+    assert not [m for m in console if "Content Security Policy" in m or "Uncaught" in m], console
 
 
 async def test_an_action_refused_by_the_server_shows_its_reason(

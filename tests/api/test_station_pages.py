@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -10,8 +11,10 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from ordi import i18n
 from ordi.config import QR_DECODER_FILE, QR_DECODER_URL, get_settings
 from tests.fixtures import Api, World
+from tests.web.helpers import log_in
 
 
 async def test_scan_page_is_french_and_self_contained(client: AsyncTestClient[Any]) -> None:
@@ -53,6 +56,7 @@ async def test_public_page_in_any_case_without_personal_data(
         assert "Canope" not in text and "SECRET42" not in text and "@" not in text
         # a stranger runs no script; a logged-in person's page loads the station's (tests/web)
         assert f'data-tag="{tag}"' in text and "/static/station/station.js" not in text
+        assert 'id="station-words"' not in text
         assert "default-src 'none'" in page.headers["content-security-policy"]
 
 
@@ -83,3 +87,31 @@ async def test_the_camera_decoder_is_served_from_its_folder_only_when_installed(
     assert served.status_code == 200 and served.text == decoder.read_text()
     assert served.headers["content-type"].startswith("text/javascript")
     assert (await client.get("/static/vendor/package.json")).status_code == 404  # that one file, nothing else
+
+
+def _station_words(html: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="station-words">(.*?)</script>', html, re.S)
+    assert found, "la page doit donner ses mots au script du poste"
+    words: dict[str, Any] = json.loads(found.group(1))
+    return words
+
+
+async def test_the_station_takes_its_words_from_the_page_in_its_language(
+    client: AsyncTestClient[Any], api: Api, world: World
+) -> None:
+    script = (await client.get("/static/station/station.js")).text
+    assert not re.search(r"[À-ÿ]", script)  # no French word left in the script: they come from ordi.i18n
+    tag = await api.ready_device(world)
+    await log_in(client, world.workshop)
+    for path in ("/scan", f"/d/{tag}", f"/atelier/appareils/{tag}"):
+        page = await client.get(path)
+        assert page.status_code == 200, path
+        assert "script-src 'self'" in page.headers["content-security-policy"]  # a data block runs nothing
+        assert _station_words(page.text) == i18n.station_words("fr"), path
+    french = _station_words((await client.get("/scan")).text)
+    assert french["text"]["save"] == "Enregistrer" and french["labels"]["tool"] == "Outil"
+    await client.get("/langue/en", params={"retour": "/scan"})
+    english = _station_words((await client.get("/scan")).text)
+    assert english == i18n.station_words("en")
+    assert english["text"]["save"] == "Save" and english["labels"]["method"] == "Method"
+    assert english["methods"]["destroy"] == "Physical destruction of the medium"

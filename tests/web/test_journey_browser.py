@@ -119,6 +119,7 @@ async def test_a_device_from_the_donor_shelf_to_a_beneficiary_through_the_pages(
     until(browser, lambda d: visible(d, "#f-level"), "le formulaire d'effacement")
     assert element(browser, "#f-level").get_attribute("value") == ""  # nothing pre-selected
     _select(browser, "#f-level", "purge")
+    element(browser, "#f-tool").send_keys("nwipe")
     element(browser, "#add-medium").click()
     for i, (kind, serial) in enumerate((("ssd", "SSD-JRN-1"), ("hdd", "HDD-JRN-2"))):
         _select(browser, f"#f-m-kind-{i}", kind)

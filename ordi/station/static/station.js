@@ -7,25 +7,42 @@
  * The pages' Content-Security-Policy only runs this file, and the camera's QR decoder (jsQR, an npm
  * package served from /static/vendor) that it loads itself where the browser has no BarcodeDetector.
  * Every text is set with textContent: nothing from the server is parsed as HTML.
+ * Every word it shows comes from the page (ordi.i18n.station_words, in the page's language): a JSON
+ * data block, `<script type="application/json" id="station-words">`, that is read, never run.
  */
 (function () {
   "use strict";
 
   var currentToken = null;
 
-  // --- choices of the records (PRODUCT.md §3), in French ------------------------------------
-  var LEVELS = [["purge", "Purge (NIST 800-88)"], ["clear", "Clear (réécriture)"], ["destroy", "Destruction du support"]];
-  var KINDS = [["ssd", "SSD"], ["hdd", "Disque dur"], ["nvme", "NVMe"], ["emmc", "eMMC"], ["usb", "Clé ou disque USB"],
-    ["other", "Autre"]];
-  var RESULTS = [["erased", "Effacé"], ["failed", "Échec"], ["destroyed", "Détruit"]];
-  var GRADES = [["A", "A — comme neuf"], ["B", "B — bon état"], ["C", "C — usure visible"]];
-  var CHANNELS = [["weee_collector", "Collecteur DEEE"], ["eco_organism", "Éco-organisme"],
-    ["manufacturer_take_back", "Reprise fabricant"], ["other", "Autre filière"]];
-  var BENEFICIARIES = [["job_seeker", "Demandeur d'emploi"], ["student", "Élève ou étudiant"], ["senior", "Senior"],
-    ["disability", "Situation de handicap"], ["low_income", "Faibles revenus"],
-    ["asylum_refugee", "Demandeur d'asile ou réfugié"], ["other", "Autre situation"]];
-  var AGES = [["26_45", "26 à 45 ans"], ["18_25", "18 à 25 ans"], ["under_18", "Moins de 18 ans"],
-    ["46_64", "46 à 64 ans"], ["65_plus", "65 ans et plus"], ["unknown", "Non renseigné"]];
+  // --- the page's words (PRODUCT.md §3 for the records' choices) -----------------------------
+  /* The words block of the page, or empty words where there is none (/scan before logging in). */
+  function readWords() {
+    var block = document.getElementById("station-words");
+    var words = {};
+    try { words = block ? JSON.parse(block.textContent) : {}; } catch (e) { words = {}; }
+    ["text", "labels", "choices", "methods", "notes", "states", "actions"].forEach(function (part) {
+      words[part] = words[part] || {};
+    });
+    return words;
+  }
+
+  var WORDS = readWords();
+  var LABELS = WORDS.labels;
+  var CHOICES = WORDS.choices;
+
+  /* A message of the page's words, its `{blanks}` filled from `params`. */
+  function phrase(key, params) {
+    var template = WORDS.text[key] || key;
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
+      return params && params[name] !== undefined && params[name] !== null ? String(params[name]) : whole;
+    });
+  }
+
+  /* One field of a form: its name, its label (the page's word for that name), its options. */
+  function field(name, options) {
+    return [name, LABELS[name] || name, options || {}];
+  }
 
   function number(text) {
     return text === "" ? null : Number(String(text).replace(",", "."));
@@ -47,26 +64,27 @@
     return out;
   }
 
-  /* The actions that carry a record open a short form; the others are done on one press. */
+  /* The actions that carry a record open a short form; the others are done on one press. A form's
+   * title is its action's name (the API's `action_labels`, in the page's language). */
   var FORMS = {
     wipe: {
-      title: "Effacement des données",
       // The nwipe log may be attached instead (POST …/wipe-report): then it is the record.
       report: true,
-      // Nothing pre-selected: the level and each medium's kind and result are chosen, never assumed.
+      // Nothing pre-selected: the level, the tool and each medium's kind and result are chosen, never
+      // assumed. The method follows the level chosen (the page's `methods`) until the person types one.
       fields: [
-        ["level", "Niveau", { choices: LEVELS, empty: true, required: true }],
-        ["method", "Méthode", { value: "NIST 800-88 purge", required: true }],
-        ["tool", "Outil", { value: "nwipe", required: true }],
-        ["tool_version", "Version de l'outil", {}],
-        ["started_at", "Début", { type: "datetime-local" }],
-        ["ended_at", "Fin", { type: "datetime-local" }]
+        field("level", { choices: CHOICES.level, empty: true, required: true }),
+        field("method", { required: true, follows: "level", defaults: WORDS.methods }),
+        field("tool", { required: true, placeholder: WORDS.text.tool_hint }),
+        field("tool_version"),
+        field("started_at", { type: "datetime-local" }),
+        field("ended_at", { type: "datetime-local" })
       ],
       media: [
-        ["kind", "Type de support", { choices: KINDS, empty: true, required: true }],
-        ["serial", "N° de série du support", { required: true }],
-        ["capacity_gb", "Capacité (Go)", { type: "number", min: "0", step: "any" }],
-        ["result", "Résultat", { choices: RESULTS, empty: true, required: true }]
+        field("kind", { choices: CHOICES.kind, empty: true, required: true }),
+        field("serial", { required: true }),
+        field("capacity_gb", { type: "number", min: "0", step: "any" }),
+        field("result", { choices: CHOICES.result, empty: true, required: true })
       ],
       build: function (v, media) {
         return compact({
@@ -79,12 +97,11 @@
       }
     },
     refurbish: {
-      title: "Reconditionnement",
       fields: [
-        ["grade", "Grade", { choices: GRADES }],
-        ["os", "Système installé", { value: "Linux Mint" }],
-        ["labour_minutes", "Temps de travail (minutes)", { type: "number", min: "0", max: "1440", required: true }],
-        ["checks", "Vérifications faites (séparées par des virgules)", {}]
+        field("grade", { choices: CHOICES.grade }),
+        field("os", { value: "Linux Mint" }),
+        field("labour_minutes", { type: "number", min: "0", max: "1440", required: true }),
+        field("checks")
       ],
       build: function (v) {
         var checks = v.checks.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
@@ -92,36 +109,32 @@
       }
     },
     recycle: {
-      title: "Recyclage",
       fields: [
-        ["reason", "Motif", { required: true }],
-        ["weight_kg", "Poids (kg)", { type: "number", min: "0.1", max: "500", step: "0.1", required: true }],
-        ["channel", "Filière", { choices: CHANNELS }]
+        field("reason", { required: true }),
+        field("weight_kg", { type: "number", min: "0.1", max: "500", step: "0.1", required: true }),
+        field("channel", { choices: CHOICES.channel })
       ],
       build: function (v) {
         return { reason: v.reason, weight_kg: number(v.weight_kg), channel: v.channel };
       }
     },
     hand_over: {
-      title: "Remise au bénéficiaire",
-      note: "Aucun nom : seulement la situation, la tranche d'âge et le département.",
+      note: WORDS.notes.hand_over,
       fields: [
-        ["category", "Situation du bénéficiaire", { choices: BENEFICIARIES, empty: true, required: true }],
-        ["age_band", "Tranche d'âge", { choices: AGES, empty: true, required: true }],
-        ["departement", "Département (ex. 76, 2A, 971)", { required: true, maxlength: "3" }]
+        field("category", { choices: CHOICES.category, empty: true, required: true }),
+        field("age_band", { choices: CHOICES.age_band, empty: true, required: true }),
+        field("departement", { required: true, maxlength: "3" })
       ],
       build: function (v) {
         return { beneficiary: { category: v.category, age_band: v.age_band, departement: v.departement } };
       }
     },
     lose: {
-      title: "Appareil perdu",
-      fields: [["note", "Circonstances", { required: true, textarea: true }]],
+      fields: [field("note", { required: true, textarea: true })],
       build: function (v) { return { note: v.note }; }
     },
     reserve: {
-      title: "Réservation",
-      fields: [["association_id", "Numéro de l'association", { type: "number", min: "1", required: true }]],
+      fields: [field("association_id", { type: "number", min: "1", required: true })],
       build: function (v) { return { association_id: number(v.association_id) }; }
     }
   };
@@ -151,7 +164,7 @@
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
-  /* French category names, given by the page (one source: the server's translations). */
+  /* The category names, given by the page in its language (one source: the server's translations). */
   var categories = null;
 
   function categoryName(code) {
@@ -167,7 +180,7 @@
 
   function formatDate(iso) {
     var date = new Date(iso);
-    return isNaN(date.getTime()) ? "" : date.toLocaleDateString("fr-FR", { timeZone: "Europe/Paris" });
+    return isNaN(date.getTime()) ? "" : date.toLocaleDateString(WORDS.locale || "fr-FR", { timeZone: "Europe/Paris" });
   }
 
   /* One API call; a 401 (the page's token expired) is retried once with the session's new token. */
@@ -178,7 +191,7 @@
   }
 
   async function callOnce(method, path, body, headers) {
-    // The page is French: ask the API for French answers whatever the browser's own language.
+    // Ask the API for answers in the page's language, whatever the browser's own one.
     var base = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "fr" };
     var init = { method: method, headers: Object.assign(base, headers || {}) };
     var current = token();
@@ -194,12 +207,12 @@
     try {
       response = await fetch(path, init);
     } catch (e) {
-      return { ok: false, status: 0, data: { detail: "Réseau indisponible : vérifiez la connexion puis réessayez." } };
+      return { ok: false, status: 0, data: { detail: phrase("network") } };
     }
     var data = null;
     try { data = await response.json(); } catch (e) { data = null; }
     if (!response.ok && !(data && data.detail)) {
-      data = { detail: "Erreur " + response.status + "." };
+      data = { detail: phrase("error", { status: response.status }) + "." };
     }
     return { ok: response.ok, status: response.status, data: data };
   }
@@ -269,12 +282,11 @@
     this.labels = result.action_labels || {};
     this.keys = {};  // one Idempotency-Key per action and scan: a double press is recorded once
     this.closeForm();
-    showReceipt(null);
     box.textContent = "";
     if (!result.actions.length) {
       var empty = document.createElement("p");
       empty.className = "empty";
-      empty.textContent = "Aucune action possible maintenant pour votre organisation.";
+      empty.textContent = phrase("no_action");
       box.appendChild(empty);
       return;
     }
@@ -316,7 +328,7 @@
     form.textContent = "";
     form.setAttribute("data-action", action);
     var title = document.createElement("h2");
-    title.textContent = spec.title + " — " + this.device.asset_tag;
+    title.textContent = capitalise(this.labels[action] || action) + " — " + this.device.asset_tag;
     form.appendChild(title);
     if (spec.note) {
       var note = document.createElement("p");
@@ -328,6 +340,9 @@
     spec.fields.forEach(function (field) {
       appendField(form, field, "f-" + field[0]);
     });
+    spec.fields.forEach(function (field) {
+      if (field[2].follows) follow($("f-" + field[0]), $("f-" + field[2].follows), field[2].defaults || {});
+    });
     var mediaCount = 0;
     if (spec.media) {
       var list = document.createElement("div");
@@ -337,7 +352,7 @@
         var box = document.createElement("fieldset");
         box.className = "medium";
         var legend = document.createElement("legend");
-        legend.textContent = "Support " + (mediaCount + 1);
+        legend.textContent = phrase("medium", { n: mediaCount + 1 });
         box.appendChild(legend);
         spec.media.forEach(function (field) { appendField(box, field, "f-m-" + field[0] + "-" + mediaCount); });
         list.appendChild(box);
@@ -349,7 +364,7 @@
       var more = document.createElement("button");
       more.type = "button";
       more.id = "add-medium";
-      more.textContent = "Ajouter un support";
+      more.textContent = phrase("add_medium");
       more.addEventListener("click", function () {
         var box = addMedium();
         var first = box.querySelector("select, input");
@@ -362,10 +377,10 @@
     var submit = document.createElement("button");
     submit.type = "submit";
     submit.className = "primary";
-    submit.textContent = "Enregistrer";
+    submit.textContent = phrase("save");
     var cancel = document.createElement("button");
     cancel.type = "button";
-    cancel.textContent = "Annuler";
+    cancel.textContent = phrase("cancel");
     cancel.addEventListener("click", function () {
       self.closeForm();
       if (self.onCancel) self.onCancel();
@@ -403,7 +418,7 @@
     var input;
     if (options.choices) {
       input = document.createElement("select");
-      var choices = options.empty ? [["", "— choisir —"]].concat(options.choices) : options.choices;
+      var choices = options.empty ? [["", phrase("choose")]].concat(options.choices) : options.choices;
       choices.forEach(function (choice) {
         var option = document.createElement("option");
         option.value = choice[0];
@@ -424,9 +439,24 @@
     input.id = id;
     input.name = id;
     if (options.value) input.value = options.value;
+    if (options.placeholder) input.placeholder = options.placeholder;
     if (options.required) input.required = true;
     parent.appendChild(label);
     parent.appendChild(input);
+  }
+
+  /* A field that `source`'s choice fills with `defaults[choice]` (the wipe's method after its level):
+   * only while it is empty or still holds the previous choice's default, so that what the person
+   * typed is never overwritten; they may always edit it. */
+  function follow(input, source, defaults) {
+    if (!input || !source) return;
+    var filled = "";
+    source.addEventListener("change", function () {
+      var current = input.value.trim();
+      if (current !== "" && current !== filled) return;
+      filled = defaults[source.value] || "";
+      input.value = filled;
+    });
   }
 
   /* The wipe form's optional nwipe log: a labelled file field at the top of the form. Once a file
@@ -436,7 +466,7 @@
     box.className = "report";
     var label = document.createElement("label");
     label.htmlFor = "f-report";
-    label.textContent = form.getAttribute("data-nwipe-label") || "Journal nwipe (facultatif)";
+    label.textContent = phrase("nwipe_label");
     var input = document.createElement("input");
     input.type = "file";
     input.id = "f-report";
@@ -445,7 +475,7 @@
     var hint = document.createElement("p");
     hint.id = "f-report-hint";
     hint.className = "hint";
-    hint.textContent = form.getAttribute("data-nwipe-hint") || "";
+    hint.textContent = phrase("nwipe_hint");
     input.setAttribute("aria-describedby", hint.id);
     box.appendChild(label);
     box.appendChild(input);
@@ -482,8 +512,12 @@
     box.scrollIntoView({ block: "nearest" });
   }
 
-  /* After a wipe: its certificate, a link to its PDF (the session opens it); `null` hides it. */
+  /* After a wipe: its certificate, a link to its PDF (the session opens it); `null` hides it. Each
+   * call is a turn: a certificate looked up after a wipe shows only if nothing was shown meanwhile. */
+  var receiptTurn = 0;
+
   function showReceipt(number) {
+    receiptTurn += 1;
     var box = $("receipt");
     if (!box) return;
     box.textContent = "";
@@ -492,8 +526,26 @@
     var link = document.createElement("a");
     link.href = "/certificats/" + encodeURIComponent(number);
     link.id = "certificate-link";
-    link.textContent = (box.getAttribute("data-certificate") || "Certificat {number}").replace("{number}", number);
+    link.textContent = phrase("certificate", { number: number });
     box.appendChild(link);
+  }
+
+  /* The certificate a wipe typed in the form just issued: the event's answer does not carry it, the
+   * device's certificates (oldest first, GET …/certificates) end with it. */
+  async function showLastCertificate(tag) {
+    var turn = receiptTurn;
+    var path = "/api/v1/devices/" + encodeURIComponent(tag) + "/certificates?limit=500";
+    var number = null;
+    var cursor = null;
+    for (var page = 0; page < 10; page += 1) {  // 500 a page: one page for any real device
+      var answer = await call("GET", path + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+      if (!answer.ok || !answer.data || !answer.data.items) return;
+      var items = answer.data.items;
+      if (items.length) number = items[items.length - 1].number;
+      cursor = answer.data.next;
+      if (!cursor) break;
+    }
+    if (number && turn === receiptTurn) showReceipt(number);
   }
 
   /* The wipe recorded from the nwipe log: the level and serials typed in, if any, choose. */
@@ -512,11 +564,12 @@
     var tag = this.device.asset_tag;
     var label = capitalise(this.labels[action] || action);
     var key = upload ? action + "-report" : action;
+    showReceipt(null);
     this.keys[key] = this.keys[key] || newKey();
     try {
       var answer;
       if (upload) {
-        label += " (journal nwipe)";
+        label = phrase("from_log", { action: label });
         answer = await call("POST", reportRequest(tag, upload), upload.file, { "Idempotency-Key": this.keys[key] });
       } else {
         answer = await call("POST", "/api/v1/devices/" + encodeURIComponent(tag) + "/events",
@@ -527,18 +580,19 @@
         return;
       }
       if (!answer.ok) {
-        say("✗ " + label + " — " + tag + " : " + answer.data.detail, "error");
+        say("✗ " + phrase("refused", { action: label, tag: tag, detail: answer.data.detail }), "error");
         formError(answer.data.detail, upload ? "f-report" : null);
         return;
       }
       var device = answer.data.device;
       if (answer.data.event && answer.data.event.outcome === "failed") {
-        say("⚠ " + label + " enregistré en échec — " + tag + " reste « " + device.state_label + " ».", "warning");
+        say("⚠ " + phrase("failed", { action: label, tag: tag, state: device.state_label }), "warning");
       } else {
-        say("✓ " + label + " — " + tag + " : " + device.state_label + ".", "ok");
+        say("✓ " + phrase("done", { action: label, tag: tag, state: device.state_label }), "ok");
       }
       this.onDone(answer.data);
-      showReceipt(answer.data.certificate_number || null);
+      if (answer.data.certificate_number) showReceipt(answer.data.certificate_number);
+      else if (action === "wipe") showLastCertificate(tag);
     } finally {
       this.busy = false;
     }
@@ -546,7 +600,7 @@
 
   /* The session has ended: to the login page, which brings the person back here. */
   function expired() {
-    say("Session terminée : reconnectez-vous.", "error");
+    say(phrase("session_ended"), "error");
     window.location.assign("/connexion?fin=1&suivant=" + encodeURIComponent(window.location.pathname));
   }
 
@@ -724,7 +778,7 @@
         stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
       } catch (e) {
         stop();
-        say("Caméra indisponible : autorisez-la, ou scannez avec la douchette.", "error");
+        say(phrase("camera_denied"), "error");
         focusCode();
         return;
       }
@@ -778,25 +832,32 @@
     scans.forEach(function (scan) {
       var item = document.createElement("li");
       var when = new Date(scan.at);
-      var time = isNaN(when.getTime()) ? "" : when.toLocaleTimeString("fr-FR",
+      var time = isNaN(when.getTime()) ? "" : when.toLocaleTimeString(WORDS.locale || "fr-FR",
         { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
-      item.appendChild(document.createTextNode(time + " — "));
+      // "{time} — {tag} : {state}": the tag is a link to its page, the rest plain text
+      var state = WORDS.states[scan.stateCode] || scan.state;
+      var step = scan.action && WORDS.actions[scan.action] ? capitalise(WORDS.actions[scan.action]) : scan.step;
+      var parts = phrase("recent_entry", { time: time, state: state }).split("{tag}");
+      item.appendChild(document.createTextNode(parts[0]));
       var link = document.createElement("a");
       link.href = "/d/" + encodeURIComponent(scan.tag);
       link.textContent = scan.tag;
       item.appendChild(link);
-      item.appendChild(document.createTextNode(" : " + scan.state + (scan.step ? " (" + scan.step + ")" : "")));
+      item.appendChild(document.createTextNode((parts[1] || "") + (step ? " (" + step + ")" : "")));
       list.appendChild(item);
     });
     $("recent-box").hidden = !scans.length;
   }
 
-  /* A device scanned (`step` empty) or a step recorded on the device just scanned. */
-  function remember(device, step) {
+  /* A device scanned (`action` empty) or a step recorded on the device just scanned. The codes are
+   * kept beside the words: after the language switch the list says them in the page's language. */
+  function remember(device, action) {
     if (!device) return;
     var scans = recentScans();
-    var entry = { tag: device.asset_tag, state: device.state_label, step: step || "", at: new Date().toISOString() };
-    if (step && scans.length && scans[0].tag === entry.tag && !scans[0].step) scans[0] = entry;
+    var step = action ? capitalise((panel && panel.labels[action]) || action) : "";
+    var entry = { tag: device.asset_tag, state: device.state_label, stateCode: device.state, step: step,
+      action: action || "", at: new Date().toISOString() };
+    if (action && scans.length && scans[0].tag === entry.tag && !scans[0].step) scans[0] = entry;
     else scans.unshift(entry);
     saveRecent(scans);
     showRecent(scans.slice(0, RECENT_MAX));
@@ -805,7 +866,7 @@
   function startScanPage() {
     if (!$("station")) return;  // not logged in: the page shows the login form
     panel = new ActionPanel(function (result) {
-      remember(result.device, capitalise(panel.labels[result.event.action] || result.event.action));
+      remember(result.device, result.event.action);
       resetScan();
     }, function () { focusCode(); });
     showRecent(recentScans());
