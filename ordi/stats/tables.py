@@ -19,7 +19,7 @@ unique key over NULLs would not merge (0 and '' stand for "none").
 
 from __future__ import annotations
 
-from piccolo.columns import BigInt, Date, Integer, Serial, Varchar
+from piccolo.columns import BigInt, Date, Integer, Serial, Text, Varchar
 from piccolo.table import Table
 
 
@@ -98,7 +98,20 @@ class StatsFate(Table, tablename="stats_fate"):
     n = BigInt()
 
 
-ROLLUP_TABLES = (StatsCount, StatsStock, StatsLead, StatsFate)
+class StatsJournal(Table, tablename="stats_journal"):
+    """Deltas not yet folded into the rollups (ordi.stats.rollups, "the journal"): one narrow row
+    per delta, appended in the entry's own statement, no index but its id; `fold` moves them into
+    the four tables above and deletes them."""
+
+    id: Serial  # the implicit primary key, named for type checkers only
+    tbl = Varchar(length=1)  # c: stats_count, l: stats_lead, f: stats_fate, s: stats_stock
+    key = Text()  # the delta's key as JSON, without level and grain
+    n = Integer()
+    minutes = Integer()
+
+
+#: The tables of the committee's rollups, with their journal (ordi.piccolo_app lists them).
+ROLLUP_TABLES = (StatsCount, StatsStock, StatsLead, StatsFate, StatsJournal)
 
 #: The unique key of each rollup table (its upsert's conflict target), without its counters.
 KEYS: dict[str, tuple[str, ...]] = {

@@ -38,7 +38,8 @@ def test_a_step_counts_once_per_grain_and_moves_the_stock() -> None:
     assert {r[2] for r in counts} == {date(2025, 3, 5), date(2025, 3, 1)}
     assert len(rows["stats_lead"]) == 8 and all(r[4] == 4 for r in rows["stats_lead"])
     stock = rows["stats_stock"]
-    assert sorted(r[-1] for r in stock) == [-1] * 3 + [1] * 3  # W, N, G
+    assert sorted(r[-1] for r in stock) == [-1] * 7 + [1] * 7  # W, N, G, A by age; w, n, g without it
+    assert {r[-2] for r in stock if r[0] in ("w", "n", "g")} == {rollups.NO_SINCE}
     n = [r for r in counts if r[0] == "N"]
     assert all(r[5] == 3 and r[6] == -1 and r[8] == "*" for r in n)
     w = [r for r in counts if r[0] == "W"]
