@@ -54,6 +54,10 @@ class _Sql:
         """The first of the month of a date column."""
         return f"date_trunc('month', {column})::date" if self.postgres else f"date({column}, 'start of month')"
 
+    def year_of(self, column: str) -> str:
+        """January 1st of the year of a date column."""
+        return f"date_trunc('year', {column})::date" if self.postgres else f"date({column}, 'start of year')"
+
     def date(self, value: Any) -> str:
         return f"DATE '{value.isoformat()}'" if self.postgres else f"'{value.isoformat()}'"
 
@@ -83,7 +87,8 @@ async def rebuild() -> dict[str, int]:
             await execute_in_transaction(_sinceless(sql, level))
         for table in ("stats_count", "stats_lead", "stats_fate"):
             for level in LEVELS:
-                await execute_in_transaction(_months(sql, table, level))
+                await execute_in_transaction(_coarser_grain(sql, table, level, "M", "D"))
+                await execute_in_transaction(_coarser_grain(sql, table, level, "Y", "M"))
         await execute_in_transaction("DROP TABLE stats_rebuild_entry")
         await execute_in_transaction("DROP TABLE stats_rebuild_device")
         for table in KEYS:
@@ -258,14 +263,15 @@ FROM stats_rebuild_device GROUP BY {_grouped("state", *stock_dims, since)}""",
     ]
 
 
-def _months(sql: _Sql, table: str, level: str) -> str:
-    """A level's month rows, grouped from its day rows."""
-    columns = [sql.month_of("day") if c == "day" else c for c in KEYS[table][2:]]
+def _coarser_grain(sql: _Sql, table: str, level: str, grain: str, source: str) -> str:
+    """A level's month rows grouped from its day rows, or its year rows from its month rows."""
+    first = sql.month_of("day") if grain == "M" else sql.year_of("day")
+    columns = [first if c == "day" else c for c in KEYS[table][2:]]
     sums = ", ".join(f"SUM({c})" for c in COUNTERS[table])
     return (
         f"INSERT INTO {table} ({', '.join((*KEYS[table], *COUNTERS[table]))}) "
-        f"SELECT level, 'M', {', '.join(columns)}, {sums} FROM {table} WHERE level = '{level}' AND grain = 'D' "
-        f"GROUP BY level, {', '.join(columns)}"
+        f"SELECT level, '{grain}', {', '.join(columns)}, {sums} FROM {table} "
+        f"WHERE level = '{level}' AND grain = '{source}' GROUP BY level, {', '.join(columns)}"
     )
 
 

@@ -231,13 +231,15 @@ STOCK_LEVELS = (*LEVELS, *SINCELESS)
 
 
 def grains(delta: Delta) -> Iterator[tuple[Any, ...]]:
-    """A delta's key at each grain: its day (`D`) and its month (`M`, the 1st); the stock has none."""
+    """A delta's key at each grain: its day (`D`), its month (`M`, the 1st) and its year (`Y`,
+    January 1st); the stock has none."""
     if delta.table not in PERIODIC:
         yield delta.key
         return
     day = delta.key[0]
     yield ("D", day, *delta.key[1:])
     yield ("M", day.replace(day=1), *delta.key[1:])
+    yield ("Y", day.replace(month=1, day=1), *delta.key[1:])
 
 
 def levels(delta: Delta) -> Iterator[tuple[tuple[Any, ...], int, int]]:

@@ -124,8 +124,28 @@ def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def segments(first: date, last: date) -> list[tuple[str, date, date]]:
-    """The period as whole months (M rows) and loose days (D rows): (grain, from, to) inclusive."""
+def segments(first: date, last: date, *, years: bool = False) -> list[tuple[str, date, date]]:
+    """The period as whole years (Y rows, with `years`), whole months (M rows) and loose days
+    (D rows): (grain, from, to) inclusive, the row days of each grain."""
+    months = _month_segments(first, last)
+    if not years:
+        return months
+    out = []
+    for grain, low, high in months:
+        first_year = low.year if low.month == 1 else low.year + 1
+        last_year = high.year if high.month == 12 else high.year - 1
+        if grain != "M" or first_year > last_year:
+            out.append((grain, low, high))
+            continue
+        if low.year < first_year:
+            out.append(("M", low, date(low.year, 12, 1)))
+        out.append(("Y", date(first_year, 1, 1), date(last_year, 1, 1)))
+        if high.year > last_year:
+            out.append(("M", date(high.year, 1, 1), high))
+    return out
+
+
+def _month_segments(first: date, last: date) -> list[tuple[str, date, date]]:
     out: list[tuple[str, date, date]] = []
     month = first if first.day == 1 else _next_month(first)
     if month > last or _month_end(month) > last:
@@ -181,7 +201,13 @@ def _group_expression(dimension: str | None) -> str:
 
 
 def _where(
-    query: StatsQuery, level: str, *, periodic: tuple[date, date] | None, beneficiary: bool, region_join: bool = False
+    query: StatsQuery,
+    level: str,
+    *,
+    periodic: tuple[date, date] | None,
+    beneficiary: bool,
+    region_join: bool = False,
+    years: bool = False,
 ) -> _Where:
     w = _Where(conditions=["t.level = {}"], args=[level])
     f = query.filters
@@ -192,7 +218,7 @@ def _where(
         w.joins.append("LEFT JOIN organisation dn ON dn.id = t.donor")
     if periodic is not None:
         parts = []
-        for grain, low, high in segments(*periodic):
+        for grain, low, high in segments(*periodic, years=years):
             parts.append("(t.grain = {} AND t.day >= {} AND t.day <= {})")
             w.args.extend([grain, low, high])
         w.conditions.append("(" + " OR ".join(parts) + ")")
@@ -531,13 +557,17 @@ def _also(group: str) -> str:
     return "" if group == "''" else f", {group}"
 
 
-def _period_sql(query: StatsQuery, level: str, first: date, last: date, *, beneficiary: bool) -> _Where:
-    return _where(query, level, periodic=(first, last), beneficiary=beneficiary)
+def _period_sql(
+    query: StatsQuery, level: str, first: date, last: date, *, beneficiary: bool, years: bool = True
+) -> _Where:
+    """The rows of a period: its whole years from the year rows (the reads without a series, or
+    a series by year), its other whole months from the month rows, its loose days from the days'."""
+    return _where(query, level, periodic=(first, last), beneficiary=beneficiary, years=years)
 
 
 async def _counts(query: StatsQuery, level: str, first: date, last: date) -> list[dict[str, Any]]:
     """Steps and labour minutes per day (or month) and stage: the totals and the series."""
-    w = _period_sql(query, level, first, last, beneficiary=True)
+    w = _period_sql(query, level, first, last, beneficiary=True, years=query.grain == "year")
     return await fetch_all(
         f"SELECT t.day AS day, t.action AS action, t.outcome AS outcome, SUM(t.n) AS n, "  # noqa: S608
         f"SUM(t.minutes) AS minutes FROM stats_count t {w.sql()} GROUP BY t.day, t.action, t.outcome",
@@ -569,7 +599,7 @@ async def _handed(query: StatsQuery, level: str, first: date, last: date, group:
 async def _fates(query: StatsQuery, level: str, first: date, last: date) -> list[dict[str, Any]]:
     """Fates per day (or month) and category; a hand-over's `until` after the period's end reads as
     "not yet" (all the reuse rate asks of it), so one row stands for all of those."""
-    w = _period_sql(query, level, first, last, beneficiary=False)
+    w = _period_sql(query, level, first, last, beneficiary=False, years=query.grain == "year")
     until = "CASE WHEN t.until > {} THEN {} ELSE t.until END"
     return await fetch_all(
         f"SELECT t.day AS day, t.fate AS fate, {until} AS until, t.category AS category, "  # noqa: S608

@@ -31,12 +31,12 @@ def test_a_step_counts_once_per_grain_and_moves_the_stock() -> None:
     deltas = [*rollups.event_deltas(REFURBISH, AFTER, lead_days=4), *rollups.stock_move(BEFORE, AFTER)]
     rows = rollups.merged(deltas)
     counts = rows["stats_count"]
-    assert len(counts) == 8  # D and M rows at levels W, N, G, A
+    assert len(counts) == 12  # D, M and Y rows at levels W, N, G, A
     per_grade = [r for r in counts if r[0] == "G"]
-    assert {r[1] for r in per_grade} == {"D", "M"} and all(r[8] == "A" for r in per_grade)
+    assert {r[1] for r in per_grade} == {"D", "M", "Y"} and all(r[8] == "A" for r in per_grade)
     assert all(r[-2:] == (1, 45) for r in counts)
-    assert {r[2] for r in counts} == {date(2025, 3, 5), date(2025, 3, 1)}
-    assert len(rows["stats_lead"]) == 8 and all(r[4] == 4 for r in rows["stats_lead"])
+    assert {r[2] for r in counts} == {date(2025, 3, 5), date(2025, 3, 1), date(2025, 1, 1)}
+    assert len(rows["stats_lead"]) == 12 and all(r[4] == 4 for r in rows["stats_lead"])
     stock = rows["stats_stock"]
     assert sorted(r[-1] for r in stock) == [-1] * 7 + [1] * 7  # W, N, G, A by age; w, n, g without it
     assert {r[-2] for r in stock if r[0] in ("w", "n", "g")} == {rollups.NO_SINCE}
@@ -87,7 +87,7 @@ def test_a_revision_moves_only_what_the_log_counts_differently() -> None:
         ("A", "*"): (0, -15),
     }
     assert {r[3] for r in counts} == {"refurbish", "correct"}  # the correction counts once, as itself
-    assert sorted(r[-1] for r in rows["stats_lead"] if r[0] == "G") == [-1, -1, 1, 1]  # its lead time moves along
+    assert sorted(r[-1] for r in rows["stats_lead"] if r[0] == "G") == [-1] * 3 + [1] * 3  # its lead time moves along
     assert rollups.merged(rollups.revision([LOGGED], [LOGGED])) == {}
 
 
@@ -113,6 +113,17 @@ def test_a_period_reads_whole_months_and_loose_days() -> None:
         ("D", date(2025, 1, 31), date(2025, 1, 31)),
         ("M", date(2025, 2, 1), date(2025, 2, 1)),
     ]
+    assert segments(date(2023, 12, 3), date(2026, 12, 2), years=True) == [
+        ("D", date(2023, 12, 3), date(2023, 12, 31)),
+        ("Y", date(2024, 1, 1), date(2025, 1, 1)),
+        ("M", date(2026, 1, 1), date(2026, 11, 1)),
+        ("D", date(2026, 12, 1), date(2026, 12, 2)),
+    ]
+    assert segments(date(2025, 2, 1), date(2026, 12, 31), years=True) == [
+        ("M", date(2025, 2, 1), date(2025, 12, 1)),
+        ("Y", date(2026, 1, 1), date(2026, 1, 1)),
+    ]
+    assert segments(date(2025, 2, 1), date(2025, 12, 31), years=True) == [("M", date(2025, 2, 1), date(2025, 12, 1))]
     assert [b[0].month for b in buckets(date(2025, 2, 10), date(2025, 9, 3), "quarter")] == [2, 4, 7]
 
 
