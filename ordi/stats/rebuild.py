@@ -7,8 +7,9 @@ dimensions of its device after it (the workshop in charge: the last `assign`, `c
 `receive`, none after a `withdraw`; the grade: the last `refurbish`, as its last correction says;
 the category: the device's now) and the times a lead time needs (the last receive,
 the last refurbishment, the next return or loss) in a temporary table; each level's day rows are
-grouped from it (A from G's), the month rows from the day rows, the stock from the device
-projection. Readers see the old rows until the transaction commits. The same pass over one device
+grouped from it (A from G's), the month rows from the day rows and the year rows from the
+month rows, the stock from the device projection (and its rows without age from those by day).
+Readers see the old rows until the transaction commits. The same pass over one device
 (`device_entries`) is what the ledger reads around a revising entry (ordi.stats.rollups).
 """
 

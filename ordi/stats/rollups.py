@@ -2,8 +2,9 @@
 
 A step is a delta from the device's projection before to after: its counts (+1 for the entry),
 its stock move (−1 under the old state and dimensions, +1 under the new), a lead time when it ends
-one, and its fate for the reuse rate. Deltas of one write are summed per key, then sent as one
-multi-row upsert per table (on PostgreSQL inside the step's own statement: no extra round trip).
+one, and its fate for the reuse rate. Deltas of one write are summed per key and appended to the
+journal (`stats_journal`, one narrow row per delta; on PostgreSQL inside the step's own statement:
+no extra round trip); `fold` adds them to the rollups in bulk, at every grain and level.
 
 Edits and corrections (issue 9 item 6) use corrected values, and these are the dimensions they move:
 

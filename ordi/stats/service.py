@@ -3,9 +3,11 @@
 `figures(actor, query)` is the one entry point: the API, the CSV exports, the bilan and the
 dashboard all call it. Each question reads the smallest level of rollups that holds its
 dimensions (A: category and beneficiary only; W: and workshop, région, département; N: and donor,
-donor kind; G: and grade), its whole months from the month rows and its other days from the day
-rows: a few queries over a few thousand rows, whatever the size of the log. No personal data is
-read; cells that count people are suppressed below the threshold (`small_cells`).
+donor kind; G: and grade), its whole years from the year rows (what has no monthly series), its
+whole months from the month rows and its other days from the day rows: a few narrow queries run
+together, each grouped by the database to the few rows the answer needs (lead-time percentiles
+included), whatever the size of the log. The journal is folded in first (`rollups.fold`). No
+personal data is read; cells that count people are suppressed below the threshold (`small_cells`).
 """
 
 from __future__ import annotations
