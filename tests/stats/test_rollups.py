@@ -139,3 +139,37 @@ def test_small_cells_take_their_complement_along() -> None:
     assert suppress({"a": 20, "b": 4, "c": 3}) == {"a": 20, "b": "< 11", "c": "< 11"}
     assert suppress({"a": 20, "b": 0, "c": 15}) == {"a": 20, "b": 0, "c": 15}
     assert suppress({"a": 6, "b": 0}) == {"a": "< 11", "b": "< 11"}
+
+
+def test_a_journal_row_reads_back_as_its_delta() -> None:
+    deltas = [
+        *rollups.event_deltas(REFURBISH, AFTER, lead_days=4),
+        *rollups.stock_move(BEFORE, AFTER),
+        *rollups.fate_ended(
+            {**AFTER, "state": "handed_over"},
+            {"action": "lose", "outcome": "done", "occurred_at": datetime(2025, 6, 1, tzinfo=UTC), "payload": {}},
+        ),
+    ]
+    rows = rollups.journal_rows(deltas)
+    assert len(rows) == len(deltas)  # one narrow row per delta, no level nor grain yet
+    back = [rollups.journal_delta({"tbl": t, "key": k, "n": n, "minutes": m}) for t, k, n, m in rows]
+    assert rollups.merged(back) == rollups.merged(deltas)
+    assert rollups.journal_rows([*deltas, *(rollups.Delta(d.table, d.key, -d.n, -d.minutes) for d in deltas)]) == []
+
+
+async def test_entries_wait_in_the_journal_until_a_fold_adds_them(db: None) -> None:
+    from ordi.db import fetch_all, write_transaction
+    from ordi.periodic import service as periodic
+
+    assert "stats_fold" in periodic.tasks()  # the workers fold every minute
+    deltas = [*rollups.event_deltas(REFURBISH, AFTER, lead_days=4), *rollups.stock_move(BEFORE, AFTER)]
+    async with write_transaction():
+        await rollups.apply(deltas)
+    assert not await fetch_all("SELECT id FROM stats_count")
+    assert len(await fetch_all("SELECT id FROM stats_journal")) == 4  # a count, a lead time, a stock move
+    assert await rollups.fold() == 4
+    assert await rollups.fold() == 0
+    assert not await fetch_all("SELECT id FROM stats_journal")
+    rows = await fetch_all("SELECT level, grain, n, minutes FROM stats_count")
+    assert len(rows) == 12 and {(int(r["n"]), int(r["minutes"])) for r in rows} == {(1, 45)}
+    assert len(await fetch_all("SELECT id FROM stats_stock")) == 14
