@@ -378,14 +378,17 @@ async def compute(query: StatsQuery, lang: Lang = "fr") -> Figures:
 
     grouped = query.group_by is not None
     no_people = "''" if query.group_by == "beneficiary_category" else group
-    whole_level = level_for(msgspec.structs.replace(query, group_by=None))
+    # The answer's own figures depend on its filters only: read at their level (A without any),
+    # the groups' at the level of the grouping, from their year rows where they can.
+    whole = msgspec.structs.replace(query, group_by=None)
+    whole_level = level_for(whole)
     place_level = "w" if level == "A" else level.lower()  # the stock without its age (rollups.SINCELESS)
     reads = [
-        _counts(query, level, first, last),
+        _counts(whole, whole_level, first, last),
         _handed(query, level, first, last, group),
-        _fates(query, level, first, last),
-        _leads(query, level, first, last, "''"),
-        _stock(query, whole_level),
+        _fates(whole, whole_level, first, last),
+        _leads(whole, whole_level, first, last, "''"),
+        _stock(whole, whole_level),
         _stock_places(query, place_level, no_people),
     ]
     if grouped:
