@@ -2,12 +2,13 @@
 
 One database per run (ORDI_DATABASE_URL set before `ordi` is imported). It builds the rollups
 from the log when they are empty (`ordi.stats.rebuild`, timed), then times in-process
-`ordi.stats.service.compute` — the summary for the last full year, for three years, and the
-bilan's data (the year by month, by région and by workshop) — next to the hand-written raw SQL
-GROUP BY over `device_event` that gives the same stage counts, and, with `--write-steps`, one step
-through `ordi.devices.service.perform` (reserve, then release, of ready devices: steps that can be
-repeated) with the rollups and without them (their deltas switched off), interleaved, then the
-fold of the journal those steps wrote (`ordi.stats.rollups.fold`, its cost per step).
+`ordi.stats.service.compute` (the summary for the last full year, for three years) and the
+bilan's data (`ordi.stats.bilan_data.gather`: the year by month, by région and by workshop),
+next to the hand-written raw SQL GROUP BY over `device_event` that gives the same stage counts;
+with `--write-steps`, one step through `ordi.devices.service.perform` (reserve, then release,
+of ready devices: steps that can be repeated) with the rollups and without them (their deltas
+switched off), interleaved, then the fold of the journal those steps wrote
+(`ordi.stats.rollups.fold`, its cost per step).
 
     ORDI_DATABASE_URL=postgresql://… .venv/bin/python bench/stats_measure.py --out r.json [--write-steps 400]
 """
@@ -103,10 +104,13 @@ async def main() -> None:
         async def summary(first: date, end: date) -> None:
             await service.compute(StatsQuery(start=first, end=end))
 
-        async def bilan() -> None:
-            await service.compute(StatsQuery(start=one[0], end=one[1], grain="month"))
-            await service.compute(StatsQuery(start=one[0], end=one[1], group_by="region"))
-            await service.compute(StatsQuery(start=one[0], end=one[1], group_by="refurbisher"))
+        from ordi.domain.lifecycle import Actor, OrgKind
+        from ordi.stats import bilan_data
+
+        committee = Actor(user_id=0, organisation_id=0, kind=OrgKind.COMMITTEE)
+
+        async def bilan() -> None:  # what the PDF and /comite draw: the year by month, by région, by workshop
+            await bilan_data.gather(committee, one[0], one[1], "month")
 
         timings = {
             "summary one year": await _timed(lambda: summary(*one), args.reps),

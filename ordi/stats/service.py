@@ -361,14 +361,17 @@ def _reuse(rows: Iterable[tuple[str, date, int]], end: date) -> tuple[int, int]:
 # --- the figures -----------------------------------------------------------------------------
 
 
-async def figures(actor: Actor, query: StatsQuery, lang: Lang = "fr") -> Figures:
+async def figures(actor: Actor, query: StatsQuery, lang: Lang = "fr", *, group_leads: bool = True) -> Figures:
     """Every figure of PRODUCT.md §5 for one question (committee and operator only)."""
     require_kind(actor, OrgKind.COMMITTEE, OrgKind.OPERATOR)
-    return await compute(query, lang)
+    return await compute(query, lang, group_leads=group_leads)
 
 
-async def compute(query: StatsQuery, lang: Lang = "fr") -> Figures:
-    """The figures without the role check (the bilan's job, which checked it when asked)."""
+async def compute(query: StatsQuery, lang: Lang = "fr", *, group_leads: bool = True) -> Figures:
+    """The figures without the role check (the bilan's job, which checked it when asked).
+
+    `group_leads=False`: the groups' lead times are left empty (count 0), for a caller that does
+    not show them (the bilan's tables by région and workshop): the costliest read of a grouping."""
     await rollups.fold()  # the entries not yet in the rollups: the figures are those of now
     first, last = days_of(query.start, query.end)
     level = level_for(query)
@@ -395,10 +398,11 @@ async def compute(query: StatsQuery, lang: Lang = "fr") -> Figures:
         reads += [
             _group_counts(query, level, first, last, group),
             _group_fates(query, level, first, last, no_people),
-            _leads(query, level, first, last, group),
         ]
+        if group_leads:
+            reads.append(_leads(query, level, first, last, group))
     counts, handed_rows, fates, leads, stock_rows, place_rows, *by_group = await _together(*reads)
-    g_counts, g_fate_rows, g_lead_rows = by_group if grouped else ([], [], [])
+    g_counts, g_fate_rows, g_lead_rows = (*by_group, [])[:3] if grouped else ([], [], [])
 
     stages = {name: 0 for name in STAGES}
     minutes = 0
