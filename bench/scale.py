@@ -716,6 +716,8 @@ def print_stats(big: dict[str, Any], small: dict[str, Any]) -> None:
     for label, r in (("big", big), ("small", small)):
         rebuilt = f", rollups rebuilt from the log in {r['rebuild_s']:.1f} s" if "rebuild_s" in r else ""
         say(f"  {label}: {r['events']:,} events, rollup rows {r['rollup_rows']}{rebuilt}; periods {r['periods']}")
+        if "rollup_mb" in r:
+            say(f"  {label}: MB with indexes {r['rollup_mb']}")
     say("")
     say(f"| figures, median (p90) ms | {big['events']:,} events | {small['events']:,} events | ratio |")
     say("|---|---:|---:|---:|")
@@ -737,7 +739,14 @@ def print_stats(big: dict[str, Any], small: dict[str, Any]) -> None:
             "  one step (reserve or release, in-process perform): "
             f"with rollups {w['with rollups']['median_ms']:.2f} ms, "
             f"without {w['without rollups']['median_ms']:.2f} ms (median of {w['with rollups']['n']} and "
-            f"{w['without rollups']['n']}): {w['ratio']:.2f}×"
+            f"{w['without rollups']['n']}): {w['ratio']:.2f}× (means: {w.get('mean_ratio', 0):.2f}×)"
+        )
+    if w and "fold" in w:
+        f = w["fold"]
+        per_step = f["ms"] / max(f["steps"], 1)
+        say(
+            f"  the journal of those {f['steps']} steps ({f['rows']} rows) folded into the rollups in "
+            f"{f['ms']:.1f} ms: {per_step:.3f} ms per step, off the step's path"
         )
 
 

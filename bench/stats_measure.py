@@ -2,11 +2,13 @@
 
 One database per run (ORDI_DATABASE_URL set before `ordi` is imported). It builds the rollups
 from the log when they are empty (`ordi.stats.rebuild`, timed), then times in-process
-`ordi.stats.service.compute` — the summary for the last full year, for three years, and the
-bilan's data (the year by month, by région and by workshop) — next to the hand-written raw SQL
-GROUP BY over `device_event` that gives the same stage counts, and, with `--write-steps`, one step
-through `ordi.devices.service.perform` (reserve, then release, of ready devices: steps that can be
-repeated) with the rollups and without them (their deltas switched off), interleaved.
+`ordi.stats.service.compute` (the summary for the last full year, for three years) and the
+bilan's data (`ordi.stats.bilan_data.gather`: the year by month, by région and by workshop),
+next to the hand-written raw SQL GROUP BY over `device_event` that gives the same stage counts;
+with `--write-steps`, one step through `ordi.devices.service.perform` (reserve, then release,
+of ready devices: steps that can be repeated) with the rollups and without them (their deltas
+switched off), interleaved, then the fold of the journal those steps wrote
+(`ordi.stats.rollups.fold`, its cost per step).
 
     ORDI_DATABASE_URL=postgresql://… .venv/bin/python bench/stats_measure.py --out r.json [--write-steps 400]
 """
@@ -94,14 +96,21 @@ async def main() -> None:
             t: int((await fetch_all(f"SELECT count(*) AS n FROM {t}"))[0]["n"])
             for t in ("stats_count", "stats_stock", "stats_lead", "stats_fate")
         }
+        result["rollup_mb"] = {
+            t: round(int((await fetch_all(f"SELECT pg_total_relation_size('{t}') AS b"))[0]["b"]) / 2**20, 1)
+            for t in ("stats_count", "stats_stock", "stats_lead", "stats_fate", "device_event")
+        }
 
         async def summary(first: date, end: date) -> None:
             await service.compute(StatsQuery(start=first, end=end))
 
-        async def bilan() -> None:
-            await service.compute(StatsQuery(start=one[0], end=one[1], grain="month"))
-            await service.compute(StatsQuery(start=one[0], end=one[1], group_by="region"))
-            await service.compute(StatsQuery(start=one[0], end=one[1], group_by="refurbisher"))
+        from ordi.domain.lifecycle import Actor, OrgKind
+        from ordi.stats import bilan_data
+
+        committee = Actor(user_id=0, organisation_id=0, kind=OrgKind.COMMITTEE)
+
+        async def bilan() -> None:  # what the PDF and /comite draw: the year by month, by région, by workshop
+            await bilan_data.gather(committee, one[0], one[1], "month")
 
         timings = {
             "summary one year": await _timed(lambda: summary(*one), args.reps),
@@ -181,10 +190,17 @@ async def _write_cost(steps: int) -> dict[str, Any]:
                     (time.perf_counter() - began) * 1000
                 )
     rollups.step_deltas = real  # type: ignore[assignment]
+    # The steps' journal folded into the rollups, as the periodic task and the readers do: its cost
+    # spread over the steps that wrote it.
+    began = time.perf_counter()
+    folded = await rollups.fold()
+    fold_ms = (time.perf_counter() - began) * 1000
     await rebuild()  # the steps taken without their rollups: bring them back in line with the log
-    out = {k: _stats(v) for k, v in samples.items() if v}
+    out: dict[str, Any] = {k: _stats(v) for k, v in samples.items() if v}
     if len(out) == 2:
         out["ratio"] = out["with rollups"]["median_ms"] / out["without rollups"]["median_ms"]
+        out["mean_ratio"] = statistics.mean(samples["with rollups"]) / statistics.mean(samples["without rollups"])
+    out["fold"] = {"rows": folded, "ms": fold_ms, "steps": len(samples["with rollups"])}
     return out
 
 

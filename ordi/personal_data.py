@@ -169,6 +169,8 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "stats_fate": frozenset(
         {"id", "level", "grain", "day", "until", "fate", "category", "workshop", "donor", "grade", "n"}
     ),
+    # their journal: the same keys as JSON (`key`) until they are folded in
+    "stats_journal": frozenset({"id", "tbl", "key", "n", "minutes"}),
     "job": frozenset(
         {
             "id",

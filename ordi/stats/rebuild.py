@@ -7,8 +7,9 @@ dimensions of its device after it (the workshop in charge: the last `assign`, `c
 `receive`, none after a `withdraw`; the grade: the last `refurbish`, as its last correction says;
 the category: the device's now) and the times a lead time needs (the last receive,
 the last refurbishment, the next return or loss) in a temporary table; each level's day rows are
-grouped from it (A from G's), the month rows from the day rows, the stock from the device
-projection. Readers see the old rows until the transaction commits. The same pass over one device
+grouped from it (A from G's), the month rows from the day rows and the year rows from the
+month rows, the stock from the device projection (and its rows without age from those by day).
+Readers see the old rows until the transaction commits. The same pass over one device
 (`device_entries`) is what the ledger reads around a revising entry (ordi.stats.rollups).
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ordi.db import execute_in_transaction, fetch_all, is_postgres, write_transaction
-from ordi.stats.rollups import LEVELS, NO_SINCE, NOT_YET, OUT_OF_PROGRAMME
+from ordi.stats.rollups import FOLD_LOCK, LEVELS, NO_SINCE, NOT_YET, OUT_OF_PROGRAMME, SINCELESS
 from ordi.stats.tables import COUNTERS, KEYS
 
 _OUT = ", ".join(f"'{s}'" for s in sorted(OUT_OF_PROGRAMME))
@@ -54,29 +55,43 @@ class _Sql:
         """The first of the month of a date column."""
         return f"date_trunc('month', {column})::date" if self.postgres else f"date({column}, 'start of month')"
 
+    def year_of(self, column: str) -> str:
+        """January 1st of the year of a date column."""
+        return f"date_trunc('year', {column})::date" if self.postgres else f"date({column}, 'start of year')"
+
     def date(self, value: Any) -> str:
         return f"DATE '{value.isoformat()}'" if self.postgres else f"'{value.isoformat()}'"
 
 
 async def rebuild() -> dict[str, int]:
-    """Replace every rollup row by its recomputation from the log; returns the rows per table."""
+    """Replace every rollup row by its recomputation from the log; returns the rows per table.
+
+    The journal (`ordi.stats.rollups.fold`) is emptied in the same snapshot as the log and the
+    devices are read (PostgreSQL: one statement; SQLite: the write lock), so that an entry
+    written meanwhile is either in the rebuild or still in the journal, never both; folds wait."""
     sql = _Sql(is_postgres())
     async with write_transaction():
         if sql.postgres:
             await execute_in_transaction("SET LOCAL statement_timeout = 0")
             await execute_in_transaction("SET LOCAL work_mem = '256MB'")
+            await execute_in_transaction("SELECT pg_advisory_xact_lock({})", FOLD_LOCK)
         for table in KEYS:
             await execute_in_transaction(f"DELETE FROM {table}")
-        await execute_in_transaction(_entries(sql))
+        for statement in _captured(sql):
+            await execute_in_transaction(statement)
         for level in ("W", "N", "G"):  # from the entries: one pass each
             for statement in _day_rows(sql, level):
                 await execute_in_transaction(statement)
-        for table in ("stats_count", "stats_lead", "stats_fate"):  # no A rows of stock (see rollups.levels)
+        for table in KEYS:
             await execute_in_transaction(_coarser(table, "A", "G"))  # A is G without the grade
+        for level in SINCELESS:  # the stock without its age (see rollups.STOCK_LEVELS)
+            await execute_in_transaction(_sinceless(sql, level))
         for table in ("stats_count", "stats_lead", "stats_fate"):
             for level in LEVELS:
-                await execute_in_transaction(_months(sql, table, level))
+                await execute_in_transaction(_coarser_grain(sql, table, level, "M", "D"))
+                await execute_in_transaction(_coarser_grain(sql, table, level, "Y", "M"))
         await execute_in_transaction("DROP TABLE stats_rebuild_entry")
+        await execute_in_transaction("DROP TABLE stats_rebuild_device")
         for table in KEYS:
             await execute_in_transaction(f"ANALYZE {table}")  # the planner sees the new rows at once
         counts = {}
@@ -86,14 +101,26 @@ async def rebuild() -> dict[str, int]:
     return counts
 
 
-def _entries(sql: _Sql) -> str:
-    """Every entry with its device's dimensions after it: a temporary table, read four times."""
-    temp = (
-        "CREATE TEMP TABLE stats_rebuild_entry ON COMMIT DROP AS"
-        if sql.postgres
-        else ("CREATE TEMP TABLE stats_rebuild_entry AS")
-    )
-    return f"{temp}\n{entries_select(sql)}"
+_DEVICE_COLUMNS = "state, donor, refurbisher, category, grade, state_changed_at"
+
+
+def _captured(sql: _Sql) -> list[str]:
+    """Every entry with its device's dimensions after it, and the devices' projection, in two
+    temporary tables, and the journal emptied: all of it in one snapshot."""
+    if not sql.postgres:
+        return [
+            f"CREATE TEMP TABLE stats_rebuild_entry AS {entries_select(sql)}",
+            f"CREATE TEMP TABLE stats_rebuild_device AS SELECT {_DEVICE_COLUMNS} FROM device",
+            "DELETE FROM stats_journal",
+        ]
+    return [
+        f"CREATE TEMP TABLE stats_rebuild_entry ON COMMIT DROP AS {entries_select(sql)} WITH NO DATA",
+        f"CREATE TEMP TABLE stats_rebuild_device ON COMMIT DROP AS SELECT {_DEVICE_COLUMNS} FROM device WITH NO DATA",
+        "WITH gone AS (DELETE FROM stats_journal RETURNING id), "
+        f"e AS (INSERT INTO stats_rebuild_entry SELECT * FROM ({entries_select(sql)}) x), "
+        f"d AS (INSERT INTO stats_rebuild_device SELECT {_DEVICE_COLUMNS} FROM device) "
+        "SELECT COUNT(*) AS n FROM gone",
+    ]
 
 
 def entries_select(sql: _Sql, *, one_device: bool = False) -> str:
@@ -233,18 +260,19 @@ FROM stats_rebuild_entry e WHERE e.action IN ('hand_over', 'recycle') AND e.outc
 GROUP BY {_grouped("e.day", "e.action", until, *dims)}""",
         f"""INSERT INTO stats_stock ({listed["stats_stock"]})
 SELECT '{level}', state, {", ".join(stock_dims)}, {since}, COUNT(*)
-FROM device GROUP BY {_grouped("state", *stock_dims, since)}""",
+FROM stats_rebuild_device GROUP BY {_grouped("state", *stock_dims, since)}""",
     ]
 
 
-def _months(sql: _Sql, table: str, level: str) -> str:
-    """A level's month rows, grouped from its day rows."""
-    columns = [sql.month_of("day") if c == "day" else c for c in KEYS[table][2:]]
+def _coarser_grain(sql: _Sql, table: str, level: str, grain: str, source: str) -> str:
+    """A level's month rows grouped from its day rows, or its year rows from its month rows."""
+    first = sql.month_of("day") if grain == "M" else sql.year_of("day")
+    columns = [first if c == "day" else c for c in KEYS[table][2:]]
     sums = ", ".join(f"SUM({c})" for c in COUNTERS[table])
     return (
         f"INSERT INTO {table} ({', '.join((*KEYS[table], *COUNTERS[table]))}) "
-        f"SELECT level, 'M', {', '.join(columns)}, {sums} FROM {table} WHERE level = '{level}' AND grain = 'D' "
-        f"GROUP BY level, {', '.join(columns)}"
+        f"SELECT level, '{grain}', {', '.join(columns)}, {sums} FROM {table} "
+        f"WHERE level = '{level}' AND grain = '{source}' GROUP BY level, {', '.join(columns)}"
     )
 
 
@@ -256,4 +284,14 @@ def _coarser(table: str, level: str, source: str) -> str:
         f"INSERT INTO {table} ({', '.join((*KEYS[table], *COUNTERS[table]))}) "
         f"SELECT '{level}', {', '.join(columns)}, {sums} FROM {table} WHERE level = '{source}' "
         f"GROUP BY {_grouped(*columns)}"
+    )
+
+
+def _sinceless(sql: _Sql, level: str) -> str:
+    """The stock rows of a level without their age, grouped from that level's rows by day."""
+    columns = KEYS["stats_stock"][1:-1]
+    return (
+        f"INSERT INTO stats_stock ({', '.join((*KEYS['stats_stock'], 'n'))}) "
+        f"SELECT '{level}', {', '.join(columns)}, {sql.date(NO_SINCE)}, SUM(n) FROM stats_stock "
+        f"WHERE level = '{level.upper()}' GROUP BY {', '.join(columns)}"
     )

@@ -2,8 +2,9 @@
 
 A step is a delta from the device's projection before to after: its counts (+1 for the entry),
 its stock move (−1 under the old state and dimensions, +1 under the new), a lead time when it ends
-one, and its fate for the reuse rate. Deltas of one write are summed per key, then sent as one
-multi-row upsert per table (on PostgreSQL inside the step's own statement: no extra round trip).
+one, and its fate for the reuse rate. Deltas of one write are summed per key and appended to the
+journal (`stats_journal`, one narrow row per delta; on PostgreSQL inside the step's own statement:
+no extra round trip); `fold` adds them to the rollups in bulk, at every grain and level.
 
 Edits and corrections (issue 9 item 6) use corrected values, and these are the dimensions they move:
 
@@ -38,7 +39,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ordi.db import execute_in_transaction, fetch_row
+import msgspec
+
+from ordi.db import engine, execute_in_transaction, fetch_all, fetch_row, is_postgres, write_transaction
+from ordi.periodic import service as periodic
 from ordi.stats.tables import COUNTERS, KEYS
 
 #: States whose devices are no longer the programme's stock: kept under one `since`.
@@ -108,10 +112,6 @@ def stock_move(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
     return moves
 
 
-def _grains(day: date) -> tuple[tuple[str, date], tuple[str, date]]:
-    return (("D", day), ("M", day.replace(day=1)))
-
-
 def _payload(event: Mapping[str, Any]) -> Mapping[str, Any]:
     payload = event.get("payload") or {}
     return payload if isinstance(payload, Mapping) else {}
@@ -142,15 +142,16 @@ def event_deltas(
     donor, workshop, category, grade = dims(after)
     beneficiary = beneficiary_of(event)
     minutes = labour_minutes_of(event)
-    deltas = []
-    for grain, first in _grains(day):
-        key = (grain, first, action, str(event["outcome"]), donor, workshop, category, grade, beneficiary)
-        deltas.append(Delta("stats_count", key, sign, sign * minutes))
-        if lead_days is not None and action in LEAD_ENDS:
-            lead = (grain, first, LEAD_ENDS[action], lead_days, donor, workshop, category, grade, beneficiary)
-            deltas.append(Delta("stats_lead", lead, sign))
-        if action in ("hand_over", "recycle") and event["outcome"] == "done":
-            deltas.append(Delta("stats_fate", (grain, first, action, NOT_YET, donor, workshop, category, grade), sign))
+    key = (day, action, str(event["outcome"]), donor, workshop, category, grade, beneficiary)
+    deltas = [Delta("stats_count", key, sign, sign * minutes)]
+    if lead_days is not None and action in LEAD_ENDS:
+        deltas.append(
+            Delta(
+                "stats_lead", (day, LEAD_ENDS[action], lead_days, donor, workshop, category, grade, beneficiary), sign
+            )
+        )
+    if action in ("hand_over", "recycle") and event["outcome"] == "done":
+        deltas.append(Delta("stats_fate", (day, action, NOT_YET, donor, workshop, category, grade), sign))
     return deltas
 
 
@@ -165,12 +166,10 @@ def fate_ended(before: Mapping[str, Any], event: Mapping[str, Any], *, sign: int
     handed = utc_day(_as_datetime(before["state_changed_at"]))
     until = utc_day(_as_datetime(event["occurred_at"]))
     donor, workshop, category, grade = dims(before)
-    deltas = []
-    for grain, first in _grains(handed):
-        base = (grain, first, "hand_over")
-        deltas.append(Delta("stats_fate", (*base, NOT_YET, donor, workshop, category, grade), -sign))
-        deltas.append(Delta("stats_fate", (*base, until, donor, workshop, category, grade), sign))
-    return deltas
+    return [
+        Delta("stats_fate", (handed, "hand_over", NOT_YET, donor, workshop, category, grade), -sign),
+        Delta("stats_fate", (handed, "hand_over", until, donor, workshop, category, grade), sign),
+    ]
 
 
 async def lead_days(event: Mapping[str, Any], before: Mapping[str, Any]) -> int | None:
@@ -217,39 +216,63 @@ async def step_deltas(event: Mapping[str, Any], before: Mapping[str, Any], after
 
 #: Position of donor, workshop and grade in each table's key (the level aside).
 _MASKED = {table: tuple(key.index(c) - 1 for c in ("donor", "workshop", "grade")) for table, key in KEYS.items()}
+#: Tables whose rows count a period: a delta's key starts with its day, written at both grains.
+PERIODIC = frozenset({"stats_count", "stats_lead", "stats_fate"})
 
 
 #: The levels of detail every delta is written at: which of donor, workshop and grade each keeps.
 #: W: per workshop (the donor only before any workshop, for the région of a declared device);
 #: N: per donor; G: per grade; A: none of them. Category and beneficiary are in every level.
 LEVELS = ("W", "N", "G", "A")
+#: The stock's levels: the same four by the day of the devices' last step (their age), and W, N,
+#: G again as `w`, `n`, `g` without it (`since` 1970-01-01): the stock per région or group reads
+#: those (one row per state, place and category instead of one per day too).
+SINCELESS = ("w", "n", "g")
+STOCK_LEVELS = (*LEVELS, *SINCELESS)
+
+
+def grains(delta: Delta) -> Iterator[tuple[Any, ...]]:
+    """A delta's key at each grain: its day (`D`), its month (`M`, the 1st) and its year (`Y`,
+    January 1st); the stock has none."""
+    if delta.table not in PERIODIC:
+        yield delta.key
+        return
+    day = delta.key[0]
+    yield ("D", day, *delta.key[1:])
+    yield ("M", day.replace(day=1), *delta.key[1:])
+    yield ("Y", day.replace(month=1, day=1), *delta.key[1:])
 
 
 def levels(delta: Delta) -> Iterator[tuple[tuple[Any, ...], int, int]]:
-    """A delta at each level (`LEVELS`); a question reads the smallest level that has its
-    dimensions (ordi.stats.service). No level has donor × workshop × grade: that cube would
+    """A delta at each grain and level (`LEVELS`); a question reads the smallest level that has
+    its dimensions (ordi.stats.service). No level has donor × workshop × grade: that cube would
     hold about one row per event, as big as the log it summarises."""
-    key = delta.key
     i_donor, i_workshop, i_grade = _MASKED[delta.table]
-    for level in LEVELS:
-        if level == "A" and delta.table == "stats_stock":
-            continue  # the stock is read per workshop at least (its région): no A rows to keep
-        row = list(key)
-        if level == "W":
-            if key[i_workshop] != 0:
+    stock = delta.table == "stats_stock"
+    for key in grains(delta):
+        for level in STOCK_LEVELS if stock else LEVELS:
+            row = list(key)
+            if level in SINCELESS:  # the stock now, without its age: W, N, G rows without `since`
+                row[-1] = NO_SINCE
+                level = level.upper()
+                mark = level.lower()
+            else:
+                mark = level
+            if level == "W":
+                if key[i_workshop] != 0:
+                    row[i_donor] = -1
+                row[i_grade] = "*"
+            elif level == "N":
+                row[i_workshop] = -1
+                row[i_grade] = "*"
+            elif level == "G":
                 row[i_donor] = -1
-            row[i_grade] = "*"
-        elif level == "N":
-            row[i_workshop] = -1
-            row[i_grade] = "*"
-        elif level == "G":
-            row[i_donor] = -1
-            row[i_workshop] = -1
-        else:
-            row[i_donor] = -1
-            row[i_workshop] = -1
-            row[i_grade] = "*"
-        yield (level, *row), delta.n, delta.minutes
+                row[i_workshop] = -1
+            else:
+                row[i_donor] = -1
+                row[i_workshop] = -1
+                row[i_grade] = "*"
+            yield (mark, *row), delta.n, delta.minutes
 
 
 def declared(entries: Sequence[Mapping[str, Any]], devices: Sequence[Mapping[str, Any]]) -> list[Delta]:
@@ -303,17 +326,13 @@ def logged_deltas(entry: Mapping[str, Any], *, sign: int = 1) -> list[Delta]:
     }.get(action)
     lead = whole_days(_as_datetime(start), at) if done and start is not None else None
     until = utc_day(_as_datetime(entry["ended_at"])) if action == "hand_over" and entry["ended_at"] else NOT_YET
-    deltas = []
-    for grain, first in _grains(day):
-        key = (grain, first, action, str(entry["outcome"]), donor, workshop, category, grade, beneficiary)
-        deltas.append(Delta("stats_count", key, sign, sign * int(entry["minutes"] or 0)))
-        if lead is not None:
-            metric = LEAD_ENDS[action]
-            deltas.append(
-                Delta("stats_lead", (grain, first, metric, lead, donor, workshop, category, grade, beneficiary), sign)
-            )
-        if action in ("hand_over", "recycle") and done:
-            deltas.append(Delta("stats_fate", (grain, first, action, until, donor, workshop, category, grade), sign))
+    key = (day, action, str(entry["outcome"]), donor, workshop, category, grade, beneficiary)
+    deltas = [Delta("stats_count", key, sign, sign * int(entry["minutes"] or 0))]
+    if lead is not None:
+        metric = LEAD_ENDS[action]
+        deltas.append(Delta("stats_lead", (day, metric, lead, donor, workshop, category, grade, beneficiary), sign))
+    if action in ("hand_over", "recycle") and done:
+        deltas.append(Delta("stats_fate", (day, action, until, donor, workshop, category, grade), sign))
     return deltas
 
 
@@ -360,30 +379,104 @@ def upsert_sql(table: str, count: int) -> str:
     )
 
 
-def statements(deltas: Iterable[Delta]) -> list[tuple[str, tuple[Any, ...]]]:
-    """The upserts of some deltas: (SQL with `{}` placeholders, arguments), one per table."""
-    out = []
-    for table, rows in merged(deltas).items():
-        out.append((upsert_sql(table, len(rows)), tuple(v for r in rows for v in r)))
-    return out
-
-
 _MAX_ROWS = 500  # per statement: within every engine's limit of bound parameters
 
 
-async def apply(deltas: Sequence[Delta]) -> None:
-    """Write deltas in the caller's transaction (bulk paths: declare, assign entries)."""
+async def upsert(deltas: Iterable[Delta]) -> None:
+    """Add deltas to the rollups, at every grain and level (the fold and the tests)."""
     for table, rows in merged(deltas).items():
         for start in range(0, len(rows), _MAX_ROWS):
             chunk = rows[start : start + _MAX_ROWS]
             await execute_in_transaction(upsert_sql(table, len(chunk)), *(v for r in chunk for v in r))
 
 
+# --- the journal ---------------------------------------------------------------------------
+# An entry's deltas are not added to the rollups by the entry's own transaction: that was a
+# dozen upserts into tables of millions of rows on every step (about half again the cost of the
+# step). They are appended, one narrow row per delta and no index but the id, to `stats_journal`
+# (on PostgreSQL inside the step's own statement); `fold` moves them into the rollups in bulk,
+# summed per key. Every reader folds first (`ordi.stats.service.compute`), and a periodic task
+# folds every minute, so the journal stays a few minutes of entries at most.
+
+#: The journal's one-letter name of each rollup table, and the types of its key (to read it back).
+_CODE = {"stats_count": "c", "stats_lead": "l", "stats_fate": "f", "stats_stock": "s"}
+_TABLE = {code: table for table, code in _CODE.items()}
+_KEY_TYPES: dict[str, Any] = {
+    "stats_count": tuple[date, str, str, int, int, str, str, str],
+    "stats_lead": tuple[date, str, int, int, int, str, str, str],
+    "stats_fate": tuple[date, str, date, int, int, str, str],
+    "stats_stock": tuple[str, int, int, str, str, date],
+}
+_JOURNAL_ROW = "({}, {}, {}, {})"
+#: Every fold and the rebuild take this lock (PostgreSQL): one at a time.
+FOLD_LOCK = 5_318_008
+FOLD_EVERY_SECONDS = 60.0
+
+
+def journal_rows(deltas: Iterable[Delta]) -> list[tuple[str, str, int, int]]:
+    """The journal rows of some deltas: summed per key first, zeros dropped (a revision's
+    unchanged rows cancel out)."""
+    sums: dict[tuple[str, tuple[Any, ...]], list[int]] = {}
+    for d in deltas:
+        total = sums.setdefault((d.table, d.key), [0, 0])
+        total[0] += d.n
+        total[1] += d.minutes
+    return [
+        (_CODE[table], msgspec.json.encode(key).decode(), n, minutes)
+        for (table, key), (n, minutes) in sums.items()
+        if n or minutes
+    ]
+
+
+def journal_sql(count: int) -> str:
+    return "INSERT INTO stats_journal (tbl, key, n, minutes) VALUES " + ", ".join(  # noqa: S608 - constants
+        _JOURNAL_ROW for _ in range(count)
+    )
+
+
+async def apply(deltas: Iterable[Delta]) -> None:
+    """Journal deltas in the caller's transaction (bulk paths: declare, assign entries, revisions)."""
+    rows = journal_rows(deltas)
+    for start in range(0, len(rows), _MAX_ROWS):
+        chunk = rows[start : start + _MAX_ROWS]
+        await execute_in_transaction(journal_sql(len(chunk)), *(v for r in chunk for v in r))
+
+
 def postgres_ctes(deltas: Iterable[Delta]) -> tuple[str, tuple[Any, ...]]:
-    """The upserts as data-modifying CTEs to prepend to the step's own statement (PostgreSQL)."""
-    parts = []
-    args: list[Any] = []
-    for i, (sql, values) in enumerate(statements(deltas)):
-        parts.append(f"r{i} AS ({sql})")
-        args.extend(values)
-    return ", ".join(parts), tuple(args)
+    """The journal's insert as a data-modifying CTE to prepend to the step's own statement (PostgreSQL)."""
+    rows = journal_rows(deltas)
+    if not rows:
+        return "", ()
+    return f"j AS ({journal_sql(len(rows))})", tuple(v for r in rows for v in r)
+
+
+def journal_delta(row: Mapping[str, Any]) -> Delta:
+    table = _TABLE[str(row["tbl"])]
+    key = msgspec.json.decode(row["key"], type=_KEY_TYPES[table])
+    return Delta(table, tuple(key), int(row["n"]), int(row["minutes"]))
+
+
+async def fold() -> int:
+    """Move the journal into the rollups (its rows are deleted in the same transaction); returns
+    how many rows it moved. Reading an empty journal is one indexed look-up, no transaction."""
+    if await fetch_row("SELECT id FROM stats_journal LIMIT 1") is None:
+        return 0
+    if engine().current_transaction.get() is not None:  # type: ignore[attr-defined]
+        return await fold_in_transaction()
+    async with write_transaction():
+        return await fold_in_transaction()
+
+
+async def fold_in_transaction() -> int:
+    """The fold in the caller's transaction. The DELETE takes exactly the rows its snapshot sees
+    (all of an entry's rows, or none: they were written by one transaction); rows committed
+    meanwhile stay for the next fold."""
+    if is_postgres():
+        await execute_in_transaction("SELECT pg_advisory_xact_lock({})", FOLD_LOCK)
+    rows = await fetch_all("DELETE FROM stats_journal RETURNING tbl, key, n, minutes")
+    await upsert(journal_delta(r) for r in rows)
+    return len(rows)
+
+
+# Every worker process and the embedded worker fold on their own timer (the lock takes turns).
+periodic.register("stats_fold", lambda: FOLD_EVERY_SECONDS, fold, exclusive=False)

@@ -3,9 +3,11 @@
 `figures(actor, query)` is the one entry point: the API, the CSV exports, the bilan and the
 dashboard all call it. Each question reads the smallest level of rollups that holds its
 dimensions (A: category and beneficiary only; W: and workshop, région, département; N: and donor,
-donor kind; G: and grade), its whole months from the month rows and its other days from the day
-rows: a few queries over a few thousand rows, whatever the size of the log. No personal data is
-read; cells that count people are suppressed below the threshold (`small_cells`).
+donor kind; G: and grade), its whole years from the year rows (what has no monthly series), its
+whole months from the month rows and its other days from the day rows: a few narrow queries run
+together, each grouped by the database to the few rows the answer needs (lead-time percentiles
+included), whatever the size of the log. The journal is folded in first (`rollups.fold`). No
+personal data is read; cells that count people are suppressed below the threshold (`small_cells`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any, get_args
 import msgspec
 
 from ordi.config import get_settings, impact_factors
-from ordi.db import engine, fetch_all
+from ordi.db import engine, execute_in_transaction, fetch_all, is_postgres, write_transaction
 from ordi.domain import geography, impact
 from ordi.domain.errors import InvalidRecord
 from ordi.domain.lifecycle import Actor, OrgKind, State
@@ -32,6 +34,7 @@ from ordi.i18n import Lang, word
 from ordi.organisations.service import region_name_of
 from ordi.organisations.tables import Organisation
 from ordi.scoping import require_kind
+from ordi.stats import rollups
 from ordi.stats.schemas import (
     AgeBucket,
     FactorOut,
@@ -123,8 +126,28 @@ def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def segments(first: date, last: date) -> list[tuple[str, date, date]]:
-    """The period as whole months (M rows) and loose days (D rows): (grain, from, to) inclusive."""
+def segments(first: date, last: date, *, years: bool = False) -> list[tuple[str, date, date]]:
+    """The period as whole years (Y rows, with `years`), whole months (M rows) and loose days
+    (D rows): (grain, from, to) inclusive, the row days of each grain."""
+    months = _month_segments(first, last)
+    if not years:
+        return months
+    out = []
+    for grain, low, high in months:
+        first_year = low.year if low.month == 1 else low.year + 1
+        last_year = high.year if high.month == 12 else high.year - 1
+        if grain != "M" or first_year > last_year:
+            out.append((grain, low, high))
+            continue
+        if low.year < first_year:
+            out.append(("M", low, date(low.year, 12, 1)))
+        out.append(("Y", date(first_year, 1, 1), date(last_year, 1, 1)))
+        if high.year > last_year:
+            out.append(("M", date(high.year, 1, 1), high))
+    return out
+
+
+def _month_segments(first: date, last: date) -> list[tuple[str, date, date]]:
     out: list[tuple[str, date, date]] = []
     month = first if first.day == 1 else _next_month(first)
     if month > last or _month_end(month) > last:
@@ -180,7 +203,13 @@ def _group_expression(dimension: str | None) -> str:
 
 
 def _where(
-    query: StatsQuery, level: str, *, periodic: tuple[date, date] | None, beneficiary: bool, region_join: bool = False
+    query: StatsQuery,
+    level: str,
+    *,
+    periodic: tuple[date, date] | None,
+    beneficiary: bool,
+    region_join: bool = False,
+    years: bool = False,
 ) -> _Where:
     w = _Where(conditions=["t.level = {}"], args=[level])
     f = query.filters
@@ -191,7 +220,7 @@ def _where(
         w.joins.append("LEFT JOIN organisation dn ON dn.id = t.donor")
     if periodic is not None:
         parts = []
-        for grain, low, high in segments(*periodic):
+        for grain, low, high in segments(*periodic, years=years):
             parts.append("(t.grain = {} AND t.day >= {} AND t.day <= {})")
             w.args.extend([grain, low, high])
         w.conditions.append("(" + " OR ".join(parts) + ")")
@@ -332,80 +361,105 @@ def _reuse(rows: Iterable[tuple[str, date, int]], end: date) -> tuple[int, int]:
 # --- the figures -----------------------------------------------------------------------------
 
 
-async def figures(actor: Actor, query: StatsQuery, lang: Lang = "fr") -> Figures:
+async def figures(actor: Actor, query: StatsQuery, lang: Lang = "fr", *, group_leads: bool = True) -> Figures:
     """Every figure of PRODUCT.md §5 for one question (committee and operator only)."""
     require_kind(actor, OrgKind.COMMITTEE, OrgKind.OPERATOR)
-    return await compute(query, lang)
+    return await compute(query, lang, group_leads=group_leads)
 
 
-async def compute(query: StatsQuery, lang: Lang = "fr") -> Figures:
-    """The figures without the role check (the bilan's job, which checked it when asked)."""
+async def compute(query: StatsQuery, lang: Lang = "fr", *, group_leads: bool = True) -> Figures:
+    """The figures without the role check (the bilan's job, which checked it when asked).
+
+    `group_leads=False`: the groups' lead times are left empty (count 0), for a caller that does
+    not show them (the bilan's tables by région and workshop): the costliest read of a grouping."""
+    await rollups.fold()  # the entries not yet in the rollups: the figures are those of now
     first, last = days_of(query.start, query.end)
     level = level_for(query)
     spans = buckets(first, last, query.grain)
     group = _group_expression(query.group_by)
     people_view = query.group_by == "beneficiary_category" or query.filters.beneficiary_category is not None
 
-    counts, fates, leads, stock_rows = await _together(
-        _counts(query, level, first, last, group),
-        _fates(query, level, first, last, group),
-        _leads(query, level, first, last, group),
-        _stock(query, "W" if level == "A" else level, group),
-    )
+    grouped = query.group_by is not None
+    no_people = "''" if query.group_by == "beneficiary_category" else group
+    # The answer's own figures depend on its filters only: read at their level (A without any),
+    # the groups' at the level of the grouping, from their year rows where they can.
+    whole = msgspec.structs.replace(query, group_by=None)
+    whole_level = level_for(whole)
+    place_level = "w" if level == "A" else level.lower()  # the stock without its age (rollups.SINCELESS)
+    reads = [
+        _counts(whole, whole_level, first, last),
+        _handed(query, level, first, last, group),
+        _fates(whole, whole_level, first, last),
+        _leads(whole, whole_level, first, last, "''"),
+        _stock(whole, whole_level),
+        _stock_places(query, place_level, no_people),
+    ]
+    if grouped:
+        reads += [
+            _group_counts(query, level, first, last, group),
+            _group_fates(query, level, first, last, no_people),
+        ]
+        if group_leads:
+            reads.append(_leads(query, level, first, last, group))
+    counts, handed_rows, fates, leads, stock_rows, place_rows, *by_group = await _together(*reads)
+    g_counts, g_fate_rows, g_lead_rows = (*by_group, [])[:3] if grouped else ([], [], [])
 
     stages = {name: 0 for name in STAGES}
-    by_category: dict[str, int] = {}
-    by_beneficiary: dict[str, int] = {}
     minutes = 0
     series_stages = [{name: 0 for name in STAGES} for _ in spans]
     series_minutes = [0 for _ in spans]
-    g_stages: dict[str, dict[str, int]] = {}
-    g_minutes: dict[str, int] = {}
-    g_people: dict[str, int] = {}
     for r in counts:
         name = _STAGE_OF.get((r["action"], r["outcome"]))
         n, m = int(r["n"]), int(r["minutes"] or 0)
-        key = str(r["g"])
         minutes += m
         i = _bucket_index(spans, _day(r["day"]))
         if i >= 0:
             series_minutes[i] += m
-        g_minutes[key] = g_minutes.get(key, 0) + m
         if name is None:
             continue
         stages[name] += n
         if i >= 0:
             series_stages[i][name] += n
-        g_stages.setdefault(key, {s: 0 for s in STAGES})[name] += n
-        if name == "redistributed":
-            by_category[r["category"]] = by_category.get(r["category"], 0) + n
-            benef = r["beneficiary"] or "unknown"
-            by_beneficiary[benef] = by_beneficiary.get(benef, 0) + n
-            g_people[key] = g_people.get(key, 0) + n
+    g_stages: dict[str, dict[str, int]] = {}
+    g_minutes: dict[str, int] = {}
+    for r in g_counts:
+        name = _STAGE_OF.get((r["action"], r["outcome"]))
+        key = str(r["g"])
+        g_minutes[key] = g_minutes.get(key, 0) + int(r["minutes"] or 0)
+        if name is not None:
+            g_stages.setdefault(key, {s: 0 for s in STAGES})[name] += int(r["n"])
+    by_category: dict[str, int] = {}
+    by_beneficiary: dict[str, int] = {}
+    g_people: dict[str, int] = {}
+    for r in handed_rows:
+        n = int(r["n"])
+        by_category[r["category"]] = by_category.get(r["category"], 0) + n
+        benef = r["beneficiary"] or "unknown"
+        by_beneficiary[benef] = by_beneficiary.get(benef, 0) + n
+        if grouped:
+            g_people[str(r["g"])] = g_people.get(str(r["g"]), 0) + n
 
     handed, recycled = _reuse(((r["fate"], _day(r["until"]), int(r["n"])) for r in fates), last)
     final_by_category: dict[str, int] = {}
-    g_fates: dict[str, list[tuple[str, date, int]]] = {}
     s_fates: list[list[tuple[str, date, int]]] = [[] for _ in spans]
     for r in fates:
         row = (r["fate"], _day(r["until"]), int(r["n"]))
         if row[0] == "hand_over" and row[1] > last:
             final_by_category[r["category"]] = final_by_category.get(r["category"], 0) + row[2]
-        g_fates.setdefault(str(r["g"]), []).append(row)
         i = _bucket_index(spans, _day(r["day"]))
         if i >= 0:
             s_fates[i].append(row)
+    g_fates: dict[str, list[tuple[str, date, int]]] = {}
+    for r in g_fate_rows:  # `stays`: the device had not come back by the period's end
+        until = _NOT_YET if int(r["stays"]) else last
+        g_fates.setdefault(str(r["g"]), []).append((r["fate"], until, int(r["n"])))
 
-    lead_all: dict[str, dict[int, int]] = {m: {} for m in LEAD_METRICS}
-    g_leads: dict[str, dict[str, dict[int, int]]] = {}
-    for r in leads:
-        metric, days, n = r["metric"], int(r["days"]), int(r["n"])
-        lead_all[metric][days] = lead_all[metric].get(days, 0) + n
-        per = g_leads.setdefault(str(r["g"]), {m: {} for m in LEAD_METRICS})
-        per[metric][days] = per[metric].get(days, 0) + n
+    lead_all = _lead_figures(leads, lang).get("", {})
+    g_leads = _lead_figures(g_lead_rows, lang)
+    lead_times = {m: lead_all.get(m) or _no_lead(m, lang) for m in LEAD_METRICS}
 
-    stock, stock_age, g_stock = _stock_figures(stock_rows, lang)
-    requests = await _requests(query, first, last, lead_all["approved_delivered"], lang)
+    stock, stock_age, g_stock = _stock_figures(stock_rows, place_rows, lang)
+    requests = await _requests(query, first, last, lead_times["approved_delivered"], lang)
 
     factors = impact_factors()
     totals = impact.impact_of(final_by_category, factors, labour_minutes=minutes)
@@ -424,14 +478,14 @@ async def compute(query: StatsQuery, lang: Lang = "fr") -> Figures:
             g_stage = g_stages.get(key, {s: 0 for s in STAGES})
             if people_view:
                 g_stage.pop("redistributed", None)
-            per = g_leads.get(key, {m: {} for m in LEAD_METRICS})
+            per = g_leads.get(key, {})
             groups.append(
                 Group(
                     key=key,
                     label=labels.get(key, key),
                     stages=g_stage,
                     reuse=Reuse(g_handed, g_recycled, rate(g_handed, g_handed + g_recycled)),
-                    lead_times={m: lead_time(word(f"stats.lead.{m}", lang), per[m]) for m in LEAD_METRICS},
+                    lead_times={m: per.get(m) or _no_lead(m, lang) for m in LEAD_METRICS},
                     stock_in_programme=g_stock.get(key, 0),
                     beneficiaries=group_people.get(key, 0),
                     insertion_labour_hours=round(g_minutes.get(key, 0) / 60, 1),
@@ -473,7 +527,7 @@ async def compute(query: StatsQuery, lang: Lang = "fr") -> Figures:
         filters=query.filters,
         reuse=reuse,
         stock_age=stock_age,
-        lead_times={m: lead_time(word(f"stats.lead.{m}", lang), lead_all[m]) for m in LEAD_METRICS},
+        lead_times=lead_times,
         requests=requests,
         series=series,
         groups=groups,
@@ -504,7 +558,22 @@ async def _together(*reads: Coroutine[Any, Any, list[dict[str, Any]]]) -> list[l
     one after the other inside a caller's transaction, which has one connection."""
     if engine().current_transaction.get() is not None:  # type: ignore[attr-defined]
         return [await read for read in reads]
-    return list(await asyncio.gather(*reads))
+    if not is_postgres():
+        return list(await asyncio.gather(*reads))
+    return list(await asyncio.gather(*(_tuned(read) for read in reads)))
+
+
+#: A rollup read is a few index ranges grouped in memory, done in milliseconds: PostgreSQL's JIT
+#: (compiled when the planner's estimate is large, as over a few hundred thousand rows) costs it
+#: from 50 ms to a second, and a sort that spills to disk more than the read.
+_READ_SETTINGS = "SELECT set_config('jit', 'off', true) AS jit, set_config('work_mem', '64MB', true) AS mem"
+
+
+async def _tuned(read: Coroutine[Any, Any, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One read in a transaction of its own (its pooled connection), its settings local to it."""
+    async with write_transaction():
+        await execute_in_transaction(_READ_SETTINGS)
+        return await read
 
 
 def _also(group: str) -> str:
@@ -512,56 +581,156 @@ def _also(group: str) -> str:
     return "" if group == "''" else f", {group}"
 
 
-async def _counts(query: StatsQuery, level: str, first: date, last: date, group: str) -> list[dict[str, Any]]:
-    w = _where(query, level, periodic=(first, last), beneficiary=True)
+def _period_sql(
+    query: StatsQuery, level: str, first: date, last: date, *, beneficiary: bool, years: bool = True
+) -> _Where:
+    """The rows of a period: its whole years from the year rows (the reads without a series, or
+    a series by year), its other whole months from the month rows, its loose days from the days'."""
+    return _where(query, level, periodic=(first, last), beneficiary=beneficiary, years=years)
+
+
+async def _counts(query: StatsQuery, level: str, first: date, last: date) -> list[dict[str, Any]]:
+    """Steps and labour minutes per day (or month) and stage: the totals and the series."""
+    w = _period_sql(query, level, first, last, beneficiary=True, years=query.grain == "year")
     return await fetch_all(
-        f"SELECT t.day AS day, t.action AS action, t.outcome AS outcome, t.category AS category, "  # noqa: S608
-        f"t.beneficiary AS beneficiary, {group} AS g, SUM(t.n) AS n, SUM(t.minutes) AS minutes "
-        f"FROM stats_count t {w.sql()} GROUP BY t.day, t.action, t.outcome, t.category, t.beneficiary{_also(group)}",
+        f"SELECT t.day AS day, t.action AS action, t.outcome AS outcome, SUM(t.n) AS n, "  # noqa: S608
+        f"SUM(t.minutes) AS minutes FROM stats_count t {w.sql()} GROUP BY t.day, t.action, t.outcome",
         *w.args,
     )
 
 
-async def _fates(query: StatsQuery, level: str, first: date, last: date, group: str) -> list[dict[str, Any]]:
-    w = _where(query, level, periodic=(first, last), beneficiary=False)
-    group = "''" if query.group_by == "beneficiary_category" else group
+async def _group_counts(query: StatsQuery, level: str, first: date, last: date, group: str) -> list[dict[str, Any]]:
+    """Steps and labour minutes per group and stage."""
+    w = _period_sql(query, level, first, last, beneficiary=True)
     return await fetch_all(
-        f"SELECT t.day AS day, t.fate AS fate, t.until AS until, t.category AS category, {group} AS g, "  # noqa: S608
-        f"SUM(t.n) AS n FROM stats_fate t {w.sql()} GROUP BY t.day, t.fate, t.until, t.category{_also(group)}",
+        f"SELECT {group} AS g, t.action AS action, t.outcome AS outcome, SUM(t.n) AS n, "  # noqa: S608
+        f"SUM(t.minutes) AS minutes FROM stats_count t {w.sql()} GROUP BY {group}, t.action, t.outcome",
         *w.args,
     )
+
+
+async def _handed(query: StatsQuery, level: str, first: date, last: date, group: str) -> list[dict[str, Any]]:
+    """Hand-overs per category, beneficiary category and group (the people's cells)."""
+    w = _period_sql(query, level, first, last, beneficiary=True)
+    w.conditions += ["t.action = 'hand_over'", "t.outcome = 'done'"]
+    return await fetch_all(
+        f"SELECT t.category AS category, t.beneficiary AS beneficiary, {group} AS g, SUM(t.n) AS n "  # noqa: S608
+        f"FROM stats_count t {w.sql()} GROUP BY t.category, t.beneficiary{_also(group)}",
+        *w.args,
+    )
+
+
+async def _fates(query: StatsQuery, level: str, first: date, last: date) -> list[dict[str, Any]]:
+    """Fates per day (or month) and category; a hand-over's `until` after the period's end reads as
+    "not yet" (all the reuse rate asks of it), so one row stands for all of those."""
+    w = _period_sql(query, level, first, last, beneficiary=False, years=query.grain == "year")
+    until = "CASE WHEN t.until > {} THEN {} ELSE t.until END"
+    return await fetch_all(
+        f"SELECT t.day AS day, t.fate AS fate, {until} AS until, t.category AS category, "  # noqa: S608
+        f"SUM(t.n) AS n FROM stats_fate t {w.sql()} GROUP BY 1, 2, 3, 4",
+        last,
+        _NOT_YET,
+        *w.args,
+    )
+
+
+async def _group_fates(query: StatsQuery, level: str, first: date, last: date, group: str) -> list[dict[str, Any]]:
+    """Fates per group, and whether the device had not come back by the period's end (`stays`)."""
+    w = _period_sql(query, level, first, last, beneficiary=False)
+    stays = "CASE WHEN t.until > {} THEN 1 ELSE 0 END"
+    return await fetch_all(
+        f"SELECT {group} AS g, t.fate AS fate, {stays} AS stays, SUM(t.n) AS n "  # noqa: S608
+        f"FROM stats_fate t {w.sql()} GROUP BY {_positions(group, 3)}",
+        last,
+        *w.args,
+    )
+
+
+def _positions(group: str, count: int) -> str:
+    """`GROUP BY 1, 2, …` over `count` columns, the first being the group (left out when constant)."""
+    return ", ".join(str(i) for i in range(1 if group != "''" else 2, count + 1))
+
+
+def _grouped_by(group: str) -> str:
+    return "" if group == "''" else f"{group}, "
 
 
 async def _leads(query: StatsQuery, level: str, first: date, last: date, group: str) -> list[dict[str, Any]]:
-    w = _where(query, level, periodic=(first, last), beneficiary=True)
+    """Each lead time's count, median and 90th percentile per group, by nearest rank over its
+    distribution by whole day, computed by the database (a few rows out instead of the histogram):
+    the median is the smallest `days` whose running count reaches half of the total."""
+    w = _period_sql(query, level, first, last, beneficiary=True)
+    histogram = (
+        f"SELECT {group} AS g, t.metric AS metric, t.days AS days, SUM(t.n) AS n FROM stats_lead t {w.sql()} "  # noqa: S608
+        f"GROUP BY {_grouped_by(group)}t.metric, t.days HAVING SUM(t.n) <> 0"
+    )
+    running = (
+        "SELECT g, metric, days, SUM(n) OVER (PARTITION BY g, metric ORDER BY days ROWS UNBOUNDED PRECEDING) "  # noqa: S608
+        f"AS seen, SUM(n) OVER (PARTITION BY g, metric) AS total FROM ({histogram}) h"
+    )
     return await fetch_all(
-        f"SELECT t.metric AS metric, t.days AS days, {group} AS g, SUM(t.n) AS n "  # noqa: S608
-        f"FROM stats_lead t {w.sql()} GROUP BY t.metric, t.days{_also(group)}",
+        "SELECT g, metric, total, MIN(CASE WHEN 100 * seen >= 50 * total THEN days END) AS median, "  # noqa: S608
+        f"MIN(CASE WHEN 100 * seen >= 90 * total THEN days END) AS p90 FROM ({running}) c GROUP BY g, metric, total",
         *w.args,
     )
 
 
-async def _stock(query: StatsQuery, level: str, group: str) -> list[dict[str, Any]]:
-    """The stock per state, age bucket (grouped in the database: one row per bucket, not per day),
-    category, région and group."""
-    w = _where(query, level, periodic=None, beneficiary=False, region_join=True)
-    group = "''" if query.group_by == "beneficiary_category" else group
+def _lead_figures(rows: list[dict[str, Any]], lang: Lang) -> dict[str, dict[str, LeadTime]]:
+    out: dict[str, dict[str, LeadTime]] = {}
+    for r in rows:
+        total = int(r["total"])
+        if total <= 0:
+            continue
+        out.setdefault(str(r["g"]), {})[r["metric"]] = LeadTime(
+            label=word(f"stats.lead.{r['metric']}", lang),
+            count=total,
+            median_days=int(r["median"]),
+            p90_days=int(r["p90"]),
+        )
+    return out
+
+
+def _no_lead(metric: str, lang: Lang) -> LeadTime:
+    return lead_time(word(f"stats.lead.{metric}", lang), {})
+
+
+def _age_bucket() -> tuple[str, list[date]]:
     today = datetime.now(UTC).date()
     limits = [today - timedelta(days=high) for _, high in AGE_BUCKETS if high is not None]
-    bucket = (
+    return (
         "CASE " + " ".join(f"WHEN t.since >= {{}} THEN {i}" for i in range(len(limits))) + f" ELSE {len(limits)} END"
-    )
-    grouped = "1, 2, 3, 4" + (", 5" if group != "''" else "")
+    ), limits
+
+
+async def _stock(query: StatsQuery, level: str) -> list[dict[str, Any]]:
+    """The stock per state, age bucket and category (grouped in the database: one row per bucket,
+    not per day), at the level of the question's filters (its grouping reads `_stock_places`)."""
+    w = _where(query, level, periodic=None, beneficiary=False)
+    bucket, limits = _age_bucket()
     return await fetch_all(
-        f"SELECT t.state AS state, {bucket} AS bucket, t.category AS category, "  # noqa: S608
-        f"COALESCE(p.region, '') AS region, {group} AS g, SUM(t.n) AS n FROM stats_stock t {w.sql()} "
-        f"GROUP BY {grouped}",
+        f"SELECT t.state AS state, {bucket} AS bucket, t.category AS category, SUM(t.n) AS n "  # noqa: S608
+        f"FROM stats_stock t {w.sql()} GROUP BY 1, 2, 3",
         *limits,
         *w.args,
     )
 
 
-def _stock_figures(rows: list[dict[str, Any]], lang: Lang) -> tuple[Stock, list[AgeBucket], dict[str, int]]:
+async def _stock_places(query: StatsQuery, level: str, group: str) -> list[dict[str, Any]]:
+    """The programme's stock per région and group, from the rows without age (`w`, `n`, `g`)."""
+    w = _where(query, level, periodic=None, beneficiary=False, region_join=True)
+    w.conditions.append("t.state IN (" + ", ".join("{}" for _ in IN_STOCK) + ")")
+    w.args.extend(IN_STOCK)
+    grouped = "1, 2" + (", 3" if group != "''" else "")
+    return await fetch_all(
+        f"SELECT t.state AS state, COALESCE(p.region, '') AS region, {group} AS g, SUM(t.n) AS n "  # noqa: S608
+        f"FROM stats_stock t {w.sql()} GROUP BY {grouped}",
+        *w.args,
+    )
+
+
+def _stock_figures(
+    rows: list[dict[str, Any]], places: list[dict[str, Any]], lang: Lang
+) -> tuple[Stock, list[AgeBucket], dict[str, int]]:
     by_state = {s.value: 0 for s in State}
     by_region: dict[str, int] = {}
     by_category: dict[str, int] = {}
@@ -572,10 +741,12 @@ def _stock_figures(rows: list[dict[str, Any]], lang: Lang) -> tuple[Stock, list[
         by_state[state] = by_state.get(state, 0) + n
         if state not in IN_STOCK or n == 0:
             continue
-        by_region[r["region"]] = by_region.get(r["region"], 0) + n
         by_category[r["category"]] = by_category.get(r["category"], 0) + n
-        per_group[str(r["g"])] = per_group.get(str(r["g"]), 0) + n
         ages[int(r["bucket"])][state] += n  # a step dated after today (clock skew): the youngest bucket
+    for r in places:
+        n = int(r["n"])
+        by_region[r["region"]] = by_region.get(r["region"], 0) + n
+        per_group[str(r["g"])] = per_group.get(str(r["g"]), 0) + n
     stock = Stock(
         by_state=by_state,
         by_region=[
@@ -598,9 +769,7 @@ def _stock_figures(rows: list[dict[str, Any]], lang: Lang) -> tuple[Stock, list[
     return stock, age_buckets, per_group
 
 
-async def _requests(
-    query: StatsQuery, first: date, last: date, delivered: Mapping[int, int], lang: Lang
-) -> RequestFigures:
+async def _requests(query: StatsQuery, first: date, last: date, delivered: LeadTime, lang: Lang) -> RequestFigures:
     """Requests made in the period (small tables: read directly, filtered by the association's place)."""
     since = datetime.combine(first, time.min, UTC)
     until = datetime.combine(last + timedelta(days=1), time.min, UTC)
@@ -644,7 +813,7 @@ async def _requests(
         devices_allocated=allocated,
         fulfilment_rate=rate(allocated, requested),
         waiting=lead_time(word("stats.lead.request_decided", lang), waiting),
-        approved_to_delivered=lead_time(word("stats.lead.approved_delivered", lang), delivered),
+        approved_to_delivered=delivered,
     )
 
 

@@ -10,16 +10,19 @@ beneficiary's category, '' otherwise). The région and département are those of
 the donor before any workshop, read from `organisation` when the figures are asked.
 
 Each delta is written at four levels (`level`, see `ordi.stats.rollups.levels`): W per workshop, N
-per donor, G per grade, A with none of the three; -1 and '*' stand for "all" in a masked column.
-The counters by period have two grains: `D` rows count one day, `M` rows one calendar month
-(their `day` is the 1st). A period takes its whole months from the `M` rows and its other days
-from the `D` rows, so a year reads twelve rows per key instead of 365. No column is nullable: a
-unique key over NULLs would not merge (0 and '' stand for "none").
+per donor, G per grade, A with none of the three; -1 and '*' stand for "all" in a masked column;
+the stock also as w, n, g: W, N, G without the age. The counters by period have three grains: `D`
+rows count one day, `M` rows one calendar month (their `day` is the 1st), `Y` rows one year
+(January 1st). A period takes its whole years from the `Y` rows when it needs no monthly series,
+its whole months from the `M` rows and its other days from the `D` rows, so a year reads one row
+per key instead of 365. No column is nullable: a unique key over NULLs would not merge (0 and ''
+stand for "none"). The ledger does not write these tables: it appends to `stats_journal`, which
+`ordi.stats.rollups.fold` moves into them.
 """
 
 from __future__ import annotations
 
-from piccolo.columns import BigInt, Date, Integer, Serial, Varchar
+from piccolo.columns import BigInt, Date, Integer, Serial, Text, Varchar
 from piccolo.table import Table
 
 
@@ -98,7 +101,20 @@ class StatsFate(Table, tablename="stats_fate"):
     n = BigInt()
 
 
-ROLLUP_TABLES = (StatsCount, StatsStock, StatsLead, StatsFate)
+class StatsJournal(Table, tablename="stats_journal"):
+    """Deltas not yet folded into the rollups (ordi.stats.rollups, "the journal"): one narrow row
+    per delta, appended in the entry's own statement, no index but its id; `fold` moves them into
+    the four tables above and deletes them."""
+
+    id: Serial  # the implicit primary key, named for type checkers only
+    tbl = Varchar(length=1)  # c: stats_count, l: stats_lead, f: stats_fate, s: stats_stock
+    key = Text()  # the delta's key as JSON, without level and grain
+    n = Integer()
+    minutes = Integer()
+
+
+#: The tables of the committee's rollups, with their journal (ordi.piccolo_app lists them).
+ROLLUP_TABLES = (StatsCount, StatsStock, StatsLead, StatsFate, StatsJournal)
 
 #: The unique key of each rollup table (its upsert's conflict target), without its counters.
 KEYS: dict[str, tuple[str, ...]] = {

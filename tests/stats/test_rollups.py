@@ -31,14 +31,15 @@ def test_a_step_counts_once_per_grain_and_moves_the_stock() -> None:
     deltas = [*rollups.event_deltas(REFURBISH, AFTER, lead_days=4), *rollups.stock_move(BEFORE, AFTER)]
     rows = rollups.merged(deltas)
     counts = rows["stats_count"]
-    assert len(counts) == 8  # D and M rows at levels W, N, G, A
+    assert len(counts) == 12  # D, M and Y rows at levels W, N, G, A
     per_grade = [r for r in counts if r[0] == "G"]
-    assert {r[1] for r in per_grade} == {"D", "M"} and all(r[8] == "A" for r in per_grade)
+    assert {r[1] for r in per_grade} == {"D", "M", "Y"} and all(r[8] == "A" for r in per_grade)
     assert all(r[-2:] == (1, 45) for r in counts)
-    assert {r[2] for r in counts} == {date(2025, 3, 5), date(2025, 3, 1)}
-    assert len(rows["stats_lead"]) == 8 and all(r[4] == 4 for r in rows["stats_lead"])
+    assert {r[2] for r in counts} == {date(2025, 3, 5), date(2025, 3, 1), date(2025, 1, 1)}
+    assert len(rows["stats_lead"]) == 12 and all(r[4] == 4 for r in rows["stats_lead"])
     stock = rows["stats_stock"]
-    assert sorted(r[-1] for r in stock) == [-1] * 3 + [1] * 3  # W, N, G
+    assert sorted(r[-1] for r in stock) == [-1] * 7 + [1] * 7  # W, N, G, A by age; w, n, g without it
+    assert {r[-2] for r in stock if r[0] in ("w", "n", "g")} == {rollups.NO_SINCE}
     n = [r for r in counts if r[0] == "N"]
     assert all(r[5] == 3 and r[6] == -1 and r[8] == "*" for r in n)
     w = [r for r in counts if r[0] == "W"]
@@ -86,7 +87,7 @@ def test_a_revision_moves_only_what_the_log_counts_differently() -> None:
         ("A", "*"): (0, -15),
     }
     assert {r[3] for r in counts} == {"refurbish", "correct"}  # the correction counts once, as itself
-    assert sorted(r[-1] for r in rows["stats_lead"] if r[0] == "G") == [-1, -1, 1, 1]  # its lead time moves along
+    assert sorted(r[-1] for r in rows["stats_lead"] if r[0] == "G") == [-1] * 3 + [1] * 3  # its lead time moves along
     assert rollups.merged(rollups.revision([LOGGED], [LOGGED])) == {}
 
 
@@ -112,6 +113,17 @@ def test_a_period_reads_whole_months_and_loose_days() -> None:
         ("D", date(2025, 1, 31), date(2025, 1, 31)),
         ("M", date(2025, 2, 1), date(2025, 2, 1)),
     ]
+    assert segments(date(2023, 12, 3), date(2026, 12, 2), years=True) == [
+        ("D", date(2023, 12, 3), date(2023, 12, 31)),
+        ("Y", date(2024, 1, 1), date(2025, 1, 1)),
+        ("M", date(2026, 1, 1), date(2026, 11, 1)),
+        ("D", date(2026, 12, 1), date(2026, 12, 2)),
+    ]
+    assert segments(date(2025, 2, 1), date(2026, 12, 31), years=True) == [
+        ("M", date(2025, 2, 1), date(2025, 12, 1)),
+        ("Y", date(2026, 1, 1), date(2026, 1, 1)),
+    ]
+    assert segments(date(2025, 2, 1), date(2025, 12, 31), years=True) == [("M", date(2025, 2, 1), date(2025, 12, 1))]
     assert [b[0].month for b in buckets(date(2025, 2, 10), date(2025, 9, 3), "quarter")] == [2, 4, 7]
 
 
@@ -127,3 +139,37 @@ def test_small_cells_take_their_complement_along() -> None:
     assert suppress({"a": 20, "b": 4, "c": 3}) == {"a": 20, "b": "< 11", "c": "< 11"}
     assert suppress({"a": 20, "b": 0, "c": 15}) == {"a": 20, "b": 0, "c": 15}
     assert suppress({"a": 6, "b": 0}) == {"a": "< 11", "b": "< 11"}
+
+
+def test_a_journal_row_reads_back_as_its_delta() -> None:
+    deltas = [
+        *rollups.event_deltas(REFURBISH, AFTER, lead_days=4),
+        *rollups.stock_move(BEFORE, AFTER),
+        *rollups.fate_ended(
+            {**AFTER, "state": "handed_over"},
+            {"action": "lose", "outcome": "done", "occurred_at": datetime(2025, 6, 1, tzinfo=UTC), "payload": {}},
+        ),
+    ]
+    rows = rollups.journal_rows(deltas)
+    assert len(rows) == len(deltas)  # one narrow row per delta, no level nor grain yet
+    back = [rollups.journal_delta({"tbl": t, "key": k, "n": n, "minutes": m}) for t, k, n, m in rows]
+    assert rollups.merged(back) == rollups.merged(deltas)
+    assert rollups.journal_rows([*deltas, *(rollups.Delta(d.table, d.key, -d.n, -d.minutes) for d in deltas)]) == []
+
+
+async def test_entries_wait_in_the_journal_until_a_fold_adds_them(db: None) -> None:
+    from ordi.db import fetch_all, write_transaction
+    from ordi.periodic import service as periodic
+
+    assert "stats_fold" in periodic.tasks()  # the workers fold every minute
+    deltas = [*rollups.event_deltas(REFURBISH, AFTER, lead_days=4), *rollups.stock_move(BEFORE, AFTER)]
+    async with write_transaction():
+        await rollups.apply(deltas)
+    assert not await fetch_all("SELECT id FROM stats_count")
+    assert len(await fetch_all("SELECT id FROM stats_journal")) == 4  # a count, a lead time, a stock move
+    assert await rollups.fold() == 4
+    assert await rollups.fold() == 0
+    assert not await fetch_all("SELECT id FROM stats_journal")
+    rows = await fetch_all("SELECT level, grain, n, minutes FROM stats_count")
+    assert len(rows) == 12 and {(int(r["n"]), int(r["minutes"])) for r in rows} == {(1, 45)}
+    assert len(await fetch_all("SELECT id FROM stats_stock")) == 14
