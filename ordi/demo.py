@@ -605,6 +605,8 @@ _MORNING: list[tuple[str, str, str, dict[str, Any]]] = [
     ("shipped", "reserved", "workshop", {"action": "ship", "carrier": "Colissimo"}),
     ("reserved", "ready", "operator", {"action": "reserve"}),
     ("returned", "handed_over", "association", {"action": "return", "reason": "Ne démarre plus"}),
+    # last: the wipes and the loss above may have taken the only received device
+    ("received", "collected", "workshop", {"action": "receive"}),
 ]
 
 

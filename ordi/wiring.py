@@ -25,7 +25,7 @@ from ordi.notifications import events as notification_events
 from ordi.periodic import service as periodic
 from ordi.printing import jobs as printing_jobs
 from ordi.printing import service as printing
-from ordi.stats import bilan
+from ordi.stats import bilan, rollups
 from workers.actors import enqueue_job, enqueue_notification
 from workers.embedded import EmbeddedWorker
 
@@ -66,6 +66,8 @@ def _notifications_and_retention() -> None:
     periodic.register(
         "notification_outbox", lambda: get_settings().job_sweep_seconds, notification_delivery.sweep, exclusive=False
     )
+    # Every worker process and the embedded worker fold the rollups' journal on their own timer.
+    periodic.register("stats_fold", lambda: rollups.FOLD_EVERY_SECONDS, rollups.fold, exclusive=False)
 
 
 def embedded_worker() -> EmbeddedWorker:

@@ -42,7 +42,6 @@ from typing import Any
 import msgspec
 
 from ordi.db import engine, execute_in_transaction, fetch_all, fetch_row, is_postgres, write_transaction
-from ordi.periodic import service as periodic
 from ordi.stats.tables import COUNTERS, KEYS
 
 #: States whose devices are no longer the programme's stock: kept under one `since`.
@@ -476,7 +475,3 @@ async def fold_in_transaction() -> int:
     rows = await fetch_all("DELETE FROM stats_journal RETURNING tbl, key, n, minutes")
     await upsert(journal_delta(r) for r in rows)
     return len(rows)
-
-
-# Every worker process and the embedded worker fold on their own timer (the lock takes turns).
-periodic.register("stats_fold", lambda: FOLD_EVERY_SECONDS, fold, exclusive=False)
