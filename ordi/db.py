@@ -470,6 +470,21 @@ async def listen_forever(
         await asyncio.sleep(retry_s)
 
 
+async def refresh_statistics(*tables: str) -> None:
+    """ANALYZE after a bulk write (PostgreSQL; nothing on SQLite, whose planner keeps no plan).
+
+    A table that grew by thousands of rows since its statistics were taken keeps the plans made
+    for its former size: a prepared statement's generic plan chosen while `device` was small reads
+    it whole (an `IN` list of 500 serial numbers compared with every row), and nothing replans it
+    before the next ANALYZE, which autovacuum may be far from, or not run at all.
+    """
+    db = engine()
+    if not isinstance(db, PostgresEngine):
+        return
+    for table in tables:
+        await db.run_ddl(f'ANALYZE "{table}"')
+
+
 def for_update(query: Any, skip_locked: bool = False) -> Any:
     """`SELECT … FOR UPDATE` on PostgreSQL; SQLite's IMMEDIATE transaction already serialises writers."""
     if is_postgres():

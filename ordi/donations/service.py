@@ -12,7 +12,7 @@ from piccolo.query.functions.aggregate import Count
 
 from ordi import paging, scoping
 from ordi.clock import now, today
-from ordi.db import for_update, write_transaction
+from ordi.db import for_update, refresh_statistics, write_transaction
 from ordi.devices import corrections, ledger
 from ordi.devices.service import device_out
 from ordi.devices.tables import Device
@@ -177,6 +177,8 @@ async def _insert(
         tags = _unique_tags(len(items))
         devices = [_device_fields(i, tag, donation_id, actor) for tag, i in zip(tags, items, strict=True)]
         await ledger.declare(tx, devices, actor=actor, at=at, payload={"donation_id": donation_id})
+    if len(items) >= BULK_ROWS:
+        await refresh_statistics("device", "device_event")
     return int(donation_id)
 
 
@@ -207,6 +209,8 @@ def _unique_tags(count: int) -> list[str]:
     return list(tags)
 
 
+#: A declaration of this many devices or more refreshes the planner's statistics (`ordi.db`).
+BULK_ROWS = 1_000
 #: Serial numbers per query of the duplicate check (an `IN` list on the indexed column).
 DUPLICATE_BATCH = 500
 
