@@ -1518,6 +1518,7 @@ WEB_WORDS: dict[str, tuple[str, str]] = {
     "station.capacity_gb": ("Capacité (Go)", "Capacity (GB)"),
     "station.tool_version": ("Version de l'outil", "Tool version"),
     "station.tool_hint": ("nwipe, Blancco, hdparm…", "nwipe, Blancco, hdparm…"),
+    "station.os_hint": ("Linux Mint, Windows 11, ChromeOS Flex…", "Linux Mint, Windows 11, ChromeOS Flex…"),
     # the method a wipe level suggests (the person may change it)
     "station.method.purge": ("NIST 800-88 Purge", "NIST 800-88 Purge"),
     "station.method.clear": ("NIST 800-88 Clear", "NIST 800-88 Clear"),
@@ -2296,6 +2297,7 @@ def station_words(lang: Lang = "fr") -> dict[str, Any]:
             "nwipe_hint": w("station.nwipe_hint"),
             "certificate": w("station.certificate"),
             "tool_hint": w("station.tool_hint"),
+            "os_hint": w("station.os_hint"),
         },
         "labels": {
             "level": doc("field.level"),

@@ -389,6 +389,8 @@ async def test_an_action_refused_by_the_server_shows_its_reason(
     until(browser, lambda d: visible(d, "#f-weight_kg"), "le formulaire de recyclage")
     element(browser, "#f-reason").send_keys("Carte mère HS")
     element(browser, "#f-weight_kg").send_keys("2.1")
+    assert element(browser, "#f-channel").get_attribute("value") == ""  # nothing pre-selected
+    choose(browser, "#f-channel", "weee_collector")
     # meanwhile, someone else reports it lost: the station must say why its own attempt fails
     await api.act(world.workshop, tag, {"action": "lose", "note": "volé"})
     element(browser, '#action-form button[type="submit"]').click()

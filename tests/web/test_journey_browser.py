@@ -129,6 +129,7 @@ async def test_a_device_from_the_donor_shelf_to_a_beneficiary_through_the_pages(
     _saved(browser, "effacé")
     _act(browser, "refurbish")
     until(browser, lambda d: visible(d, "#f-labour_minutes"), "le formulaire de reconditionnement")
+    assert element(browser, "#f-grade").get_attribute("value") == ""  # a grade is chosen, never assumed
     _select(browser, "#f-grade", "A")
     element(browser, "#f-labour_minutes").send_keys("45")
     element(browser, '#action-form button[type="submit"]').click()

@@ -98,8 +98,8 @@
     },
     refurbish: {
       fields: [
-        field("grade", { choices: CHOICES.grade }),
-        field("os", { value: "Linux Mint" }),
+        field("grade", { choices: CHOICES.grade, empty: true, required: true }),
+        field("os", { placeholder: WORDS.text.os_hint }),
         field("labour_minutes", { type: "number", min: "0", max: "1440", required: true }),
         field("checks")
       ],
@@ -112,7 +112,7 @@
       fields: [
         field("reason", { required: true }),
         field("weight_kg", { type: "number", min: "0.1", max: "500", step: "0.1", required: true }),
-        field("channel", { choices: CHOICES.channel })
+        field("channel", { choices: CHOICES.channel, empty: true, required: true })
       ],
       build: function (v) {
         return { reason: v.reason, weight_kg: number(v.weight_kg), channel: v.channel };
