@@ -685,12 +685,14 @@ async def _morning_step(
     year: _Year, by_id: dict[int, str], wanted: str, source: str, who: str, body: dict[str, Any]
 ) -> None:
     where: Any = Device.state == source
-    if source == "received":
+    if source in ("received", "collected"):  # a wipe needs storage; a received device comes from a collected one
         where &= Device.has_storage == True  # noqa: E712 - Piccolo's column comparison
+    # The wipes take the first device, a loss the last one: never the one whose wipe just failed.
+    first = wanted in ("wiped", "wipe_failed", "received")
     row = (
         await Device.select(Device.asset_tag, Device.custodian, Device.association)
         .where(where)
-        .order_by(Device.id)
+        .order_by(Device.id, ascending=first)
         .first()
     )
     if row is None:
