@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
+from functools import cache
 from typing import Any
 
 Lang = str  # "fr" | "en"
@@ -2260,6 +2261,7 @@ _STATION_KINDS = ("ssd", "hdd", "nvme", "emmc", "usb", "other")
 _AGE_BANDS = ("under_18", "18_25", "26_45", "46_64", "65_plus", "unknown")
 
 
+@cache  # a function of the language only: built once, read (never changed) by every station page
 def station_words(lang: Lang = "fr") -> dict[str, Any]:
     """Every word the station's script shows, in one language: the pages that run it give it as a
     JSON data block (`<script type="application/json" id="station-words">`), never as code.

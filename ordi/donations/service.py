@@ -376,6 +376,11 @@ async def list_donations(actor: Actor, request: PageRequest) -> Page:
 _BEFORE_COLLECTION = (State.DECLARED.value, State.WITHDRAWN.value)
 
 
+def still_editable(donation: DonationOut) -> bool:
+    """Whether its donor may still edit or cancel it (what the pages offer; `_editable` decides)."""
+    return donation.cancelled_at is None and set(donation.state_counts or {}) <= set(_BEFORE_COLLECTION)
+
+
 async def _editable(actor: Actor, donation_id: int) -> dict[str, Any]:
     """The donation row, locked, for its donor's edit: 404 to whoever may not edit it, 403 to the
     operator (who sees it), 409 once cancelled or once a device of it was collected."""

@@ -268,9 +268,8 @@ async def comite_page(
     grain: Annotated[str, Parameter(max_length=10)] = "month",
 ) -> Template:
     # The web application's choice (French unless switched); a browser that never chose: its own.
-    lang: Lang = pick_language(request.headers.get("accept-language"))
-    if request.cookies.get(LANG_COOKIE) in ("fr", "en"):
-        lang = "en" if request.cookies.get(LANG_COOKIE) == "en" else "fr"
+    chosen = request.cookies.get(LANG_COOKIE)
+    lang: Lang = chosen if chosen in ("fr", "en") else pick_language(request.headers.get("accept-language"))  # type: ignore[assignment]
     try:
         actor, viewer = await _caller(request)
     except Unauthenticated:

@@ -317,7 +317,7 @@ async def _donation_view(
         first=apres is None,
         created=created,
         said=said,
-        editable=editable(donation),
+        editable=donations.still_editable(donation),
         pickup_fields=pickup_fields or {"postcode": donation.pickup_postcode, "address": donation.pickup_address},
         pickup_errors=pickup_errors or [],
         inline_max=report.INLINE_MAX_DEVICES,
@@ -421,14 +421,6 @@ async def donation_report(viewer: Viewer, donation_id: int, fmt: str) -> Respons
 
 
 # --------------------------------------------------------------------------- edit, cancel, a device
-
-#: The states a donation's devices may be in while its donor may still change it (the service says
-#: the last word: 409 once a device was collected); the page offers the actions only then.
-_EDITABLE_STATES = frozenset({"declared", "withdrawn"})
-
-
-def editable(donation: Any) -> bool:
-    return donation.cancelled_at is None and set(donation.state_counts or {}) <= _EDITABLE_STATES
 
 
 def _confirmed(form: FormMultiDict) -> bool:
