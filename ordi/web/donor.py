@@ -503,24 +503,33 @@ async def _device_of(viewer: Viewer, donation_id: int, tag: str) -> tuple[Any, A
     return donation, device
 
 
-async def _device_view(viewer: Viewer, donation_id: int, tag: str, fields: dict[str, str] | None = None,
-                       errors: list[str] | None = None, status: int = 200) -> Template:  # fmt: skip
-    donation, device = await _device_of(viewer, donation_id, tag)
-    fields = fields or {
-        "category": device.category,
-        "brand": device.brand,
-        "model": device.model,
-        "serial_number": device.serial_number,
-    }
+#: The declared fields a donor corrects on a device's page, with their longest length.
+_DEVICE_FIELDS = {"category": 30, "brand": 100, "model": 150, "serial_number": 100}
+
+
+def _device_page(
+    viewer: Viewer,
+    donation: Any,
+    device: Any,
+    status: int = 200,
+    *,
+    fields: dict[str, str] | None = None,
+    errors: list[str] | None = None,
+    reason: str = "",
+    remove_errors: list[str] | None = None,
+) -> Template:
+    """A declared device's page, from the donation and device already read (errors shown again)."""
+    fields = fields or {k: getattr(device, k) for k in _DEVICE_FIELDS}
     return page(
         viewer, "donor/device.html", status, donation=donation, device=device, fields=fields,
-        errors=errors or [], reason="", remove_errors=[],
+        errors=errors or [], reason=reason, remove_errors=remove_errors or [],
     )  # fmt: skip
 
 
 @get("/dons/{donation_id:int}/appareils/{tag:str}", include_in_schema=False)
 async def device_form(viewer: Viewer, donation_id: int, tag: str) -> Template:
-    return await _device_view(viewer, donation_id, tag)
+    donation, device = await _device_of(viewer, donation_id, tag)
+    return _device_page(viewer, donation, device)
 
 
 @post("/dons/{donation_id:int}/appareils/{tag:str}", include_in_schema=False, status_code=200)
@@ -529,21 +538,20 @@ async def edit_device(
 ) -> Template | Redirect:
     person = viewer.require(DONOR)
     form = await posted(request, viewer)
-    fields = {
-        "category": text(form, "category", 30),
-        "brand": text(form, "brand", 100),
-        "model": text(form, "model", 150),
-        "serial_number": text(form, "serial_number", 100),
-    }
-    _donation, device = await _device_of(viewer, donation_id, tag)
+    fields = {k: text(form, k, size) for k, size in _DEVICE_FIELDS.items()}
+    donation, device = await _device_of(viewer, donation_id, tag)
     try:
         await corrections.amend(person.actor, device.asset_tag, msgspec.convert(fields, DeviceEditIn), viewer.lang)
     except msgspec.ValidationError as exc:
-        return await _device_view(viewer, donation_id, tag, fields, [validation_text(str(exc), viewer.lang)], 422)
+        return _device_page(
+            viewer, donation, device, 422, fields=fields, errors=[validation_text(str(exc), viewer.lang)]
+        )
     except DomainError as exc:
         if isinstance(exc, NotFound):
             raise
-        return await _device_view(viewer, donation_id, tag, fields, [problem_text(exc, viewer.lang)], status_of(exc))
+        return _device_page(
+            viewer, donation, device, status_of(exc), fields=fields, errors=[problem_text(exc, viewer.lang)]
+        )
     return redirect(viewer, f"/dons/{donation_id}?appareil={device.asset_tag}")
 
 
@@ -568,11 +576,7 @@ async def remove_device(
                 raise
             errors, status = [problem_text(exc, viewer.lang)], status_of(exc)
     if errors:
-        fields = {k: getattr(device, k) for k in ("category", "brand", "model", "serial_number")}
-        return page(
-            viewer, "donor/device.html", status, donation=donation, device=device,
-            fields=fields, errors=[], reason=reason, remove_errors=errors,
-        )  # fmt: skip
+        return _device_page(viewer, donation, device, status, reason=reason, remove_errors=errors)
     return redirect(viewer, f"/dons/{donation_id}?retire={device.asset_tag}")
 
 
