@@ -24,6 +24,12 @@ from ordi.stats.tables import COUNTERS, KEYS
 _OUT = ", ".join(f"'{s}'" for s in sorted(OUT_OF_PROGRAMME))
 
 
+def _micros(column: str) -> str:
+    """Microseconds since the epoch of a SQLite timestamp (text 'YYYY-MM-DD HH:MM:SS[.ffffff]+00:00')."""
+    fraction = f"CASE WHEN substr({column}, 20, 1) = '.' THEN CAST(substr({column}, 21, 6) AS INTEGER) ELSE 0 END"
+    return f"CAST(strftime('%s', {column}) AS INTEGER) * 1000000 + {fraction}"
+
+
 class _Sql:
     """The few expressions that differ between the engines."""
 
@@ -49,7 +55,9 @@ class _Sql:
     def days_between(self, start: str, end: str) -> str:
         if self.postgres:
             return f"floor(extract(epoch FROM ({end}) - ({start})) / 86400)::int"
-        return f"CAST((strftime('%s', {end}) - strftime('%s', {start})) / 86400 AS INTEGER)"
+        # Microseconds, as Python's `whole_days` counts them: strftime('%s') alone drops the fraction,
+        # so 16 days 23:59:59.6 between x.7 s and y.3 s would count 17 days here and 16 live.
+        return f"(({_micros(end)}) - ({_micros(start)})) / 86400000000"
 
     def month_of(self, column: str) -> str:
         """The first of the month of a date column."""
