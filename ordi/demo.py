@@ -605,8 +605,10 @@ _MORNING: list[tuple[str, str, str, dict[str, Any]]] = [
     ("shipped", "reserved", "workshop", {"action": "ship", "carrier": "Colissimo"}),
     ("reserved", "ready", "operator", {"action": "reserve"}),
     ("returned", "handed_over", "association", {"action": "return", "reason": "Ne démarre plus"}),
-    # last: the wipes and the loss above may have taken the only received device
-    ("received", "collected", "workshop", {"action": "receive"}),
+    # last: the wipes and the loss above may have taken the only received device with storage (a
+    # received monitor has nothing to wipe)
+    ("received_with_storage", "collected", "workshop", {"action": "receive"}),
+    ("withdrawn", "declared", "donor", {}),  # kept back by its donor (`corrections.withdraw`)
 ]
 
 
@@ -616,25 +618,32 @@ async def _this_morning(year: _Year) -> None:
     and reception, one scheduled when none is; a request of each status that has none."""
     by_id = {v: k for k, v in year.ids.items()}
     async with write_transaction():
+        # A lot collected first, when none is on its way: the steps below may need a collected device.
+        with clock.frozen_at(year.end - timedelta(minutes=58)):
+            if not await _in_state("collected"):
+                await _collect_one(year, by_id)
         # Downstream first (a device shipped from the only reserved one, then another reserved),
         # a few rounds until nothing is missing that can be made.
         for minutes, (wanted, source, who, body) in enumerate(_MORNING * 3):
-            with clock.frozen_at(year.end - timedelta(minutes=55 - minutes)):
+            with clock.frozen_at(year.end - timedelta(minutes=56 - minutes)):
                 if not await _in_state(wanted):
                     await _morning_step(year, by_id, wanted, source, who, body)
-        with clock.frozen_at(year.end - timedelta(minutes=30)):
-            if not await _in_state("collected"):
-                pickup = await _scheduled() or await _claim_one(year, by_id)
-                lot = PickupDonation.select(PickupDonation.donation).where(PickupDonation.pickup == pickup["id"])
-                rows = await Device.select(Device.asset_tag).where(
-                    Device.donation.is_in(lot) & (Device.state == "declared")
-                )
-                await year.collect_only(pickup["id"], by_id[pickup["workshop"]], [r["asset_tag"] for r in rows])
+        with clock.frozen_at(year.end - timedelta(minutes=26)):
+            if not await _in_state("collected"):  # the receptions above took the whole lot
+                await _collect_one(year, by_id)
         with clock.frozen_at(year.end - timedelta(minutes=25)):
             if await _scheduled() is None:
                 await _claim_one(year, by_id)
         with clock.frozen_at(year.end - timedelta(minutes=20)):
             await _requests_of_the_morning(year)
+
+
+async def _collect_one(year: _Year, by_id: dict[int, str]) -> None:
+    """A scheduled pickup collected this morning (claimed and scheduled first if none is)."""
+    pickup = await _scheduled() or await _claim_one(year, by_id)
+    lot = PickupDonation.select(PickupDonation.donation).where(PickupDonation.pickup == pickup["id"])
+    rows = await Device.select(Device.asset_tag).where(Device.donation.is_in(lot) & (Device.state == "declared"))
+    await year.collect_only(pickup["id"], by_id[pickup["workshop"]], [r["asset_tag"] for r in rows])
 
 
 async def _scheduled() -> dict[str, Any] | None:
@@ -688,7 +697,7 @@ async def _morning_step(
     if source in ("received", "collected"):  # a wipe needs storage; a received device comes from a collected one
         where &= Device.has_storage == True  # noqa: E712 - Piccolo's column comparison
     # The wipes take the first device, a loss the last one: never the one whose wipe just failed.
-    first = wanted in ("wiped", "wipe_failed", "received")
+    first = wanted in ("wiped", "wipe_failed", "received_with_storage")
     row = (
         await Device.select(Device.asset_tag, Device.custodian, Device.association)
         .where(where)
@@ -698,6 +707,9 @@ async def _morning_step(
     if row is None:
         return
     tag, holder = row["asset_tag"], by_id[row["custodian"]]
+    if wanted == "withdrawn":
+        await year.withdraw(holder, tag)
+        return
     if wanted in ("wiped", "wipe_failed"):
         body = year.wipe_body(holder, tag, "erased" if wanted == "wiped" else "failed")
     elif who == "operator":
@@ -724,6 +736,8 @@ async def _in_state(state: str) -> bool:
             if final and final["action"] == "wipe" and final["outcome"] == "failed":
                 return True
         return False
+    if state == "received_with_storage":
+        return await Device.exists().where((Device.state == "received") & (Device.has_storage == True))  # noqa: E712
     return await Device.exists().where(Device.state == state)
 
 
