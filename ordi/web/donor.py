@@ -77,8 +77,6 @@ async def donation_list(viewer: Viewer, apres: str | None = None) -> Template:
 
 #: The specs a donor may state per device (`ordi.domain.specs`, the API's `SpecsIn`): each optional.
 SPEC_FIELDS = specs.SPEC_FIELDS
-#: How a spec typed in the form becomes the schema's value: numbers read the French way (`8,5`).
-_SPEC_NUMBERS = {"ram_gb": float, "screen_inches": float, "storage_gb": int, "year": int}
 
 
 def _blank_row() -> dict[str, Any]:
@@ -87,20 +85,17 @@ def _blank_row() -> dict[str, Any]:
 
 
 def _spec_values(row: dict[str, Any]) -> dict[str, Any] | None:
-    """The specs typed in a row, as the schema reads them; what is no number is passed on as typed,
-    for the schema to say what is wrong with it. None when none is typed."""
+    """The specs typed in a row, read as a spreadsheet's cells are (`8 Go`, `15,6"`, `disque dur`:
+    `specs.read_cell`); what it cannot read is passed on as typed, for the schema to say what is
+    wrong with it. None when none is typed."""
     given: dict[str, Any] = {}
     for name in SPEC_FIELDS:
-        value = row[name]
-        if not value:
-            continue
-        number = _SPEC_NUMBERS.get(name)
-        if number is not None:
-            try:
-                value = number(value.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
-            except ValueError:
-                pass
-        given[name] = value
+        try:
+            value = specs.read_cell(name, row[name])
+        except specs.CellError:
+            value = row[name]
+        if value is not None:
+            given[name] = value
     return given or None
 
 

@@ -20,12 +20,14 @@ async def _donation(api: Api, world: World, count: int = 2) -> dict[str, Any]:
     return await api.declare(world.donor, items, in_charge=None)
 
 
-async def test_the_new_donation_form_takes_specs(client: AsyncTestClient[Any], api: Api, world: World) -> None:
+async def test_the_new_donation_form_takes_specs_as_people_write_them(
+    client: AsyncTestClient[Any], api: Api, world: World
+) -> None:
     await log_in(client, world.donor)
     token = await form_token(client, "/dons/nouveau")
     assert 'name="ram_gb-0"' in (await client.get("/dons/nouveau")).text
-    form = {"csrf": token, "rows": "1", "category-0": "laptop", "cpu-0": "Intel Core i5-8250U", "ram_gb-0": "8,5"}
-    form |= {"storage_gb-0": "256", "storage_kind-0": "ssd", "year-0": "2019", "os_licence-0": "windows"}
+    form = {"csrf": token, "rows": "1", "category-0": "laptop", "cpu-0": "Intel Core i5-8250U", "ram_gb-0": "8,5 Go"}
+    form |= {"storage_gb-0": "1 To", "storage_kind-0": "ssd", "year-0": "2019", "os_licence-0": "windows"}
     bad = await client.post("/dons/nouveau", data={**form, "ram_gb-0": "huit"})
     assert bad.status_code == 422 and 'value="huit"' in bad.text and "Appareil 1" in html.unescape(bad.text)
     answer = await client.post("/dons/nouveau", data=form, follow_redirects=False)
@@ -34,7 +36,7 @@ async def test_the_new_donation_form_takes_specs(client: AsyncTestClient[Any], a
     donation = (await client.get(f"/api/v1/donations/{donation_id}", headers=world.donor.headers)).json()
     specs = donation["devices"][0]["specs"]
     assert specs["cpu"] == "Intel Core i5-8250U" and specs["ram_gb"] == 8.5 and specs["storage_kind"] == "ssd"
-    assert specs["year"] == 2019 and specs["os_licence"] == "windows" and specs["storage_gb"] == 256
+    assert specs["year"] == 2019 and specs["os_licence"] == "windows" and specs["storage_gb"] == 1000
 
 
 async def test_edit_a_donation(client: AsyncTestClient[Any], api: Api, world: World) -> None:
