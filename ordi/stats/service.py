@@ -621,15 +621,25 @@ async def _handed(query: StatsQuery, level: str, first: date, last: date, group:
 
 
 async def _fates(query: StatsQuery, level: str, first: date, last: date) -> list[dict[str, Any]]:
-    """Fates per day (or month) and category; a hand-over's `until` after the period's end reads as
-    "not yet" (all the reuse rate asks of it), so one row stands for all of those."""
+    """Fates per series bucket and category. All the reuse rate asks of a hand-over's `until` is
+    whether its device had come back by its bucket's end and by the period's end: read as a
+    date standing for each answer (`_NOT_YET`, `last`, `date.min`), so the database returns a few
+    rows per bucket instead of one per day of return."""
     w = _period_sql(query, level, first, last, beneficiary=False, years=query.grain == "year")
-    until = "CASE WHEN t.until > {} THEN {} ELSE t.until END"
+    ends = [high for _, high in buckets(first, last, query.grain)]
+    day = "{}::date" if is_postgres() else "{}"  # a parameter PostgreSQL would otherwise read as text
+    bucket_end = "CASE " + " ".join(f"WHEN t.day <= {day} THEN {day}" for _ in ends) + f" ELSE {day} END"
+    bucket_args = [d for high in ends for d in (high, high)] + [last]
+    until = f"CASE WHEN t.until > {day} THEN {day} WHEN t.until > {bucket_end} THEN {day} ELSE {day} END"
     return await fetch_all(
-        f"SELECT t.day AS day, t.fate AS fate, {until} AS until, t.category AS category, "  # noqa: S608
+        f"SELECT {bucket_end} AS day, t.fate AS fate, {until} AS until, t.category AS category, "  # noqa: S608
         f"SUM(t.n) AS n FROM stats_fate t {w.sql()} GROUP BY 1, 2, 3, 4",
+        *bucket_args,
         last,
         _NOT_YET,
+        *bucket_args,
+        last,
+        date.min,
         *w.args,
     )
 
