@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ordi.db import execute_in_transaction, fetch_all, is_postgres, write_transaction
-from ordi.stats.rollups import FOLD_LOCK, LEVELS, NO_SINCE, NOT_YET, OUT_OF_PROGRAMME, SINCELESS
+from ordi.stats.rollups import FOLD_LOCK, LEVELS, NO_SINCE, NOT_YET, OUT_OF_PROGRAMME, SINCELESS, TOTAL
 from ordi.stats.tables import COUNTERS, KEYS
 
 _OUT = ", ".join(f"'{s}'" for s in sorted(OUT_OF_PROGRAMME))
@@ -92,10 +92,11 @@ async def rebuild() -> dict[str, int]:
                 await execute_in_transaction(statement)
         for table in KEYS:
             await execute_in_transaction(_coarser(table, "A", "G"))  # A is G without the grade
+        await execute_in_transaction(lead_totals("D"))
         for level in SINCELESS:  # the stock without its age (see rollups.STOCK_LEVELS)
             await execute_in_transaction(_sinceless(sql, level))
         for table in ("stats_count", "stats_lead", "stats_fate"):
-            for level in LEVELS:
+            for level in (*LEVELS, TOTAL) if table == "stats_lead" else LEVELS:
                 await execute_in_transaction(_coarser_grain(sql, table, level, "M", "D"))
                 await execute_in_transaction(_coarser_grain(sql, table, level, "Y", "M"))
         await execute_in_transaction("DROP TABLE stats_rebuild_entry")
@@ -291,6 +292,17 @@ def _coarser(table: str, level: str, source: str) -> str:
     return (
         f"INSERT INTO {table} ({', '.join((*KEYS[table], *COUNTERS[table]))}) "
         f"SELECT '{level}', {', '.join(columns)}, {sums} FROM {table} WHERE level = '{source}' "
+        f"GROUP BY {_grouped(*columns)}"
+    )
+
+
+def lead_totals(grain: str | None) -> str:
+    """The lead times' T rows (ordi.stats.rollups.TOTAL) of one grain (None: all), from its A rows."""
+    columns = [("'*'" if c in ("category", "beneficiary") else c) for c in KEYS["stats_lead"][1:]]
+    which = f" AND grain = '{grain}'" if grain else ""
+    return (
+        f"INSERT INTO stats_lead ({', '.join((*KEYS['stats_lead'], 'n'))}) "
+        f"SELECT '{TOTAL}', {', '.join(columns)}, SUM(n) FROM stats_lead WHERE level = 'A'{which} "
         f"GROUP BY {_grouped(*columns)}"
     )
 

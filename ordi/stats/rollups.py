@@ -228,6 +228,12 @@ LEVELS = ("W", "N", "G", "A")
 #: those (one row per state, place and category instead of one per day too).
 SINCELESS = ("w", "n", "g")
 STOCK_LEVELS = (*LEVELS, *SINCELESS)
+#: The lead times also as T, the total: A without the category and the beneficiary's ('*'), what
+#: a question without either reads (a year's distribution in a few hundred rows, not thousands).
+TOTAL = "T"
+LEAD_LEVELS = (*LEVELS, TOTAL)
+#: Position of the category and the beneficiary in the lead times' key (the level aside).
+_LEAD_TOTALLED = tuple(KEYS["stats_lead"].index(c) - 1 for c in ("category", "beneficiary"))
 
 
 def grains(delta: Delta) -> Iterator[tuple[Any, ...]]:
@@ -248,8 +254,9 @@ def levels(delta: Delta) -> Iterator[tuple[tuple[Any, ...], int, int]]:
     hold about one row per event, as big as the log it summarises."""
     i_donor, i_workshop, i_grade = _MASKED[delta.table]
     stock = delta.table == "stats_stock"
+    chosen = STOCK_LEVELS if stock else LEAD_LEVELS if delta.table == "stats_lead" else LEVELS
     for key in grains(delta):
-        for level in STOCK_LEVELS if stock else LEVELS:
+        for level in chosen:
             row = list(key)
             if level in SINCELESS:  # the stock now, without its age: W, N, G rows without `since`
                 row[-1] = NO_SINCE
@@ -271,6 +278,9 @@ def levels(delta: Delta) -> Iterator[tuple[tuple[Any, ...], int, int]]:
                 row[i_donor] = -1
                 row[i_workshop] = -1
                 row[i_grade] = "*"
+                if level == TOTAL:
+                    for i in _LEAD_TOTALLED:
+                        row[i] = "*"
             yield (mark, *row), delta.n, delta.minutes
 
 

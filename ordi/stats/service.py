@@ -669,6 +669,8 @@ async def _leads(query: StatsQuery, level: str, first: date, last: date, group: 
     """Each lead time's count, median and 90th percentile per group, by nearest rank over its
     distribution by whole day, computed by the database (a few rows out instead of the histogram):
     the median is the smallest `days` whose running count reaches half of the total."""
+    if level == "A" and not _uses(query, group, "category", "beneficiary_category"):
+        level = rollups.TOTAL  # neither the category nor the beneficiary: the totals' rows
     w = _period_sql(query, level, first, last, beneficiary=True)
     histogram = (
         f"SELECT {group} AS g, t.metric AS metric, t.days AS days, SUM(t.n) AS n FROM stats_lead t {w.sql()} "  # noqa: S608
@@ -683,6 +685,12 @@ async def _leads(query: StatsQuery, level: str, first: date, last: date, group: 
         f"MIN(CASE WHEN 100 * seen >= 90 * total THEN days END) AS p90 FROM ({running}) c GROUP BY g, metric, total",
         *w.args,
     )
+
+
+def _uses(query: StatsQuery, group: str, *dimensions: str) -> bool:
+    """Whether the question filters on one of `dimensions`, or this read groups by one."""
+    named = {"category": "t.category", "beneficiary_category": "t.beneficiary"}
+    return any(getattr(query.filters, d) is not None or group == named.get(d) for d in dimensions)
 
 
 def _lead_figures(rows: list[dict[str, Any]], lang: Lang) -> dict[str, dict[str, LeadTime]]:

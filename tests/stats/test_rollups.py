@@ -36,7 +36,9 @@ def test_a_step_counts_once_per_grain_and_moves_the_stock() -> None:
     assert {r[1] for r in per_grade} == {"D", "M", "Y"} and all(r[8] == "A" for r in per_grade)
     assert all(r[-2:] == (1, 45) for r in counts)
     assert {r[2] for r in counts} == {date(2025, 3, 5), date(2025, 3, 1), date(2025, 1, 1)}
-    assert len(rows["stats_lead"]) == 12 and all(r[4] == 4 for r in rows["stats_lead"])
+    leads = rows["stats_lead"]
+    assert len(leads) == 15 and all(r[4] == 4 for r in leads)  # the lead times also at level T, the total
+    assert {(r[7], r[9]) for r in leads if r[0] == "T"} == {("*", "*")}
     stock = rows["stats_stock"]
     assert sorted(r[-1] for r in stock) == [-1] * 7 + [1] * 7  # W, N, G, A by age; w, n, g without it
     assert {r[-2] for r in stock if r[0] in ("w", "n", "g")} == {rollups.NO_SINCE}
