@@ -68,6 +68,7 @@ def _notifications_and_retention() -> None:
     )
     # Every worker process and the embedded worker fold the rollups' journal on their own timer.
     periodic.register("stats_fold", lambda: rollups.FOLD_EVERY_SECONDS, rollups.fold, exclusive=False)
+    periodic.register("stats_age", lambda: rollups.AGE_EVERY_SECONDS, rollups.age_out)
 
 
 def embedded_worker() -> EmbeddedWorker:

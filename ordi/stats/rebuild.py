@@ -18,7 +18,16 @@ from __future__ import annotations
 from typing import Any
 
 from ordi.db import execute_in_transaction, fetch_all, is_postgres, write_transaction
-from ordi.stats.rollups import FOLD_LOCK, LEVELS, NO_SINCE, NOT_YET, OUT_OF_PROGRAMME, SINCELESS, TOTAL
+from ordi.stats.rollups import (
+    FOLD_LOCK,
+    LEVELS,
+    NO_SINCE,
+    NOT_YET,
+    OUT_OF_PROGRAMME,
+    SINCELESS,
+    TOTAL,
+    old_stock_cutoff,
+)
 from ordi.stats.tables import COUNTERS, KEYS
 
 _OUT = ", ".join(f"'{s}'" for s in sorted(OUT_OF_PROGRAMME))
@@ -251,7 +260,9 @@ def _day_rows(sql: _Sql, level: str) -> list[str]:
         "category",
         "COALESCE(grade, '')" if level == "G" else "'*'",
     )
-    since = f"CASE WHEN state IN ({_OUT}) THEN {sql.date(NO_SINCE)} ELSE {sql.day('state_changed_at')} END"
+    # Out of the programme, or older than the oldest age bucket: one row (rollups.age_out).
+    old = f"{sql.day('state_changed_at')} < {sql.date(old_stock_cutoff())}"
+    since = f"CASE WHEN state IN ({_OUT}) OR {old} THEN {sql.date(NO_SINCE)} ELSE {sql.day('state_changed_at')} END"
     listed = {t: ", ".join((*KEYS[t], *COUNTERS[t])) for t in KEYS}
     return [
         f"""INSERT INTO stats_count ({listed["stats_count"]})

@@ -36,11 +36,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import msgspec
 
+from ordi import clock
 from ordi.db import engine, execute_in_transaction, fetch_all, fetch_row, is_postgres, write_transaction
 from ordi.stats.tables import COUNTERS, KEYS
 
@@ -484,4 +485,48 @@ async def fold_in_transaction() -> int:
         await execute_in_transaction("SELECT pg_advisory_xact_lock({})", FOLD_LOCK)
     rows = await fetch_all("DELETE FROM stats_journal RETURNING tbl, key, n, minutes")
     await upsert(journal_delta(r) for r in rows)
+    return len(rows)
+
+
+# --- the stock's old rows -------------------------------------------------------------------
+#: The stock's age is read in buckets whose oldest starts at 366 days (ordi.stats.service
+#: AGE_BUCKETS). A stock row older than `OLD_STOCK_DAYS` is merged into its key's row at
+#: NO_SINCE, which that bucket counts, so that the stock keeps a row per day of the last year and
+#: not one per day since the programme began (at 10 M events, 45 % of the A rows). A step that
+#: moves a device out of a merged row leaves a negative row at its old day; the next merge nets it.
+OLD_STOCK_DAYS = 367  # a day more than the bucket's start: a reader's "today" may be a day behind
+AGE_EVERY_SECONDS = 3600.0
+_AGED_LEVELS = ", ".join(f"'{level}'" for level in LEVELS)  # the sinceless levels have no age
+_AGED_KEY = "level, state, donor, workshop, category, grade"
+
+
+def old_stock_cutoff() -> date:
+    """Stock rows whose `since` is before this day are merged (`age_out`)."""
+    return clock.now().astimezone(UTC).date() - timedelta(days=OLD_STOCK_DAYS)
+
+
+async def age_out() -> int:
+    """Merge the stock rows past the oldest age bucket (periodic task `stats_age`, registered in
+    ordi.wiring); returns how many rows it merged into."""
+    async with write_transaction():
+        if is_postgres():
+            await execute_in_transaction("SELECT pg_advisory_xact_lock({})", FOLD_LOCK)
+        old = f"level IN ({_AGED_LEVELS}) AND since > {{}} AND since < {{}}"
+        cutoff = old_stock_cutoff()
+        rows = await fetch_all(
+            f"SELECT {_AGED_KEY}, SUM(n) AS n FROM stats_stock WHERE {old} GROUP BY {_AGED_KEY}",  # noqa: S608
+            NO_SINCE,
+            cutoff,
+        )
+        if not rows:
+            return 0
+        await execute_in_transaction(f"DELETE FROM stats_stock WHERE {old}", NO_SINCE, cutoff)  # noqa: S608
+        merged_rows = [
+            (r["level"], r["state"], r["donor"], r["workshop"], r["category"], r["grade"], NO_SINCE, int(r["n"]))
+            for r in rows
+            if int(r["n"])
+        ]
+        for start in range(0, len(merged_rows), _MAX_ROWS):
+            chunk = merged_rows[start : start + _MAX_ROWS]
+            await execute_in_transaction(upsert_sql("stats_stock", len(chunk)), *(v for r in chunk for v in r))
     return len(rows)

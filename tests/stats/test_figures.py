@@ -295,10 +295,11 @@ async def test_the_rollups_equal_their_rebuild_from_the_log(
             }
         return out
 
-    from ordi.stats.rollups import fold
+    from ordi.stats.rollups import age_out, fold
 
     await fold()  # the journal's entries into the rollups, as every reader does first
     assert not await fetch_all("SELECT id FROM stats_journal")
+    await age_out()  # the stock rows past the oldest age bucket merged, as the rebuild writes them
     live = await snapshot()
     assert all(live.values())
     counts = await rebuild()
@@ -377,3 +378,43 @@ async def test_a_figure_for_a_period_in_the_future_is_empty(client: AsyncTestCli
     url = f"/api/v1/stats/summary?from={today + timedelta(days=30)}&to={today + timedelta(days=60)}"
     got = (await client.get(url, headers=world.committee.headers)).json()
     assert set(got["stages"].values()) == {0} and got["reuse_rate"] is None
+
+
+async def test_the_stock_past_its_oldest_age_is_kept_in_one_row(
+    client: AsyncTestClient[Any], api: Api, world: World, year: Any
+) -> None:
+    """`rollups.age_out` merges the stock rows past the oldest age bucket; the figures do not move,
+    and a device leaving a merged row is netted by the next merge, as a rebuild writes it."""
+    from ordi.db import fetch_all
+    from ordi.stats.rebuild import rebuild
+    from ordi.stats.rollups import NO_SINCE, age_out, old_stock_cutoff
+
+    year.clock.at = datetime(2025, 3, 3, 9, tzinfo=UTC)  # two devices on a shelf since March 2025
+    shelf = await api.declare(world.donor, [{"category": "laptop"}, {"category": "tablet"}], in_charge=None)
+    year.clock.at = datetime.now(UTC)
+    old = "SELECT COUNT(*) AS n FROM stats_stock WHERE level = 'A' AND since > {} AND since < {}"
+    before = (await client.get("/api/v1/stats/summary", headers=world.committee.headers)).json()
+    assert before["stock_age"][0]["min_days"] == 366 and before["stock_age"][0]["count"] == 2  # oldest first
+    assert (await fetch_all(old, NO_SINCE, old_stock_cutoff()))[0]["n"] == 2
+    assert await age_out() > 0
+    assert (await fetch_all(old, NO_SINCE, old_stock_cutoff()))[0]["n"] == 0
+    after = (await client.get("/api/v1/stats/summary", headers=world.committee.headers)).json()
+    assert (after["stock_age"], after["stock"]) == (before["stock_age"], before["stock"])
+
+    tag = shelf["devices"][0]["asset_tag"]
+    answer = await client.delete(f"/api/v1/devices/{tag}", headers=world.donor.headers)  # kept back by its donor
+    assert answer.status_code == 200, answer.text
+    moved = (await client.get("/api/v1/stats/summary", headers=world.committee.headers)).json()
+    assert moved["stock_age"][0]["count"] == 1
+    negative = "SELECT COUNT(*) AS n FROM stats_stock WHERE since > {} AND since < {} AND n < 0"
+    assert (await fetch_all(negative, NO_SINCE, old_stock_cutoff()))[0]["n"] > 0  # its old day's row, netted next
+    await age_out()
+    columns = "level, state, donor, workshop, category, grade, since, n"
+    live = await fetch_all(f"SELECT {columns} FROM stats_stock WHERE n <> 0")  # noqa: S608
+    await rebuild()
+    rebuilt = await fetch_all(f"SELECT {columns} FROM stats_stock WHERE n <> 0")  # noqa: S608
+    assert sorted(map(_row, live)) == sorted(map(_row, rebuilt))
+
+
+def _row(r: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(v)[:10] for v in r.values())

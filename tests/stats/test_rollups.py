@@ -175,3 +175,12 @@ async def test_entries_wait_in_the_journal_until_a_fold_adds_them(db: None) -> N
     rows = await fetch_all("SELECT level, grain, n, minutes FROM stats_count")
     assert len(rows) == 12 and {(int(r["n"]), int(r["minutes"])) for r in rows} == {(1, 45)}
     assert len(await fetch_all("SELECT id FROM stats_stock")) == 14
+
+
+def test_old_stock_is_merged_only_past_the_oldest_age_bucket() -> None:
+    from ordi.periodic import service as periodic
+    from ordi.stats import service
+
+    # Merged rows read as the oldest bucket: their days are past its start, with a day to spare.
+    assert service.AGE_BUCKETS[-1] == (rollups.OLD_STOCK_DAYS - 1, None)
+    assert "stats_age" in periodic.tasks()  # merged every hour by the workers
