@@ -688,6 +688,7 @@ def build_small(devices: int) -> None:
     """A second database built like the big one (same generator, fewer devices), unless it is there."""
     global SCALE_DB
     if asyncio.run(database_comment(SMALL_DB)) == build_marker(devices):
+        _ordi(SMALL_DB, "migrate")  # reused: brought to the code's schema, as the big one is
         return
     saved = SCALE_DB
     SCALE_DB = SMALL_DB  # load() and its helpers work on SCALE_DB

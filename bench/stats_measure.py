@@ -86,6 +86,9 @@ async def main() -> None:
             started = time.perf_counter()
             result["rebuild_rows"] = await rebuild()
             result["rebuild_s"] = time.perf_counter() - started
+        from ordi.stats.rollups import age_out
+
+        result["aged_out"] = await age_out()  # what the hourly task `stats_age` does on a reused database
         span = (await fetch_all("SELECT min(occurred_at) AS a, max(occurred_at) AS b FROM device_event"))[0]
         last = span["b"].date()
         year = last.year - 1
