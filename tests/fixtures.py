@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -134,11 +134,17 @@ async def make_member(
     label: tuple[date, date] | None = None,
     role: str = "manager",
 ) -> Member:
-    return (await make_members([(kind, name, postcode, label, role)]))[0]
+    return (await make_members([MemberSpec(kind, name, postcode, label, role)]))[0]
 
 
-#: An organisation with its one person: kind, name, postcode, label (from, until) and role.
-MemberSpec = tuple[OrgKind, str, str, tuple[date, date] | None, str]
+class MemberSpec(NamedTuple):
+    """An organisation with its one person."""
+
+    kind: OrgKind
+    name: str
+    postcode: str = "75011"
+    label: tuple[date, date] | None = None
+    role: str = "manager"
 
 
 async def make_members(specs: Sequence[MemberSpec]) -> list[Member]:
@@ -148,38 +154,36 @@ async def make_members(specs: Sequence[MemberSpec]) -> list[Member]:
     from ordi.organisations.tables import Organisation, User
 
     organisations = []
-    for kind, name, postcode, label, _role in specs:
-        where = geography.locate(postcode)
+    for spec in specs:
+        where = geography.locate(spec.postcode)
         organisations.append(
             Organisation(
-                name=name,
-                kind=kind.value,
-                postcode=postcode,
+                name=spec.name,
+                kind=spec.kind.value,
+                postcode=spec.postcode,
                 departement=where.departement_code,
                 region=where.region_code,
-                label_number=f"L-{name[:10]}" if label else None,
-                label_valid_from=label[0] if label else None,
-                label_valid_until=label[1] if label else None,
+                label_number=f"L-{spec.name[:10]}" if spec.label else None,
+                label_valid_from=spec.label[0] if spec.label else None,
+                label_valid_until=spec.label[1] if spec.label else None,
             )
         )
     org_ids = [int(row["id"]) for row in await Organisation.insert(*organisations)]
-    emails = [f"{name.lower().replace(' ', '.')}@test.ordi2.fr" for _kind, name, *_rest in specs]
+    emails = [f"{spec.name.lower().replace(' ', '.')}@test.ordi2.fr" for spec in specs]
     people = [
-        User(organisation=org_id, email=email, role=spec[4], password_hash=_password_hash(), full_name=spec[1])
+        User(organisation=org_id, email=email, role=spec.role, password_hash=_password_hash(), full_name=spec.name)
         for spec, org_id, email in zip(specs, org_ids, emails, strict=True)
     ]
     user_ids = [int(row["id"]) for row in await User.insert(*people)]
     members = []
-    for (kind, _name, _postcode, label, role), org_id, user_id, email in zip(
-        specs, org_ids, user_ids, emails, strict=True
-    ):
+    for spec, org_id, user_id, email in zip(specs, org_ids, user_ids, emails, strict=True):
         actor = Actor(
             user_id=user_id,
             organisation_id=org_id,
-            kind=kind,
-            is_manager=role == "manager",
-            label_valid_from=label[0] if label else None,
-            label_valid_until=label[1] if label else None,
+            kind=spec.kind,
+            is_manager=spec.role == "manager",
+            label_valid_from=spec.label[0] if spec.label else None,
+            label_valid_until=spec.label[1] if spec.label else None,
         )
         token, _ = issue_token(actor)
         members.append(
@@ -205,21 +209,18 @@ class World:
 
 @pytest.fixture
 async def world(db: None) -> World:
-    return World(
-        *await make_members(
-            [
-                (OrgKind.DONOR, "Canope Rouen", "76000", None, "manager"),
-                (OrgKind.DONOR, "Autre Donateur", "69001", None, "manager"),
-                (OrgKind.REFURBISHER, "Atelier Caen", "14000", LABEL_OK, "manager"),
-                (OrgKind.REFURBISHER, "Atelier Lyon", "69002", LABEL_OK, "manager"),
-                (OrgKind.REFURBISHER, "Atelier Expire", "13001", LABEL_EXPIRED, "manager"),
-                (OrgKind.ASSOCIATION, "EPN Le Havre", "76600", LABEL_OK, "manager"),
-                (OrgKind.ASSOCIATION, "EPN Marseille", "13002", LABEL_OK, "manager"),
-                (OrgKind.COMMITTEE, "Comite", "75007", None, "manager"),
-                (OrgKind.OPERATOR, "Operateur", "75015", None, "manager"),
-            ]
-        )
-    )
+    specs = {
+        "donor": MemberSpec(OrgKind.DONOR, "Canope Rouen", "76000"),
+        "other_donor": MemberSpec(OrgKind.DONOR, "Autre Donateur", "69001"),
+        "workshop": MemberSpec(OrgKind.REFURBISHER, "Atelier Caen", "14000", LABEL_OK),
+        "other_workshop": MemberSpec(OrgKind.REFURBISHER, "Atelier Lyon", "69002", LABEL_OK),
+        "expired_workshop": MemberSpec(OrgKind.REFURBISHER, "Atelier Expire", "13001", LABEL_EXPIRED),
+        "association": MemberSpec(OrgKind.ASSOCIATION, "EPN Le Havre", "76600", LABEL_OK),
+        "other_association": MemberSpec(OrgKind.ASSOCIATION, "EPN Marseille", "13002", LABEL_OK),
+        "committee": MemberSpec(OrgKind.COMMITTEE, "Comite", "75007"),
+        "operator": MemberSpec(OrgKind.OPERATOR, "Operateur", "75015"),
+    }
+    return World(**dict(zip(specs, await make_members(list(specs.values())), strict=True)))
 
 
 WIPE_OK: dict[str, Any] = {
